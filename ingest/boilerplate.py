@@ -1,0 +1,136 @@
+"""Boilerplate removal.
+
+HTML goes through trafilatura. Scraped *text* (what most Persian/Arabic news crawls
+deliver) has no markup left for trafilatura to use, so the site furniture is removed
+here with rules written for Persian/Arabic news sites: furniture phrases (comment
+forms and policies, "latest news" labels, end-of-message markers, captcha sums in
+words, menus), run-on lists of other headlines, short label lines at the page edges,
+and paragraphs repeated within the page.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .normalize import fold
+
+# Lines that are furniture wherever they occur (matched on fold()ed text, so one entry
+# covers alef/yeh/kaf variants). Kept as phrases, not single words, so that news
+# sentences using these words survive.
+FURNITURE_PHRASES = [
+    # Persian
+    "ارسال نظر", "آخرین اخبار", "اخبار پیشنهادی", "تحلیل های برگزیده", "تحلیل‌های برگزیده",
+    "تبادل نظر", "انتهای پیام", "منوی بالا", "منوی اصلی", "دسترسی سریع", "اخبار سایت",
+    "اخبار ویژه", "آدرس ایمیل", "نشانی ایمیل", "پست الکترونیک", "دیدگاه های ارسال شده",
+    "دیدگاه‌های ارسال شده", "منتشر نخواهد شد", "پس از تایید", "کد خبر", "کد مطلب",
+    "لینک کوتاه", "اشتراک گذاری", "اشتراک‌گذاری", "چاپ خبر", "نظرات کاربران", "برچسب ها",
+    "برچسب‌ها", "مطالب مرتبط", "اخبار مرتبط", "پربازدیدترین", "پربحث ترین", "کلیه حقوق",
+    "تمامی حقوق", "بازگشت به بالا", "عضویت در خبرنامه", "کانال تلگرام",
+    # Arabic
+    "مقالات ذات صلة", "اترك تعليقا", "اترك تعليقاً", "لن يتم نشر عنوان بريدك",
+    "الحقول الإلزامية", "زر الذهاب إلى الأعلى", "اقرأ أيضا", "اقرأ أيضاً", "أخبار ذات صلة",
+    "الأكثر قراءة", "شارك هذا", "جميع الحقوق محفوظة", "على التلغرام", "على تلغرام",
+    "تابعونا على", "اشترك في", "النشرة البريدية", "أضف تعليق", "التعليقات",
+    # English (mixed pages)
+    "leave a comment", "all rights reserved", "back to top", "related articles",
+    "subscribe to our newsletter", "share this",
+]
+_FURNITURE = [fold(p) for p in FURNITURE_PHRASES]
+
+# Whole-line labels (the line is nothing but the label).
+EDGE_LABELS = ["المصدر", "منبع", "source", "×", "اخبار", "أخبار", "home", "خانه", "صفحه اصلی"]
+_EDGE_LABELS = {fold(p) for p in EDGE_LABELS}
+
+# Captcha sums written in words: "ثمانية عشر + سبعة =", "پنج + سه ="
+_CAPTCHA = re.compile(r"^[\w\s]{0,40}[+\-×x*]\s*[\w\s]{0,40}=\s*\S{0,4}$")
+_TERMINAL = re.compile(r"[.!?؟…»\"”]\s*$")
+_SENTENCE_END = re.compile(r"[.!?؟](\s|$)")
+_BULLET = re.compile(r"^\s*[•·▪●◦\-–*]+\s*")
+
+
+@dataclass
+class CleanText:
+    title: str | None
+    paragraphs: list[str]
+    removed: list[str]
+
+
+def _is_furniture(line: str) -> bool:
+    folded = fold(_BULLET.sub("", line)).strip(" :|-–—/")
+    if not folded:
+        return True
+    if folded in _EDGE_LABELS or _CAPTCHA.match(folded):
+        return True
+    # A furniture phrase on a short line; long lines are news sentences that happen
+    # to contain such words.
+    return len(folded.split()) <= 25 and any(p in folded for p in _FURNITURE)
+
+
+def _is_runon_list(line: str) -> bool:
+    """A long line of concatenated headlines: many words, almost no sentence ends."""
+    words = line.split()
+    if len(words) < 40:
+        return False
+    ends = len(_SENTENCE_END.findall(line))
+    return ends <= len(words) / 60 and not _TERMINAL.search(line)
+
+
+def _is_label(line: str, max_words: int = 6) -> bool:
+    """A short line without sentence punctuation: a menu item, section name or tag."""
+    return len(line.split()) <= max_words and not _TERMINAL.search(line)
+
+
+def _dedupe(paragraphs: list[str]) -> tuple[list[str], list[str]]:
+    seen: set[str] = set()
+    kept, removed = [], []
+    for para in paragraphs:
+        key = " ".join(fold(para).split())
+        if key in seen:
+            removed.append(para)
+            continue
+        seen.add(key)
+        kept.append(para)
+    return kept, removed
+
+
+def clean_scraped_text(text: str, date_lines: set[str] | None = None) -> CleanText:
+    """Strip site furniture from scraped text; return title, body paragraphs, removed lines.
+
+    ``date_lines`` are lines already read for their date (e.g. "تاریخ انتشار: ...");
+    they are removed from the body too.
+    """
+    date_lines = date_lines or set()
+    lines = [re.sub(r"\s+", " ", ln).strip() for ln in text.splitlines()]
+    lines = [ln for ln in lines if ln]
+    removed: list[str] = []
+    kept: list[str] = []
+    for line in lines:
+        if line in date_lines or _is_furniture(line) or _is_runon_list(line):
+            removed.append(line)
+        else:
+            kept.append(line)
+    # Short label lines at the edges of the page (menus on top, tags at the bottom).
+    while kept and _is_label(kept[-1]):
+        removed.append(kept.pop())
+    title = None
+    head: list[str] = []
+    while kept and _is_label(kept[0], max_words=20):
+        head.append(kept.pop(0))
+    if head:
+        # The last short line before the body is the headline; earlier ones are menus.
+        title = head[-1]
+        removed.extend(head[:-1])
+    kept, repeated = _dedupe(kept)
+    removed.extend(repeated)
+    return CleanText(title=title, paragraphs=kept, removed=removed)
+
+
+def extract_html(html: str) -> tuple[str | None, str]:
+    """Main text and title of an HTML page via trafilatura (scripts, menus, footers dropped)."""
+    import trafilatura
+
+    text = trafilatura.extract(html, include_comments=False, include_tables=False,
+                               favor_precision=True, deduplicate=True) or ""
+    meta = trafilatura.extract_metadata(html)
+    title = meta.title if meta is not None else None
+    return title, text

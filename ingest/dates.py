@@ -1,0 +1,159 @@
+"""Publication/event dates stated in Persian and Arabic pages.
+
+Calendar conversion is done by jdatetime (Jalali) and hijridate (Hijri, Umm al-Qura);
+what is written by hand is only the recognition of the date spans, because no date
+library reads "۲۵ آبان ۱۳۹۹" or "١٥ ربيع الأول ١٤٤٢" with Persian/Arabic digits and
+month names reliably.
+
+A date that the page presents as "today" (a site header such as "امروز : شنبه, ۳ آذر
+, ۱۴۰۳") is the day the page was viewed or crawled, not when the news happened; it is
+returned with ``is_crawl_date=True``.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+from akhbar.types import DocDate
+
+from .normalize import fold, to_ascii_digits
+
+JALALI_MONTHS = ["فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور",
+                 "مهر", "آبان", "آذر", "دی", "بهمن", "اسفند"]
+HIJRI_MONTHS = [["محرم"], ["صفر"], ["ربیع الاول", "ربیع الأول", "ربیع اول"],
+                ["ربیع الثانی", "ربیع الآخر", "ربیع الثاني", "ربیع ثانی"],
+                ["جمادی الاولی", "جمادی الأولى", "جمادی الاول", "جمادی اول"],
+                ["جمادی الثانیه", "جمادی الآخرة", "جمادی الثانية", "جمادی الاخره", "جمادی ثانی"],
+                ["رجب"], ["شعبان"], ["رمضان"], ["شوال"],
+                ["ذی القعده", "ذو القعدة", "ذي القعدة"], ["ذی الحجه", "ذو الحجة", "ذي الحجة"]]
+GREGORIAN_MONTHS = [
+    ["january", "jan", "ژانویه", "ژانویهٔ", "يناير", "كانون الثاني", "جانفي"],
+    ["february", "feb", "فوریه", "فبراير", "شباط", "فيفري"],
+    ["march", "mar", "مارس", "آذار"],
+    ["april", "apr", "آوریل", "أبريل", "ابريل", "نيسان", "أفريل"],
+    ["may", "مه", "می", "مايو", "أيار", "ماي"],
+    ["june", "jun", "ژوئن", "يونيو", "حزيران", "جوان"],
+    ["july", "jul", "ژوئیه", "جولای", "يوليو", "تموز", "جويلية"],
+    ["august", "aug", "اوت", "آگوست", "أغسطس", "اغسطس", "آب", "أوت"],
+    ["september", "sep", "sept", "سپتامبر", "سبتمبر", "أيلول"],
+    ["october", "oct", "اکتبر", "أكتوبر", "اكتوبر", "تشرين الأول"],
+    ["november", "nov", "نوامبر", "نوفمبر", "تشرين الثاني"],
+    ["december", "dec", "دسامبر", "ديسمبر", "كانون الأول"],
+]
+
+_CRAWL_MARKERS = ("امروز", "اليوم", "today")
+_PUBLISH_MARKERS = ("تاریخ انتشار", "تاریخ خبر", "تاريخ النشر", "نشر في", "published", "posted")
+
+
+def _month_table(groups: list[list[str]]) -> dict[str, int]:
+    table: dict[str, int] = {}
+    for month, names in enumerate(groups, start=1):
+        for name in names:
+            table[fold(name)] = month
+    return table
+
+
+_JALALI = {fold(m): i for i, m in enumerate(JALALI_MONTHS, start=1)}
+_HIJRI = _month_table(HIJRI_MONTHS)
+_GREG = _month_table(GREGORIAN_MONTHS)
+
+
+def _alternation(names) -> str:
+    return "|".join(sorted((re.escape(n) for n in names), key=len, reverse=True))
+
+
+# Patterns run on fold()ed text, so digits are ASCII and letters folded.
+_DMY = r"(?P<d>\d{{1,2}})\s*(?:ام|م)?\s*[,،]?\s*(?P<m>{months})\s*[,،]?\s*(?:سنه|سال|عام)?\s*(?P<y>\d{{4}})"
+_YMD_WORD = r"(?P<y>\d{{4}})\s+(?P<m>{months})\s+(?P<d>\d{{1,2}})\b"
+_MDY_WORD = r"(?P<m>{months})\s+(?P<d>\d{{1,2}}),?\s+(?P<y>\d{{4}})"
+_PATTERNS = []
+for _calendar, _table in (("jalali", _JALALI), ("hijri", _HIJRI), ("gregorian", _GREG)):
+    _months = _alternation(_table)
+    _PATTERNS.append((_calendar, _table, re.compile(_DMY.format(months=_months))))
+    if _calendar == "gregorian":
+        _PATTERNS.append((_calendar, _table, re.compile(_YMD_WORD.format(months=_months))))
+        _PATTERNS.append((_calendar, _table, re.compile(_MDY_WORD.format(months=_months))))
+_NUMERIC = re.compile(r"\b(?P<y>1[34]\d\d|20\d\d)[/\-.](?P<m>\d{1,2})[/\-.](?P<d>\d{1,2})\b"
+                      r"|\b(?P<d2>\d{1,2})[/\-.](?P<m2>\d{1,2})[/\-.](?P<y2>1[34]\d\d|20\d\d)\b")
+
+
+def _to_gregorian(calendar: str, y: int, m: int, d: int) -> date | None:
+    try:
+        if calendar == "jalali":
+            import jdatetime
+
+            return jdatetime.date(y, m, d).togregorian()
+        if calendar == "hijri":
+            from hijridate import Hijri
+
+            return Hijri(y, m, d).to_gregorian()
+        return date(y, m, d)
+    except (ValueError, OverflowError):
+        return None
+
+
+def _calendar_for_year(y: int) -> str:
+    if 1300 <= y <= 1420:
+        return "jalali"          # 1300-1420 AP covers 1921-2041
+    if 1421 <= y <= 1500:
+        return "hijri"           # 1421-1500 AH covers 2000-2077
+    return "gregorian"
+
+
+def _candidates(line: str):
+    folded = fold(line)
+    for calendar, table, pattern in _PATTERNS:
+        for match in pattern.finditer(folded):
+            y, d = int(match["y"]), int(match["d"])
+            value = _to_gregorian(calendar, y, table[match["m"]], d)
+            if value:
+                yield match.start(), DocDate(value, calendar, text=match.group(0))
+    for match in _NUMERIC.finditer(folded):
+        if match["y"]:
+            y, m, d = int(match["y"]), int(match["m"]), int(match["d"])
+        else:
+            y, m, d = int(match["y2"]), int(match["m2"]), int(match["d2"])
+        calendar = _calendar_for_year(y)
+        value = _to_gregorian(calendar, y, m, d)
+        if value:
+            yield match.start(), DocDate(value, calendar, text=match.group(0))
+
+
+def find_dates(lines: list[str]) -> list[DocDate]:
+    """All dates stated in the lines, in reading order, crawl dates flagged."""
+    found = []
+    for line in lines:
+        low = fold(line)
+        is_crawl = any(low.lstrip(" •-|:").startswith(fold(m)) for m in _CRAWL_MARKERS)
+        for _, found_date in sorted(_candidates(line), key=lambda c: c[0]):
+            found.append(DocDate(found_date.value, found_date.calendar, is_crawl, found_date.text))
+    return found
+
+
+def choose_date(lines: list[str], head_lines: int = 12) -> DocDate | None:
+    """The page's publication/event date.
+
+    A date on a line labelled as the publication date wins; then the first non-crawl
+    date near the top; then any non-crawl date; then a crawl date, flagged as such.
+    """
+    labelled = [ln for ln in lines if any(fold(m) in fold(ln) for m in _PUBLISH_MARKERS)]
+    for group in (labelled, lines[:head_lines], lines):
+        real = [d for d in find_dates(group) if not d.is_crawl_date]
+        if real:
+            return real[0]
+    crawl = find_dates(lines)
+    return crawl[0] if crawl else None
+
+
+def parse_input_time(value: str | None) -> DocDate | None:
+    """A timestamp given by the input (JSONL time field): ISO 8601 or YYYY-MM-DD HH:MM:SS."""
+    if not value:
+        return None
+    text = to_ascii_digits(str(value)).strip()
+    for parse in (datetime.fromisoformat, lambda s: datetime.strptime(s[:10], "%Y-%m-%d")):
+        try:
+            return DocDate(parse(text.replace("Z", "+00:00")).date(), "input", text=text)
+        except ValueError:
+            continue
+    found = find_dates([text])
+    return found[0] if found else None

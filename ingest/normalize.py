@@ -1,0 +1,91 @@
+"""Persian and Arabic normalization.
+
+Two levels:
+- ``normalize_text(text, lang)``: the display form kept in documents. Persian goes
+  through hazm's Normalizer; Arabic gets the orthographic clean-up hazm does not do
+  for Arabic (diacritics, tatweel, presentation forms, spacing).
+- ``fold(text)``: an aggressive, script-neutral matching key used to compare names,
+  numbers and words across fa/ar (and to score ROUGE). It folds alef forms,
+  Arabic/Persian yeh and kaf, teh marbuta and heh, removes diacritics, tatweel and
+  ZWNJ, and maps Persian/Arabic-Indic digits to ASCII. No library offers this
+  cross-language (fa<->ar) folding, so it is written here.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# Arabic diacritics (harakat, tanwin, shadda, sukun, superscript alef, Quranic marks).
+_DIACRITICS = re.compile(r"[\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06DC\u06DF-\u06E8\u06EA-\u06ED]")
+_TATWEEL = "\u0640"
+ZWNJ = "\u200c"
+_INVISIBLE = re.compile(r"[\u200b\u200d\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\u00ad]")
+
+_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
+_ALEF = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ٲ": "ا", "ٳ": "ا"})
+_YEH_KAF = str.maketrans({"ي": "ی", "ى": "ی", "ئ": "ی", "ۍ": "ی", "ې": "ی", "ك": "ک", "ڪ": "ک"})
+_FOLD_EXTRA = str.maketrans({"ة": "ه", "ۀ": "ه", "ؤ": "و", "ء": "", "ٔ": ""})
+
+# Arabic-script punctuation that should be spaced like Latin punctuation.
+_AR_PUNCT_SPACE = re.compile(r"\s+([،؛؟!.:,;?])")
+
+
+def to_ascii_digits(text: str) -> str:
+    return text.translate(_DIGITS)
+
+
+def strip_marks(text: str) -> str:
+    """Remove diacritics, tatweel and invisible control characters."""
+    text = _DIACRITICS.sub("", text).replace(_TATWEEL, "")
+    return _INVISIBLE.sub("", text)
+
+
+@lru_cache(maxsize=1)
+def _hazm_normalizer():
+    from hazm import Normalizer
+
+    # Keep the digits as written: digits are folded only in match keys.
+    return Normalizer(persian_numbers=False)
+
+
+def normalize_persian(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text)
+    return _hazm_normalizer().normalize(text)
+
+
+def normalize_arabic(text: str) -> str:
+    """Orthographic normalization that keeps Arabic text readable.
+
+    Alef forms and teh marbuta are *not* folded here (they carry meaning a reader
+    sees); they are folded in ``fold`` for matching only.
+    """
+    text = unicodedata.normalize("NFKC", text)  # presentation forms -> base letters
+    text = strip_marks(text)
+    text = _AR_PUNCT_SPACE.sub(r"\1", text)
+    return re.sub(r"[ \t\u00a0]+", " ", text).strip()
+
+
+def normalize_text(text: str, lang: str) -> str:
+    if lang == "fa":
+        return normalize_persian(text)
+    if lang in ("ar", "ur"):
+        return normalize_arabic(text)
+    text = unicodedata.normalize("NFKC", text)
+    return re.sub(r"[ \t\u00a0]+", " ", _INVISIBLE.sub("", text)).strip()
+
+
+def fold(text: str) -> str:
+    """Script-neutral match key for fa/ar text (lower-cased for other scripts)."""
+    text = unicodedata.normalize("NFKC", text)
+    text = strip_marks(text).replace(ZWNJ, "")
+    text = text.translate(_ALEF).translate(_YEH_KAF).translate(_FOLD_EXTRA)
+    return to_ascii_digits(text).lower()
+
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def fold_tokens(text: str) -> list[str]:
+    """Folded word tokens (``\\w+`` after ``fold``)."""
+    return _WORD.findall(fold(text))

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Fresh machine -> clusters and summaries of the seed articles, offline default model.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+. .venv/bin/activate
+akhbar run seeds/ --out out/seeds "$@"
