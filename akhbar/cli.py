@@ -38,52 +38,78 @@ def run(
     languages: Optional[str] = typer.Option(None, help="Comma-separated languages to keep (e.g. fa,ar)."),
     threshold: Optional[float] = typer.Option(None, help="Override the calibrated clustering threshold."),
     summary_sentences: int = typer.Option(5, help="Sentences per cluster summary."),
-    max_bytes: int = typer.Option(20_000_000, help="Skip input files larger than this."),
+    max_bytes: int = typer.Option(20_000_000, help="Skip input files (and JSONL records) larger than this."),
+    duplicate_threshold: float = typer.Option(0.7, help="Word-shingle Jaccard at which two articles count as "
+                                                        "copies of one story (1.0: exact copies only)."),
+    keep_duplicates: bool = typer.Option(False, "--keep-duplicates",
+                                         help="Do not group duplicate articles; cluster every copy."),
+    commit_every: int = typer.Option(256, help="Texts embedded between embedding-cache commits "
+                                               "(what a killed job can lose)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars or report on stdout."),
 ) -> None:
     """Cluster articles into events and summarize each event."""
     from akhbar.cluster import EventClusterer
     from akhbar.embed import DocumentEmbedder, load_encoder
-    from akhbar.ingest import Ingestor, JsonlFields
+    from akhbar.ingest import DuplicateDetector, Ingestor, JsonlFields
     from akhbar.pipeline import Pipeline
     from akhbar.summarize import ClusterSummarizer
 
     encoder = load_encoder(model, device=device, batch_size=batch_size, show_progress=not quiet)
     pipeline = Pipeline(
         ingestor=Ingestor(languages=tuple(languages.split(",")) if languages else None),
-        embedder=DocumentEmbedder(encoder, cache_dir=None if no_cache else cache_dir),
+        embedder=DocumentEmbedder(encoder, cache_dir=None if no_cache else cache_dir,
+                                  commit_every=max(1, commit_every)),
         clusterer=EventClusterer(threshold=threshold),
         summarizer=ClusterSummarizer(max_sentences=summary_sentences),
         fields=JsonlFields(id=id_field, text=text_field, title=title_field, lang=lang_field, time=time_field),
         max_bytes=max_bytes,
+        show_progress=not quiet,
+        deduplicator=None if keep_duplicates else DuplicateDetector(threshold=duplicate_threshold),
     )
     result = pipeline.run(inputs)
-    result.write(out)
-    for skipped in result.skipped:
+    try:
+        result.write(out)
+    except OSError as err:
+        _err(f"error: cannot write the results to {out}: {err.strerror or err}")
+        raise typer.Exit(code=2)
+    for skipped in result.skipped[:_MAX_SKIP_LINES]:
         _err(f"skipped {skipped.source}: {skipped.reason}")
+    if len(result.skipped) > _MAX_SKIP_LINES:
+        _err(f"... and {len(result.skipped) - _MAX_SKIP_LINES} more skipped (all listed in {out}/manifest.json)")
     if not quiet:
         _print_report(result)
-    _err(f"{len(result.documents)} articles in {len(result.clusters)} clusters, {len(result.skipped)} skipped; "
-         f"wrote {out}/clusters.jsonl, summaries.jsonl, manifest.json")
+    n_dup = sum(1 for d in result.documents if d.duplicate_of)
+    _err(f"{len(result.documents)} articles ({n_dup} duplicates) in {len(result.clusters)} clusters, "
+         f"{len(result.skipped)} skipped; wrote {out}/clusters.jsonl, summaries.jsonl, manifest.json")
     if not result.documents:
         _err("error: no input article could be processed (see the reasons above)")
         raise typer.Exit(code=1)
 
 
+_MAX_SKIP_LINES = 200
+
+
 def _print_report(result) -> None:
     from rich.console import Console
+    from rich.markup import escape
 
     console = Console()
     titles = {d.id: d for d in result.documents}
+    copies: dict[str, list[str]] = {}
+    for d in result.documents:
+        if d.duplicate_of:
+            copies.setdefault(d.duplicate_of, []).append(d.id)
     for cluster, summary in zip(result.clusters, result.summaries):
-        console.rule(f"cluster {cluster.id}: {len(cluster.member_ids)} article(s) [{', '.join(cluster.langs)}]")
-        console.print(f"[bold]{summary.headline}[/bold]")
+        console.rule(f"cluster {cluster.id}: {len(cluster.member_ids)} article(s) \\[{escape(', '.join(cluster.langs))}]")
+        console.print(f"[bold]{escape(summary.headline)}[/bold]")
         for doc_id in cluster.member_ids:
             doc = titles[doc_id]
             date = f" {doc.date.value}" + (" (crawl date)" if doc.date.is_crawl_date else "") if doc.date else ""
-            console.print(f"  - {doc_id} ({doc.lang}{date}): {doc.title}")
+            console.print(f"  - {doc_id} ({doc.lang}{date}): {doc.title}", markup=False)
+            if doc_id in copies:
+                console.print(f"      copies: {', '.join(copies[doc_id])}", markup=False)
         for sentence in summary.sentences:
-            console.print(f"  * [{sentence.lang}] {sentence.text}  [dim]<{sentence.doc_id}>[/dim]")
+            console.print(f"  * \\[{escape(sentence.lang)}] {escape(sentence.text)}  [dim]<{escape(sentence.doc_id)}>[/dim]")
 
 
 @eval_app.command("clusters")

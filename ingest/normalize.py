@@ -75,12 +75,26 @@ def normalize_text(text: str, lang: str) -> str:
     return re.sub(r"[ \t\u00a0]+", " ", _INVISIBLE.sub("", text)).strip()
 
 
-def fold(text: str) -> str:
-    """Script-neutral match key for fa/ar text (lower-cased for other scripts)."""
+def _fold_once(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = strip_marks(text).replace(ZWNJ, "")
     text = text.translate(_ALEF).translate(_YEH_KAF).translate(_FOLD_EXTRA)
     return to_ascii_digits(text).lower()
+
+
+def fold(text: str) -> str:
+    """Script-neutral match key for fa/ar text (lower-cased for other scripts).
+
+    Idempotent: ``fold(fold(t)) == fold(t)``. Removing a mark or ZWNJ can bring two
+    characters together that NFKC then composes (``e`` ZWNJ U+0301 -> ``é``), so the
+    folding is repeated until the text is stable.
+    """
+    text = _fold_once(text)
+    for _ in range(4):
+        if unicodedata.is_normalized("NFKC", text):
+            break
+        text = _fold_once(text)
+    return text
 
 
 _WORD = re.compile(r"\w+", re.UNICODE)

@@ -1,0 +1,159 @@
+"""Exact and near-duplicate articles (syndicated copies of one wire story).
+
+Two documents are duplicates when their bodies, as ``fold()``ed word tokens, are equal
+(exact) or when the Jaccard similarity of their word shingles is at least
+``threshold`` (near). Near-duplicate candidates come from MinHash signatures with LSH
+banding, so the cost stays near-linear in the number of documents; every candidate
+pair is then checked with the exact Jaccard of the shingle sets, so the MinHash
+approximation never decides on its own.
+
+Grouping is deterministic and independent of input order: documents are taken in id
+order, and each group's canonical copy is its smallest id. A document is marked a
+duplicate of a canonical document it matches directly (no chains of "similar to
+something similar"), so every duplicate is within ``threshold`` of its canonical.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+
+from akhbar.types import Document
+
+from .normalize import fold_tokens
+
+_MERSENNE = np.uint64((1 << 61) - 1)
+_MASK32 = (1 << 32) - 1
+
+
+@dataclass(frozen=True)
+class DuplicateMatch:
+    id: str
+    duplicate_of: str          # the canonical copy (smallest id of the group)
+    similarity: float          # Jaccard of word shingles with the canonical copy (1.0 = same text)
+    exact: bool                # same folded words as the canonical copy
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "duplicate_of": self.duplicate_of,
+                "similarity": round(self.similarity, 4), "exact": self.exact}
+
+
+def _hash64(text: str) -> int:
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+def shingles(tokens: list[str], size: int) -> set[int]:
+    """Hashed word n-grams (the whole token list when it is shorter than ``size``)."""
+    if not tokens:
+        return set()
+    if len(tokens) <= size:
+        return {_hash64("\x1f".join(tokens))}
+    return {_hash64("\x1f".join(tokens[i:i + size])) for i in range(len(tokens) - size + 1)}
+
+
+def jaccard(a: set[int], b: set[int]) -> float:
+    if not a and not b:
+        return 1.0
+    return len(a & b) / len(a | b)
+
+
+@dataclass
+class DuplicateDetector:
+    """threshold: shingle Jaccard at or above which two bodies are near-duplicates.
+    shingle_size: words per shingle. min_tokens: bodies shorter than this are matched
+    exactly only (a few words leave too little to call "nearly the same").
+    num_perm, bands: MinHash signature length and LSH bands (rows = num_perm / bands).
+    """
+
+    threshold: float = 0.7
+    shingle_size: int = 3
+    min_tokens: int = 8
+    num_perm: int = 128
+    bands: int = 32
+    seed: int = 20201115
+
+    def _signature_params(self):
+        rng = np.random.RandomState(self.seed)
+        a = rng.randint(1, _MASK32, size=self.num_perm, dtype=np.uint64)
+        b = rng.randint(0, _MASK32, size=self.num_perm, dtype=np.uint64)
+        return a, b
+
+    def _signature(self, hashes: set[int], a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        values = np.fromiter((h & _MASK32 for h in hashes), dtype=np.uint64, count=len(hashes))
+        # (a*x + b) mod p over 32-bit shingle hashes; uint64 wrap-around is deterministic.
+        return ((a[:, None] * values[None, :] + b[:, None]) % _MERSENNE).min(axis=1)
+
+    def _candidates(self, signatures: dict[int, np.ndarray]) -> set[tuple[int, int]]:
+        rows = max(1, self.num_perm // self.bands)
+        pairs: set[tuple[int, int]] = set()
+        for band in range(self.bands):
+            buckets: dict[bytes, list[int]] = defaultdict(list)
+            for index, sig in signatures.items():
+                buckets[sig[band * rows:(band + 1) * rows].tobytes()].append(index)
+            for members in buckets.values():
+                for x in range(len(members)):
+                    for y in range(x + 1, len(members)):
+                        pairs.add((members[x], members[y]))
+        return pairs
+
+    def find(self, documents: list[Document]) -> list[DuplicateMatch]:
+        """One DuplicateMatch per document that is a copy of another, sorted by id."""
+        docs = sorted(documents, key=lambda d: d.id)
+        tokens = [fold_tokens(d.text) for d in docs]
+        # 1. Exact copies: same folded words.
+        canonical_of: dict[int, int] = {}
+        by_text: dict[tuple[str, ...], int] = {}
+        for i, toks in enumerate(tokens):
+            if not toks:
+                continue
+            key = tuple(toks)
+            if key in by_text:
+                canonical_of[i] = by_text[key]
+            else:
+                by_text[key] = i
+        # 2. Near copies among the remaining (exact-canonical) documents.
+        pool = [i for i in by_text.values() if len(tokens[i]) >= self.min_tokens]
+        sets = {i: shingles(tokens[i], self.shingle_size) for i in pool}
+        a, b = self._signature_params()
+        signatures = {i: self._signature(sets[i], a, b) for i in pool}
+        neighbours: dict[int, list[tuple[float, int]]] = defaultdict(list)
+        for x, y in self._candidates(signatures):
+            sim = jaccard(sets[x], sets[y])
+            if sim >= self.threshold:
+                lo, hi = min(x, y), max(x, y)
+                neighbours[hi].append((sim, lo))
+        near_of: dict[int, tuple[int, float]] = {}
+        for i in sorted(pool):
+            # The most similar earlier document that is itself canonical (ties: smallest id).
+            options = [(sim, j) for sim, j in neighbours.get(i, []) if j not in near_of]
+            if options:
+                sim, j = max(options, key=lambda o: (o[0], -o[1]))
+                near_of[i] = (j, sim)
+        matches: list[DuplicateMatch] = []
+        for i, doc in enumerate(docs):
+            if i in near_of:
+                j, sim = near_of[i]
+                matches.append(DuplicateMatch(doc.id, docs[j].id, sim, False))
+            elif i in canonical_of:
+                rep = canonical_of[i]
+                if rep in near_of:
+                    j, sim = near_of[rep]
+                    matches.append(DuplicateMatch(doc.id, docs[j].id, sim, False))
+                else:
+                    matches.append(DuplicateMatch(doc.id, docs[rep].id, 1.0, True))
+        return matches
+
+    def apply(self, documents: list[Document]) -> list[DuplicateMatch]:
+        """Set ``duplicate_of`` on the documents (None on canonical ones); return the matches."""
+        matches = self.find(documents)
+        target = {m.id: m.duplicate_of for m in matches}
+        for doc in documents:
+            doc.duplicate_of = target.get(doc.id)
+        return matches
+
+
+def find_duplicates(documents: list[Document], threshold: float = 0.7) -> list[DuplicateMatch]:
+    """Exact and near-duplicate documents (see DuplicateDetector)."""
+    return DuplicateDetector(threshold=threshold).find(documents)

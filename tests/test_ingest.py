@@ -1,0 +1,383 @@
+"""Issue #2: ingest keeps each seed's own sentences and drops the site furniture;
+language ID, normalization, sentence splitting, digits, dates, HTML and JSONL fields."""
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from akhbar.ingest import (Ingestor, JsonlFields, choose_date, detect_language, find_dates, fold,
+                           fold_tokens, normalize_text, read_inputs, split_sentences)
+from akhbar.ingest.dates import parse_input_time
+from akhbar.ingest.normalize import normalize_arabic, to_ascii_digits
+from akhbar.ingest.readers import read_jsonl
+from akhbar.types import Article, Skipped
+
+from conftest import SEEDS
+
+S000 = "000_b23a5ac1c6dbbc25.txt"
+S001 = "001_88f3943e6f8d1c6c.txt"
+S002 = "002_dce811a0141bb5f4.txt"
+S003 = "003_1f1dd5fe7a1e3056.txt"
+S004 = "004_769beeb24f917cc1.txt"
+
+# Per seed (1-based line numbers of the raw file): the event's own lines, and the site
+# furniture that gold.json's "noise" note describes.
+SEED_LINES = {
+    S000: {"body": [6, 10, 14, 18, 22, 26, 30, 34, 38, 42], "furniture": [2, 8, 44, 45, 46]},
+    S001: {"body": [3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29],
+           "furniture": [31, 32, 33, 35, 37, 39, 41, 43]},
+    S002: {"body": [16], "furniture": [1, 3, 5, 7, 9, 11, 13, 18, 19, 20]},
+    S003: {"body": list(range(1, 12)), "furniture": []},
+    S004: {"body": [1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23], "furniture": [25, 26, 27, 28, 29]},
+}
+
+
+def _key(text: str) -> str:
+    """Comparison key that ignores spacing, ZWNJ, punctuation and letter variants
+    (normalization legitimately changes those)."""
+    return "".join(fold_tokens(text))
+
+
+def _raw_lines(name: str) -> list[str]:
+    return (SEEDS / name).read_text(encoding="utf-8").splitlines()
+
+
+def _doc_key(doc) -> str:
+    return _key(doc.title) + "|" + _key(" ".join(doc.sentences))
+
+
+# --------------------------------------------------------------------------- seeds
+
+@pytest.mark.parametrize("name", sorted(SEED_LINES))
+def test_seed_event_sentences_survive(seed_documents, name):
+    doc = seed_documents[name]
+    body = _key(" ".join(doc.sentences))
+    lines = _raw_lines(name)
+    for lineno in SEED_LINES[name]["body"]:
+        assert _key(lines[lineno - 1]) in body, f"{name}: body line {lineno} lost: {lines[lineno - 1][:80]}"
+
+
+@pytest.mark.parametrize("name", sorted(SEED_LINES))
+def test_seed_furniture_removed(seed_documents, name):
+    doc = seed_documents[name]
+    text = _doc_key(doc)
+    lines = _raw_lines(name)
+    for lineno in SEED_LINES[name]["furniture"]:
+        key = _key(lines[lineno - 1])
+        if not key:        # a line of symbols only ("×"): checked on the raw text
+            assert lines[lineno - 1].strip() not in doc.title + doc.text
+            continue
+        assert key not in text, f"{name}: furniture line {lineno} kept: {lines[lineno - 1]}"
+
+
+def test_seed_000_runon_headlines_and_labels(seed_documents):
+    doc = seed_documents[S000]
+    text = doc.title + " " + doc.text
+    # Unrelated headlines of the run-on list at the top of the page.
+    for word in ("هنیه", "نیویورک", "یارانه", "دیوان"):
+        assert word not in text
+    for label in ("ارسال نظر", "آخرین اخبار", "کد خبر"):
+        assert label not in text
+    assert _key(doc.title) == _key("دیدار و گفت و گوی سرلشگر باقری با وزیر دفاع عراق")
+    assert doc.lang == "fa"
+
+
+def test_seed_000_date_is_jalali_publication_date(seed_documents):
+    doc = seed_documents[S000]
+    assert doc.date is not None
+    assert doc.date.value == date(2020, 11, 15)
+    assert doc.date.calendar == "jalali"
+    assert not doc.date.is_crawl_date
+    assert doc.event_date == date(2020, 11, 15)
+
+
+def test_seed_001_arabic_furniture(seed_documents):
+    doc = seed_documents[S001]
+    assert doc.lang == "ar"
+    text = doc.title + " " + doc.text
+    for furniture in ("مقالات ذات صلة", "اترك تعليق", "ثمانية عشر", "سبعة =", "لن يتم نشر", "زر الذهاب",
+                      "telegram", "التلغرام", "إرناإرنا"):
+        assert furniture not in text
+    assert doc.title == "إيران والعراق يعتزمان التوقيع على وثيقة دفاعية مشتركة"
+    assert doc.sentences[-1].startswith("وصل وزير الدفاع العراقي")
+
+
+def test_seed_002_crawl_date_flagged_and_menus_removed(seed_documents):
+    doc = seed_documents[S002]
+    assert doc.date is not None and doc.date.is_crawl_date
+    assert doc.date.value == date(2024, 11, 23)        # 3 Azar 1403: the crawl, not the event
+    assert doc.event_date is None
+    text = doc.title + " " + doc.text
+    for furniture in ("منوی", "دسترسی سریع", "اخبار سایت", "اخبار ویژه", "امروز", "منتشر نخواهد شد",
+                      "تیم مدیریت", "×"):
+        assert furniture not in text
+    assert _key(doc.title) == _key("تاکید بر توسعه مناسبات ایران و عراق در حوزههای نظامی")
+    # The glued sentences of the single body paragraph are split apart.
+    assert len(doc.sentences) >= 5
+
+
+def test_seed_003_repeated_body_kept_once(seed_documents):
+    doc = seed_documents[S003]
+    text = _key(" ".join(doc.sentences))
+    lines = _raw_lines(S003)
+    for lineno in range(1, 12):
+        assert text.count(_key(lines[lineno - 1])) == 1, f"line {lineno} not exactly once"
+    assert len({_key(s) for s in doc.sentences}) == len(doc.sentences)
+
+
+def test_seed_004_end_furniture(seed_documents):
+    doc = seed_documents[S004]
+    text = doc.title + " " + doc.text
+    for furniture in ("انتهای پیام", "اخبار پیشنهادی", "تبادل نظر", "آدرس ایمیل", "آخرین اخبار"):
+        assert furniture not in text
+    assert doc.sentences[-1].startswith("دبیر کل وزارت دفاع عراق گفت")
+
+
+def test_every_seed_is_ingested_with_its_language(seed_documents):
+    assert {name: d.lang for name, d in seed_documents.items()} == {
+        S000: "fa", S001: "ar", S002: "fa", S003: "fa", S004: "fa"}
+
+
+def test_seed_languages_detected_without_input_labels(seed_articles):
+    docs, skipped = Ingestor(trust_input_lang=False).transform(seed_articles)
+    assert not skipped
+    assert {d.id: d.lang for d in docs}[S001] == "ar"
+    assert sorted(d.lang for d in docs) == ["ar", "fa", "fa", "fa", "fa"]
+
+
+# --------------------------------------------------------------------------- language ID
+
+LANG_SAMPLES = {
+    "fa": "وزیر دفاع ایران روز یکشنبه در تهران با همتای عراقی خود دیدار و درباره همکاری‌های دفاعی گفتگو کرد.",
+    "ar": "استقبل رئيس الأركان العامة للقوات المسلحة الإيرانية وزير الدفاع العراقي في طهران يوم الأحد.",
+    "ur": "پاکستان کے وزیر اعظم نے آج اسلام آباد میں ایک اہم اجلاس کی صدارت کی اور کہا کہ حکومت عوام کی "
+          "خدمت کے لیے پرعزم ہے۔",
+    "en": "The Iraqi defence minister met Iran's chief of staff in Tehran on Sunday to discuss border security.",
+    "tr": "Irak Savunma Bakanı pazar günü Tahran'da İran Genelkurmay Başkanı ile bir araya geldi ve sınır "
+          "güvenliğini görüştü.",
+}
+
+
+@pytest.mark.parametrize("lang", sorted(LANG_SAMPLES))
+def test_language_id(lang):
+    assert detect_language(LANG_SAMPLES[lang]) == lang
+
+
+def test_urdu_is_not_persian():
+    assert detect_language(LANG_SAMPLES["ur"]) != "fa"
+
+
+@pytest.mark.parametrize("text", ["", "   ", "12345 67890 !!! ???", "۱۲۳۴ ٥٦٧", "—•—"])
+def test_language_other_when_no_language(text):
+    assert detect_language(text) == "other"
+
+
+def test_languages_filter_skips_with_reason():
+    article = Article("u1", LANG_SAMPLES["ur"], "u1.txt")
+    result = Ingestor(languages=("fa", "ar"), trust_input_lang=False).transform_one(article)
+    assert isinstance(result, Skipped)
+    assert "'ur'" in result.reason and "fa" in result.reason
+
+
+def test_input_language_label_is_trusted_and_normalized():
+    article = Article("a1", LANG_SAMPLES["ar"], "a1.jsonl:1", lang="ARA")
+    doc = Ingestor().transform_one(article)
+    assert doc.lang == "ar"
+
+
+# --------------------------------------------------------------------------- normalization
+
+def test_persian_normalization_via_hazm():
+    # Arabic yeh/kaf -> Persian; "می شود" -> "می‌شود" (ZWNJ); digits kept as written.
+    assert normalize_text("اين يك كتاب است كه مي شود", "fa") == "این یک کتاب است که می\u200cشود"
+    assert normalize_text("خانه ی من", "fa") == "خانه\u200cی من"
+    assert "۱۳۹۹" in normalize_text("سال ۱۳۹۹", "fa")
+
+
+def test_arabic_normalization_keeps_letters_strips_marks():
+    text = "مُحَمَّدٌ رَسُولُ اللّٰهِ — العـــربية إلى أحمد مدرسة"
+    out = normalize_arabic(text)
+    assert out == "محمد رسول الله — العربية إلى أحمد مدرسة"
+    assert normalize_text(text, "ar") == out
+    # Alef forms and teh marbuta stay in the display form (folded only in match keys).
+    assert "إلى" in out and "أحمد" in out and "مدرسة" in out
+
+
+def test_arabic_presentation_forms():
+    assert normalize_text("ﻻ ﺍﻟﻌﺮﺑﻴﺔ", "ar") == "لا العربية"
+
+
+def test_fold_alef_yeh_kaf_teh_marbuta_diacritics_tatweel():
+    assert fold("أحمد إلى آمن ٱلله") == "احمد الی امن الله"
+    assert fold("علي") == fold("علی") == fold("على")
+    assert fold("كتاب") == fold("کتاب")
+    assert fold("مدرسة") == "مدرسه"
+    assert fold("مُحَمَّد") == "محمد"
+    assert fold("العـــربية") == fold("العربیه")
+    assert fold("همکاری\u200cها") == "همکاریها"
+    assert fold("Tehran") == "tehran"
+
+
+def test_fold_is_idempotent_on_tricky_sequences():
+    for text in ("e\u200c\u0301", "e\u064b\u0301", "ٵ", "ﷺ", "İstanbul", "ﻵ"):
+        assert fold(fold(text)) == fold(text)
+
+
+def test_persian_and_arabic_digits():
+    assert to_ascii_digits("۱۲۳۴۵۶۷۸۹۰") == "1234567890"
+    assert to_ascii_digits("١٢٣٤٥٦٧٨٩٠") == "1234567890"
+    assert fold("۱۳۹۹ و ١٤٤٢") == "1399 و 1442"
+    assert fold_tokens("سال ۱۳۹۹") == ["سال", "1399"]
+    # The display form keeps digits as written.
+    assert "١٤٤٢" in normalize_text("عام ١٤٤٢", "ar")
+
+
+# --------------------------------------------------------------------------- sentences
+
+def test_sentence_split_does_not_split_on_arabic_comma():
+    ar = "قال الوزير، في مؤتمر صحفي، إن التعاون مستمر. وأضاف أن الزيارة ناجحة؟ نعم."
+    assert split_sentences(ar, "ar") == ["قال الوزير، في مؤتمر صحفي، إن التعاون مستمر.",
+                                         "وأضاف أن الزيارة ناجحة؟", "نعم."]
+    fa = "وزیر دفاع، در این دیدار، گفت: همکاری ادامه دارد؛ سفر موفق بود. وی افزود که سفر موفق بود؟ بله."
+    assert split_sentences(fa, "fa") == ["وزیر دفاع، در این دیدار، گفت: همکاری ادامه دارد؛ سفر موفق بود.",
+                                         "وی افزود که سفر موفق بود؟", "بله."]
+
+
+def test_sentence_split_glued_sentences_but_not_decimals():
+    assert split_sentences("ارتفع المؤشر 3.5 بالمئة.وقال المحلل إن ذلك متوقع", "ar") == [
+        "ارتفع المؤشر 3.5 بالمئة.", "وقال المحلل إن ذلك متوقع"]
+    fa = split_sentences("دو طرف تاکید کردند.در این دیدار گفتگو شد.", "fa")
+    assert fa == ["دو طرف تاکید کردند.", "در این دیدار گفتگو شد."]
+
+
+# --------------------------------------------------------------------------- dates
+
+def test_seed_000_date_line():
+    found = find_dates(["تاریخ انتشار: ۱۲:۴۰ - ۲۵ آبان ۱۳۹۹ - 2020 November 15"])
+    assert found[0].value == date(2020, 11, 15) and found[0].calendar == "jalali"
+    assert found[1].value == date(2020, 11, 15) and found[1].calendar == "gregorian"
+    assert not any(d.is_crawl_date for d in found)
+
+
+def test_crawl_date_is_flagged():
+    (found,) = find_dates(["امروز : شنبه, ۳ آذر , ۱۴۰۳"])
+    assert found.is_crawl_date and found.value == date(2024, 11, 23)
+    # A stated publication date wins over the crawl date at the top of the page.
+    chosen = choose_date(["امروز : شنبه, ۳ آذر , ۱۴۰۳", "خبر", "تاریخ انتشار: ۲۵ آبان ۱۳۹۹"])
+    assert chosen.value == date(2020, 11, 15) and not chosen.is_crawl_date
+    # Only a crawl date: returned, flagged.
+    assert choose_date(["اليوم الأحد 15 نوفمبر 2020"]).is_crawl_date
+
+
+@pytest.mark.parametrize("text, expected, calendar", [
+    ("١٥ ربيع الأول ١٤٤٢", date(2020, 11, 1), "hijri"),
+    ("۱۵ ربیع‌الاول ۱۴۴۲", date(2020, 11, 1), "hijri"),
+    ("٢٩ رمضان ١٤٤١ هـ", date(2020, 5, 22), "hijri"),
+    ("الأحد 15 نوفمبر 2020", date(2020, 11, 15), "gregorian"),
+    ("November 15, 2020", date(2020, 11, 15), "gregorian"),
+    ("۱۵ نوامبر ۲۰۲۰", date(2020, 11, 15), "gregorian"),
+    ("15/11/2020", date(2020, 11, 15), "gregorian"),
+    ("1399/08/25", date(2020, 11, 15), "jalali"),
+    ("۱۲ دی ۱۳۹۹", date(2021, 1, 1), "jalali"),
+])
+def test_hijri_gregorian_jalali_dates(text, expected, calendar):
+    (found,) = find_dates([text])
+    assert (found.value, found.calendar) == (expected, calendar)
+
+
+def test_invalid_dates_are_ignored():
+    assert find_dates(["۳۱ اسفند ۱۴۰۱"]) == []          # 1401 is not a leap year
+    assert find_dates(["32/13/2020"]) == []
+    assert find_dates(["شماره ۱۲۳۴۵۶۷۸ و کد ۹۹"]) == []
+
+
+def test_input_time_field():
+    assert parse_input_time("2020-11-15T10:00:00Z").value == date(2020, 11, 15)
+    assert parse_input_time("۱۳۹۹/۰۸/۲۵").value == date(2020, 11, 15)
+    assert parse_input_time("not a date") is None
+    assert parse_input_time(None) is None
+
+
+# --------------------------------------------------------------------------- HTML
+
+HTML_PAGE = """<!DOCTYPE html><html><head><title>دیدار وزیر دفاع عراق با باقری</title>
+<script>var latest = "آخرین اخبار"; document.write('<p>تبلیغ</p>');</script>
+<style>p { color: red }</style></head>
+<body><nav><ul><li>خانه</li><li>اخبار</li><li>ورزشی</li></ul></nav>
+<article><h1>دیدار وزیر دفاع عراق با باقری</h1>
+<p>رئیس ستاد کل نیروهای مسلح صبح امروز با وزیر دفاع عراق در تهران دیدار کرد.</p>
+<p>دو طرف درباره همکاری&zwnj;های دفاعی و امنیت مرزهای مشترک گفتگو کردند.</p>
+<script>trackPageView("ad-slot-42");</script>
+</article><footer>کلیه حقوق محفوظ است</footer></body></html>"""
+
+
+def test_html_through_trafilatura(tmp_path):
+    (tmp_path / "page.html").write_text(HTML_PAGE, encoding="utf-8")
+    articles, skipped = read_inputs([tmp_path])
+    assert not skipped and articles[0].is_html
+    doc = Ingestor().transform_one(articles[0])
+    assert doc.title == "دیدار وزیر دفاع عراق با باقری"
+    assert doc.sentences == ["رئیس ستاد کل نیروهای مسلح صبح امروز با وزیر دفاع عراق در تهران دیدار کرد.",
+                             "دو طرف درباره همکاری\u200cهای دفاعی و امنیت مرزهای مشترک گفتگو کردند."]
+    for junk in ("trackPageView", "latest", "color", "تبلیغ", "ورزشی", "حقوق"):
+        assert junk not in doc.text
+
+
+def test_tiny_html_page_falls_back_to_visible_text():
+    html = "<html><body><script>alert('x')</script><div>وزیر دفاع عراق امروز وارد تهران شد.</div></body></html>"
+    doc = Ingestor().transform_one(Article("t.html", html, "t.html", is_html=True))
+    assert doc.sentences == ["وزیر دفاع عراق امروز وارد تهران شد."]
+
+
+# --------------------------------------------------------------------------- JSONL
+
+def test_jsonl_default_field_names(tmp_path):
+    path = tmp_path / "in.jsonl"
+    path.write_text(json.dumps({"id": "x1", "text": LANG_SAMPLES["ar"], "title": "عنوان", "lang": "ar",
+                                "date": "2020-11-15"}, ensure_ascii=False) + "\n", encoding="utf-8")
+    (article,) = read_jsonl(path, JsonlFields())
+    assert (article.id, article.title, article.lang, article.time) == ("x1", "عنوان", "ar", "2020-11-15")
+    assert article.source == f"{path}:1" and not article.is_html
+    doc = Ingestor().transform_one(article)
+    assert doc.date.value == date(2020, 11, 15) and doc.date.calendar == "input"
+
+
+def test_jsonl_custom_field_names(tmp_path):
+    path = tmp_path / "og.jsonl"
+    rows = [{"uri": 7, "body": "<p>" + LANG_SAMPLES["fa"] + "</p><p>جمله دوم خبر.</p>", "headline": "عنوان",
+             "language": "fas", "published_at": "2021-07-01 10:00:00"},
+            {"uri": "8", "headline": "no body here"}]
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    fields = JsonlFields(id="uri", text="body", title="headline", lang="language", time="published_at")
+    first, second = read_jsonl(path, fields)
+    assert (first.id, first.title, first.lang, first.time, first.is_html) == (
+        "7", "عنوان", "fas", "2021-07-01 10:00:00", True)
+    assert isinstance(second, Skipped) and second.id == "8"
+    assert "'body' missing" in second.reason and "headline" in second.reason and "--text-field" in second.reason
+    doc = Ingestor().transform_one(first)
+    assert doc.lang == "fa" and doc.date.value == date(2021, 7, 1)
+
+
+def test_jsonl_odd_records(tmp_path):
+    path = tmp_path / "odd.jsonl"
+    path.write_text("\n".join([
+        json.dumps({"text": ["پاراگراف اول خبر است.", "پاراگراف دوم خبر است."]}, ensure_ascii=False),
+        "[1, 2, 3]",
+        json.dumps({"id": "n", "text": 42}),
+        json.dumps({"id": "e", "text": "   "}),
+        "",
+        '{"id": "t", "text": "قطع شده',
+        json.dumps({"id": "sep", "text": "سطر اول\u2028همان سطر است و خبر ادامه دارد."}, ensure_ascii=False),
+    ]) + "\n", encoding="utf-8")
+    items = list(read_jsonl(path, JsonlFields()))
+    assert [type(i).__name__ for i in items] == ["Article", "Skipped", "Skipped", "Skipped", "Skipped",
+                                                  "Skipped", "Article"]
+    assert items[0].id == "odd.jsonl:1" and "\n\n" in items[0].raw
+    assert "not an object" in items[1].reason
+    assert "is a int" in items[2].reason
+    assert "empty" in items[3].reason
+    assert items[4].reason == "blank line"
+    assert "malformed JSON" in items[5].reason and "truncated" in items[5].reason
+    assert items[6].id == "sep" and items[6].source.endswith(":7")   # U+2028 inside a string is not a line end
