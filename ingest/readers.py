@@ -26,7 +26,7 @@ from akhbar.types import Article, Skipped
 TEXT_SUFFIXES = {".txt", ".text"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+DEFAULT_MAX_BYTES = 20_000_000         # the CLI's --max-bytes default
 
 _SNIFF_BYTES = 64 * 1024
 _HTML_TAG = re.compile(r"<\s*(?:!doctype|html|head|body|p|div|article|section|span|br|a|h[1-6]|script|style|"
@@ -120,8 +120,9 @@ def _decode(data: bytes, source: str) -> str:
     if text is not None:
         nuls = text.count("\x00")
         stripped = text.replace("\x00", "")
-        # UTF-8 text with a few stray NUL bytes (a common scraping artefact): keep it.
-        if stripped.strip() and nuls <= max(1, len(text) // 100) and _control_share(stripped) <= 0.01:
+        # UTF-8 text with stray NUL bytes (a common scraping/export artefact): keep the text.
+        if nuls <= max(2, len(text) // 10) and _control_share(stripped) <= 0.01 and \
+                sum(ch.isalpha() for ch in stripped) >= 0.3 * len(stripped.strip() or "x"):
             return stripped
         raise InputError(f"{source}: binary data ({nuls} NUL bytes, control characters), not text")
     if b"\x00" in data:
@@ -154,6 +155,12 @@ def decode_bytes(data: bytes, source: str) -> str:
 
 
 # --------------------------------------------------------------------------- files
+
+def _reason(err: Exception, source: str) -> str:
+    """The InputError message without its leading "source: " (the skip record names it)."""
+    message = str(err)
+    return message[len(source) + 2:] if message.startswith(f"{source}: ") else message
+
 
 def _size_error(path: Path, size: int, max_bytes: int) -> InputError:
     return InputError(f"{path}: file too large ({size / 1e6:.1f} MB > {max_bytes / 1e6:.1f} MB limit; "
@@ -191,12 +198,12 @@ def read_jsonl(path: Path, fields: JsonlFields, max_bytes: int = DEFAULT_MAX_BYT
             # UTF-16 JSONL: line splitting on bytes is wrong; decode the whole file.
             size = os.fstat(handle.fileno()).st_size
             if size > max_bytes:
-                yield Skipped(str(path), str(_size_error(path, size, max_bytes)))
+                yield Skipped(str(path), _reason(_size_error(path, size, max_bytes), str(path)))
                 return
             try:
                 text = decode_bytes(head + handle.read(), str(path))
             except InputError as err:
-                yield Skipped(str(path), str(err))
+                yield Skipped(str(path), _reason(err, str(path)))
                 return
             lines = (ln.encode("utf-8") for ln in text.split("\n"))
         else:
@@ -230,7 +237,7 @@ def _jsonl_records(path: Path, lines, fields: JsonlFields, max_bytes: int):
             try:
                 line = decode_bytes(raw, source)
             except InputError as err:
-                yield Skipped(source, str(err))
+                yield Skipped(source, _reason(err, source))
                 continue
         yield _record(path, lineno, source, line, fields)
 
@@ -241,7 +248,7 @@ def _record(path: Path, lineno: int, source: str, line: str, fields: JsonlFields
     except json.JSONDecodeError as err:
         stripped = line.rstrip()
         truncated = "; the line looks truncated" if stripped.startswith("{") and not stripped.endswith("}") else ""
-        return Skipped(source, f"malformed JSON ({err.msg}, column {err.colno}){truncated}")
+        return Skipped(source, f"malformed JSON: {err.msg} (column {err.colno}){truncated}")
     except RecursionError:
         return Skipped(source, "malformed JSON: nested too deeply")
     if not isinstance(record, dict):
@@ -278,7 +285,7 @@ def read_file(path: Path, article_id: str, max_bytes: int = DEFAULT_MAX_BYTES) -
     try:
         text = _read_file_text(path, max_bytes)
     except InputError as err:
-        return Skipped(str(path), str(err), article_id)
+        return Skipped(str(path), _reason(err, str(path)), article_id)
     except OSError as err:
         return Skipped(str(path), f"cannot read: {err.strerror or err}", article_id)
     if not text.strip():

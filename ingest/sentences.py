@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-_GLUED = re.compile(r"([.!?؟…]+)(?=[\u0600-\u06FF«\"“])")
-_END = re.compile(r"(?<=[.!?؟…])[\"»”)]*\s+")
+_GLUED = re.compile(r"([.!?؟…۔]+)(?=[\u0600-\u06FF«\"“])")
+_END = re.compile(r"(?<=[.!?؟…۔])[\"»”)]*\s+")   # ۔ : the Urdu full stop
 
 
 @lru_cache(maxsize=1)
