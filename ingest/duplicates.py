@@ -63,13 +63,14 @@ def jaccard(a: set[int], b: set[int]) -> float:
 class DuplicateDetector:
     """threshold: shingle Jaccard at or above which two bodies are near-duplicates.
     shingle_size: words per shingle. min_tokens: bodies shorter than this are matched
-    exactly only (a few words leave too little to call "nearly the same").
+    exactly only: in a headline or a one-line item, one changed word (a place, a
+    number) is a different story, not a copy.
     num_perm, bands: MinHash signature length and LSH bands (rows = num_perm / bands).
     """
 
     threshold: float = 0.7
     shingle_size: int = 3
-    min_tokens: int = 8
+    min_tokens: int = 30
     num_perm: int = 128
     bands: int = 32
     seed: int = 20201115
