@@ -181,6 +181,15 @@ def looks_like_html(text: str) -> bool:
     return len(_HTML_TAG.findall(text[:20000])) >= 2 and "</" in text
 
 
+def _is_utf8_prefix(data: bytes) -> bool:
+    """Valid UTF-8, allowing a character cut off at the end of the sample."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        return err.reason == "unexpected end of data" and err.start >= len(data) - 3
+    return True
+
+
 def read_jsonl(path: Path, fields: JsonlFields, max_bytes: int = DEFAULT_MAX_BYTES):
     """Yield an Article or a Skipped for every line of a JSONL file (blank lines too)."""
     try:
@@ -207,11 +216,9 @@ def read_jsonl(path: Path, fields: JsonlFields, max_bytes: int = DEFAULT_MAX_BYT
                 return
             lines = (ln.encode("utf-8") for ln in text.split("\n"))
         else:
-            if b"\x00" in head:
-                nul_share = head.count(b"\x00") / len(head)
-                if nul_share > 0.01:
-                    yield Skipped(str(path), "binary data (NUL bytes), not a JSONL text file")
-                    return
+            if b"\x00" in head and not _is_utf8_prefix(head):
+                yield Skipped(str(path), "binary data (NUL bytes, not UTF-8 or UTF-16), not a JSONL text file")
+                return
             handle.seek(0)
             lines = iter(handle)
         yield from _jsonl_records(path, lines, fields, max_bytes)
