@@ -43,11 +43,11 @@ def _lines(records) -> str:
     return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
 
 
-def _run(args, threads: int) -> subprocess.CompletedProcess:
+def _run(args, threads: int, quiet: bool = True) -> subprocess.CompletedProcess:
     env = dict(os.environ, OMP_NUM_THREADS=str(threads), OPENBLAS_NUM_THREADS=str(threads),
                MKL_NUM_THREADS=str(threads))
-    proc = subprocess.run([sys.executable, "-m", "akhbar.cli", "run", *args, "-q"], cwd=ROOT,
-                          capture_output=True, text=True, env=env, timeout=600)
+    proc = subprocess.run([sys.executable, "-m", "akhbar.cli", "run", *args, *(["-q"] if quiet else [])],
+                          cwd=ROOT, capture_output=True, text=True, env=env, timeout=600)
     assert proc.returncode == 0, proc.stderr
     return proc
 
@@ -55,13 +55,15 @@ def _run(args, threads: int) -> subprocess.CompletedProcess:
 @pytest.fixture(scope="module")
 def three_orders(tmp_path_factory):
     """Three runs, each with its own fresh embedding cache: sorted lines with 1 thread,
-    reversed lines with 2 threads, shuffled lines split over two files with 2 threads."""
+    reversed lines with 2 threads, shuffled lines split over two files with 2 threads
+    (that one without --quiet: progress bars and the report do not change the output)."""
     tmp = tmp_path_factory.mktemp("det")
     outputs = []
     ordered = sorted(RECORDS, key=lambda r: r["id"])
     shuffled = list(RECORDS)
     random.Random(7).shuffle(shuffled)
     plans = [([ordered], 1), ([ordered[::-1]], 2), ([shuffled[:5], shuffled[5:]], 2)]
+    logs = []
     for n, (parts, threads) in enumerate(plans):
         paths = []
         for k, part in enumerate(parts):
@@ -69,13 +71,16 @@ def three_orders(tmp_path_factory):
             path.write_text(_lines(part), encoding="utf-8")
             paths.append(str(path))
         out = tmp / f"out{n}"
-        _run([*paths[::-1], "--out", str(out), "--cache-dir", str(tmp / f"cache{n}")], threads)
+        proc = _run([*paths[::-1], "--out", str(out), "--cache-dir", str(tmp / f"cache{n}")], threads,
+                    quiet=n < 2)
         outputs.append(out)
-    return outputs
+        logs.append(proc)
+    return outputs, logs
 
 
 @pytest.mark.parametrize("name", ["clusters.jsonl", "summaries.jsonl"])
 def test_byte_identical_across_orders_and_threads(three_orders, name):
+    three_orders, _ = three_orders
     first = (three_orders[0] / name).read_bytes()
     assert first.strip()
     for out in three_orders[1:]:
@@ -83,6 +88,7 @@ def test_byte_identical_across_orders_and_threads(three_orders, name):
 
 
 def test_manifests_agree_on_what_was_processed(three_orders):
+    three_orders, _ = three_orders
     manifests = [json.loads((out / "manifest.json").read_text(encoding="utf-8")) for out in three_orders]
     ids = [[r["id"] for r in m["processed"]] for m in manifests]
     assert ids[0] == ids[1] == ids[2] and len(ids[0]) == len(RECORDS)
@@ -90,6 +96,16 @@ def test_manifests_agree_on_what_was_processed(three_orders):
     assert dups[0] == dups[1] == dups[2]
     assert {d["id"] for d in dups[0]} == {"ar-jordan-copy", "ar-jordan-syndicated"}
     assert all(d["duplicate_of"] == "ar-jordan" for d in dups[0])
+
+
+def test_quiet_silences_progress_and_report(three_orders):
+    _, logs = three_orders
+    for quiet in logs[:2]:
+        assert quiet.stdout == ""
+        assert "\r" not in quiet.stderr and "it/s" not in quiet.stderr and "%|" not in quiet.stderr
+    loud = logs[2]
+    assert "embedding" in loud.stderr and "%|" in loud.stderr      # progress bars on stderr
+    assert "cluster 0" in loud.stdout                               # the report on stdout
 
 
 # --------------------------------------------------------------------------- in process
