@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 from pathlib import Path
 from typing import List, Optional
@@ -60,10 +61,16 @@ def run(
     from akhbar.summarize import ClusterSummarizer
 
     encoder = load_encoder(model, device=device, batch_size=batch_size, show_progress=not quiet)
+    try:
+        embedder = DocumentEmbedder(encoder, cache_dir=None if no_cache else cache_dir,
+                                    commit_every=max(1, commit_every))
+    except (sqlite3.Error, OSError) as err:
+        _err(f"warning: embedding cache {cache_dir} is unusable ({err}); running without it "
+             f"(delete it or pass another --cache-dir to cache again)")
+        embedder = DocumentEmbedder(encoder, cache_dir=None, commit_every=max(1, commit_every))
     pipeline = Pipeline(
         ingestor=Ingestor(languages=tuple(languages.split(",")) if languages else None),
-        embedder=DocumentEmbedder(encoder, cache_dir=None if no_cache else cache_dir,
-                                  commit_every=max(1, commit_every)),
+        embedder=embedder,
         clusterer=EventClusterer(threshold=threshold),
         summarizer=ClusterSummarizer(max_sentences=summary_sentences, summary_lang=summary_lang),
         fields=JsonlFields(id=id_field, text=text_field, title=title_field, lang=lang_field, time=time_field),

@@ -252,8 +252,13 @@ def test_exit_nonzero_only_when_nothing_processed(tmp_path):
     only_bad.mkdir()
     for name in ("empty.txt", "whitespace_only.txt", "binary.txt", "boilerplate_only.txt", "photo.png"):
         shutil.copy(BAD / name, only_bad / name)
+    # A corrupt embedding cache is bad input too: a warning, not a crash.
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / "embeddings.sqlite").write_bytes(b"not a database\n" * 100)
     proc = _run(["run", str(only_bad), str(tmp_path / "missing.txt"), "--out", str(tmp_path / "out"),
-                 "--no-cache", "-q"])
+                 "--cache-dir", str(cache), "-q"])
+    assert f"warning: embedding cache {cache} is unusable" in proc.stderr
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
     assert "no input article could be processed" in proc.stderr
