@@ -77,7 +77,13 @@ class Ingestor:
             title, paragraphs = cleaned.title, cleaned.paragraphs
         body = "\n".join(paragraphs)
         if len(body.split()) < self.min_words:
-            reason = "no article text left after boilerplate removal" if text.strip() else "empty text"
+            n_words = len(text.split())
+            if not text.strip():
+                reason = "empty text" + (" (the HTML has no visible text)" if article.is_html else "")
+            elif n_words < self.min_words:
+                reason = f"too short ({n_words} word{'s' if n_words != 1 else ''}; at least {self.min_words} needed)"
+            else:
+                reason = "no article text left after boilerplate removal"
             return Skipped(article.source, reason, article.id)
         lang = self._language(article, (title_hint or title or "") + "\n" + body)
         if self.languages is not None and lang not in self.languages:
