@@ -526,14 +526,25 @@ def _hub_cached(repo_id: str) -> bool:
 
 
 def _hub_reachable(timeout: float = 3.0) -> bool:
+    """Does the hub answer within timeout seconds (DNS included: the probe runs in a
+    daemon thread, since urlopen's timeout does not cover name resolution)?"""
+    import threading
     import urllib.request
 
     endpoint = os.environ.get("HF_ENDPOINT", "https://huggingface.co").rstrip("/")
-    try:
-        with urllib.request.urlopen(f"{endpoint}/api/models/{HUB_MODEL}", timeout=timeout):
-            return True
-    except Exception:
-        return False
+    answer: list[bool] = []
+
+    def probe():
+        try:
+            with urllib.request.urlopen(f"{endpoint}/api/models/{HUB_MODEL}", timeout=timeout):
+                answer.append(True)
+        except Exception:
+            answer.append(False)
+
+    thread = threading.Thread(target=probe, daemon=True)
+    thread.start()
+    thread.join(timeout)
+    return bool(answer and answer[0])
 
 
 def default_st_model(local_files_only: bool = False) -> str | None:

@@ -207,3 +207,23 @@ def test_cli_export_default(tmp_path, monkeypatch):
     result = CliRunner().invoke(app, ["embed", "export-default", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
     assert str(tmp_path / "out") in result.output
+
+
+def test_default_st_model_prefers_hub_only_when_available(monkeypatch):
+    import akhbar.embed.export as export
+
+    def unreachable(timeout=3.0):
+        raise AssertionError("offline: the hub must not be probed")
+
+    monkeypatch.setattr(export, "_hub_reachable", unreachable)
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setattr(export, "_hub_cached", lambda repo: False)
+    assert export.default_st_model() is None
+    monkeypatch.setattr(export, "_hub_cached", lambda repo: True)
+    assert export.default_st_model() == export.HUB_MODEL
+    monkeypatch.delenv("HF_HUB_OFFLINE")
+    monkeypatch.delenv("TRANSFORMERS_OFFLINE", raising=False)
+    monkeypatch.setattr(export, "_hub_cached", lambda repo: False)
+    monkeypatch.setattr(export, "_hub_reachable", lambda timeout=3.0: False)
+    assert export.default_st_model() is None
+    assert export.default_st_model(local_files_only=True) is None
