@@ -6,7 +6,7 @@ Every stage imports these types and the stages before it, nothing after.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,7 @@ class DocDate:
     calendar: str                 # "jalali" | "hijri" | "gregorian" | "input"
     is_crawl_date: bool = False   # True when the page only states when it was crawled/viewed
     text: str = ""                # the span the date was read from
+    timestamp: datetime | None = None  # full time of day when the input gives it
 
 
 @dataclass
@@ -52,6 +53,16 @@ class Document:
         if self.date is None or self.date.is_crawl_date:
             return None
         return self.date.value
+
+    @property
+    def event_day(self) -> float | None:
+        """Event time as a fractional day number (proleptic ordinal), None if unknown."""
+        if self.event_date is None:
+            return None
+        stamp = self.date.timestamp
+        if stamp is None:
+            return self.event_date.toordinal() + 0.5
+        return stamp.toordinal() + (stamp.hour * 3600 + stamp.minute * 60 + stamp.second) / 86400
 
 
 @dataclass(frozen=True)

