@@ -112,7 +112,7 @@ def variant(documents, vectors, gold, thresholds, **switches):
     clusterer = EventClusterer(**switches)
     cal = clusterer._resolved()
     rows, cols, parts = clusterer.pair_components(vectors, **evidence_inputs(documents))
-    scores = clusterer.combine(parts, cal)
+    scores = clusterer.combine(parts, cal, rows, cols)
     return best_over(thresholds, lambda th: average_linkage(len(vectors), rows, cols, scores, th,
                                                             cal.missing_sim), documents, gold)
 
@@ -125,12 +125,12 @@ def calibrate(documents, vectors, gold):
     clusterer = EventClusterer()
     rows, cols, parts = clusterer.pair_components(vectors, **evidence_inputs(documents))
     best = None
-    grid = itertools.product([0.3, 0.6], [0.5, 1.0, 2.0], [0.0, 0.3, 0.6], [0.1, 0.15])
+    grid = itertools.product([0.3, 0.6], [0.5, 1.0], [0.0, 0.3], [0.15])
     for time_weight, scale, term_weight, missing in grid:
         cal = Calibration(time_weight=time_weight, time_scale_days=scale, term_weight=term_weight,
                           missing_sim=missing, source="og2021-dev grid search (benchmarks/og2021.py --calibrate)")
-        scores = clusterer.combine(parts, cal)
-        for th in np.arange(0.05, 0.6, 0.025):
+        scores = clusterer.combine(parts, cal, rows, cols)
+        for th in np.arange(0.1, 0.36, 0.025):
             labels = average_linkage(len(vectors), rows, cols, scores, th, missing)
             everything, _ = scores_for(labels, documents, gold)
             key = everything["bcubed_f1"]
@@ -177,10 +177,10 @@ def main(argv=None):
         cal = calibrate(documents, vectors, gold)
         cal.save()
         print(f"stored calibration: {cal}")
-    thresholds = np.arange(0.05, 0.95, 0.025)
+    thresholds = np.arange(0.05, 0.5, 0.05)
     rows = []
     start = time.perf_counter()
-    th, e, a = best_over(np.arange(0.05, 0.6, 0.025), lambda t: naive_labels(vectors, t), documents, gold)
+    th, e, a = best_over(np.arange(0.05, 0.5, 0.05), lambda t: naive_labels(vectors, t), documents, gold)
     rows.append(row("naive: raw e5 cosine, average linkage (best threshold)", e, a, th))
     off = dict(center_languages=False, use_time=False, use_terms=False, use_alignment=False, window_days=None)
     for name, switches in [

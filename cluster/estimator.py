@@ -13,6 +13,8 @@ from akhbar.types import Document
 from .evidence import LanguageCentering, SharedTermSimilarity, l2_normalize, sentence_alignment
 from .graph import average_linkage, knn_candidates
 
+# Alignment needs articles, not headlines (a headline may split into two "sentences").
+MIN_ARTICLE_SENTENCES = 3
 CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
 
 
@@ -24,7 +26,6 @@ class Calibration:
     time_weight: float = 0.3
     time_scale_days: float = 2.0
     term_weight: float = 0.3
-    align_weight: float = 0.3
     missing_sim: float = 0.0
     source: str = "defaults"
 
@@ -48,6 +49,23 @@ def _days(documents: list[Document]) -> np.ndarray:
     return out
 
 
+def _local_scaling(values: np.ndarray, mask: np.ndarray, rows, cols) -> np.ndarray:
+    """values[p] minus the mean, over both endpoints, of their other pairs' values.
+
+    An endpoint with no other pair keeps no correction (its mean is taken as 0)."""
+    idx = np.flatnonzero(mask)
+    r, c, v = rows[idx], cols[idx], values[idx]
+    n = int(max(r.max(), c.max())) + 1
+    total = np.bincount(r, v, n) + np.bincount(c, v, n)
+    count = np.bincount(r, None, n) + np.bincount(c, None, n)
+
+    def mean_without(node):
+        others = count[node] - 1
+        return np.where(others > 0, (total[node] - v) / np.maximum(others, 1), 0.0)
+
+    return v - (mean_without(r) + mean_without(c)) / 2
+
+
 class EventClusterer(ClusterMixin, BaseEstimator):
     """Groups documents reporting the same event, across languages.
 
@@ -69,7 +87,7 @@ class EventClusterer(ClusterMixin, BaseEstimator):
                  use_terms: bool = True, use_alignment: bool = True, k: int = 30,
                  window_days: float | None = 7.0, time_weight: float | None = None,
                  time_scale_days: float | None = None, term_weight: float | None = None,
-                 align_weight: float | None = None, calibration: Calibration | str | None = None):
+                 calibration: Calibration | str | None = None):
         self.threshold = threshold
         self.center_languages = center_languages
         self.use_time = use_time
@@ -80,21 +98,20 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         self.time_weight = time_weight
         self.time_scale_days = time_scale_days
         self.term_weight = term_weight
-        self.align_weight = align_weight
         self.calibration = calibration
 
     def _resolved(self) -> Calibration:
         cal = self.calibration
         cal = cal if isinstance(cal, Calibration) else Calibration.load(cal or CALIBRATION_FILE)
         overrides = {name: getattr(self, name) for name in
-                     ("threshold", "time_weight", "time_scale_days", "term_weight", "align_weight")
+                     ("threshold", "time_weight", "time_scale_days", "term_weight")
                      if getattr(self, name) is not None}
         return Calibration(**{**asdict(cal), **overrides})
 
     def pair_components(self, X, langs=None, days=None, texts=None, sentence_vectors=None):
         """Candidate pairs (rows, cols) and each evidence source's raw value per pair:
         "cos" (document cosine, language-centred if enabled), "align" (sentence
-        alignment, NaN where either side has one sentence), "dt" (days apart, NaN if
+        alignment, NaN unless both sides have MIN_ARTICLE_SENTENCES sentences), "dt" (days apart, NaN if
         unknown) and "terms" (shared names/numbers)."""
         X = l2_normalize(X)
         n = len(X)
@@ -109,7 +126,7 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         parts = {"cos": sims.astype(np.float64), "align": np.full(len(rows), np.nan),
                  "dt": np.abs(days[rows] - days[cols]), "terms": np.zeros(len(rows))}
         if self.use_alignment and sentence_vectors is not None and len(rows):
-            multi = np.array([len(s) > 1 for s in sentence_vectors])
+            multi = np.array([len(s) >= MIN_ARTICLE_SENTENCES for s in sentence_vectors])
             for p, (a, b) in enumerate(zip(rows, cols)):
                 if multi[a] and multi[b]:
                     parts["align"][p] = sentence_alignment(sentence_vectors[a], sentence_vectors[b])
@@ -118,25 +135,32 @@ class EventClusterer(ClusterMixin, BaseEstimator):
             parts["terms"] = self.terms_.pairs(rows, cols)
         return rows, cols, parts
 
-    def combine(self, parts: dict[str, np.ndarray], cal: Calibration) -> np.ndarray:
-        """Combined pair score from evidence parts under a calibration."""
+    def combine(self, parts: dict[str, np.ndarray], cal: Calibration, rows=None, cols=None) -> np.ndarray:
+        """Combined pair score from evidence parts under a calibration.
+
+        Headlines / short texts: language-centred cosine + shared terms - time penalty.
+        Full articles (both sides have several sentences, alignment known): the sentence
+        alignment with CSLS-style local scaling, i.e. minus the mean alignment each of the
+        two articles has with its other candidates, so the score says how much more these
+        two correspond than each usually does with anything; 0 means "typical", as for
+        the centred cosine, which is why the calibrated threshold carries over.
+        """
         scores = parts["cos"].copy()
-        if self.use_alignment:
-            # Full articles: mix the document cosine with sentence-level alignment.
-            has = np.isfinite(parts["align"])
-            scores[has] = (1 - cal.align_weight) * scores[has] + cal.align_weight * parts["align"][has]
+        has = np.isfinite(parts["align"]) if self.use_alignment else np.zeros(len(scores), bool)
+        if has.any():
+            scores[has] = _local_scaling(parts["align"], has, rows, cols)
+        if self.use_terms:
+            scores[~has] += cal.term_weight * parts["terms"][~has]
         if self.use_time:
             known = np.isfinite(parts["dt"])
             scores[known] -= cal.time_weight * (1.0 - np.exp(-parts["dt"][known] / cal.time_scale_days))
-        if self.use_terms:
-            scores += cal.term_weight * parts["terms"]
         return scores
 
     def pair_scores(self, X, langs=None, days=None, texts=None, sentence_vectors=None):
         """Candidate pairs (rows, cols) and their combined scores."""
         self.calibration_ = self._resolved()
         rows, cols, parts = self.pair_components(X, langs, days, texts, sentence_vectors)
-        return rows, cols, self.combine(parts, self.calibration_)
+        return rows, cols, self.combine(parts, self.calibration_, rows, cols)
 
     def _center(self, X, langs, sentence_vectors):
         """Language means are estimated on sentences when given (many more samples than

