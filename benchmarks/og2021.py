@@ -67,13 +67,13 @@ def naive_labels(vectors, threshold):
 
 def bertopic_labels(documents, vectors, min_topic_size):
     from bertopic import BERTopic
-    from hdbscan import HDBSCAN
+    from sklearn.cluster import HDBSCAN  # the hdbscan package does not run with scikit-learn 1.9
     from umap import UMAP
 
     model = BERTopic(umap_model=UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine",
                                      random_state=42),
-                     hdbscan_model=HDBSCAN(min_cluster_size=min_topic_size, metric="euclidean",
-                                           cluster_selection_method="eom", prediction_data=True),
+                     hdbscan_model=HDBSCAN(min_cluster_size=max(min_topic_size, 2), metric="euclidean",
+                                           cluster_selection_method="eom"),
                      min_topic_size=min_topic_size, calculate_probabilities=False, verbose=False)
     topics, _ = model.fit_transform([d.title for d in documents], embeddings=vectors)
     # Outliers (-1) are each their own event.

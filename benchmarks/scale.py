@@ -50,12 +50,12 @@ def run_one(n: int, method: str) -> dict:
         labels = EventClusterer(use_terms=False).fit_predict(X, langs=langs, days=days)
     else:
         from bertopic import BERTopic
-        from hdbscan import HDBSCAN
+        from sklearn.cluster import HDBSCAN  # the hdbscan package does not run with scikit-learn 1.9
         from umap import UMAP
 
         model = BERTopic(umap_model=UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine",
                                          random_state=42),
-                         hdbscan_model=HDBSCAN(min_cluster_size=10, prediction_data=True),
+                         hdbscan_model=HDBSCAN(min_cluster_size=10),
                          calculate_probabilities=False)
         labels, _ = model.fit_transform([f"doc {i}" for i in range(n)], embeddings=X)
     seconds = time.perf_counter() - start

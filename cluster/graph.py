@@ -24,6 +24,8 @@ def knn_candidates(X: np.ndarray, k: int, times: np.ndarray | None = None,
     """
     n = len(X)
     k = min(k, n - 1)
+    # Bound the (block x candidates) score matrix to ~8M entries whatever n is.
+    block = max(64, min(block, 8_000_000 // max(n, 1)))
     if k <= 0:
         return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32)
     use_time = times is not None and window_days is not None and np.isfinite(times).any()
