@@ -80,7 +80,8 @@ class EventClusterer(ClusterMixin, BaseEstimator):
       X: (n, d) document vectors; langs: language per row; days: float day numbers
       (NaN unknown); texts: text per row for shared names/numbers; sentence_vectors:
       per row a (m, d) matrix for sentence alignment.
-    Learned: labels_, n_clusters_, centering_, calibration_.
+    Learned: labels_, n_clusters_, centering_, calibration_, vectors_, days_.
+    assign(X_new, langs, days): incremental; attaches new documents to events or opens new ones.
     """
 
     def __init__(self, threshold: float | None = None, center_languages: bool = True, use_time: bool = True,
@@ -180,13 +181,61 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         if n == 0:
             self.labels_ = np.zeros(0, dtype=np.int64)
             self.n_clusters_ = 0
+            self.calibration_ = self._resolved()
+            self.centering_ = LanguageCentering().fit(np.zeros((1, X.shape[1] if X.ndim == 2 else 1)), ["und"])
+            self.vectors_ = np.zeros((0, X.shape[1] if X.ndim == 2 else 1), np.float32)
+            self.days_ = np.zeros(0)
             return self
         rows, cols, scores = self.pair_scores(X, langs, days, texts, sentence_vectors)
+        self._remember(X, langs, days)
         self.labels_ = average_linkage(n, rows, cols, scores, self.calibration_.threshold,
                                        self.calibration_.missing_sim)
         self.n_clusters_ = int(self.labels_.max() + 1)
         self.pairs_ = (rows, cols, scores)
         return self
+
+    def _remember(self, X, langs, days):
+        """Keep what ``assign`` needs: the (centred) vectors and times of the fitted documents."""
+        langs = list(langs) if langs is not None else ["und"] * len(X)
+        X = l2_normalize(X)
+        self.vectors_ = self.centering_.transform(X, langs) if self.center_languages else X
+        self.days_ = np.asarray(days, dtype=float) if days is not None else np.full(len(X), np.nan)
+
+    def assign(self, X, langs=None, days=None) -> np.ndarray:
+        """Attach new documents to the fitted events, or open new ones.
+
+        Each new document (in the order given) joins the event whose members it matches
+        best on average (the same average-linkage criterion and threshold as ``fit``,
+        from centred cosine and time; shared terms and alignment need the whole batch
+        and are not used here), or opens a new event when none reaches the threshold.
+        Later new documents can join events opened by earlier ones. Updates labels_.
+        """
+        if not hasattr(self, "labels_"):
+            raise RuntimeError("EventClusterer.assign: call fit first")
+        X = l2_normalize(X)
+        langs = list(langs) if langs is not None else ["und"] * len(X)
+        if self.center_languages:
+            X = self.centering_.transform(X, langs)
+        days = np.asarray(days, dtype=float) if days is not None else np.full(len(X), np.nan)
+        cal = self.calibration_
+        new_labels = []
+        for vector, day in zip(X, days):
+            scores = self.vectors_ @ vector
+            dt = np.abs(self.days_ - day)
+            known = np.isfinite(dt)
+            scores[known] -= cal.time_weight * (1.0 - np.exp(-dt[known] / cal.time_scale_days))
+            n_clusters = int(self.labels_.max()) + 1 if len(self.labels_) else 0
+            sums = np.bincount(self.labels_, scores, n_clusters)
+            sizes = np.bincount(self.labels_, None, n_clusters)
+            means = np.round(sums / np.maximum(sizes, 1), 5)
+            best = int(np.argmax(means)) if n_clusters else -1
+            label = best if n_clusters and means[best] >= cal.threshold else n_clusters
+            new_labels.append(label)
+            self.labels_ = np.append(self.labels_, label)
+            self.vectors_ = np.vstack([self.vectors_, vector[None, :]])
+            self.days_ = np.append(self.days_, day)
+        self.n_clusters_ = int(self.labels_.max()) + 1
+        return np.asarray(new_labels, dtype=np.int64)
 
     def fit_predict(self, X, y=None, **evidence):
         return self.fit(X, **evidence).labels_

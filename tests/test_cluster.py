@@ -98,3 +98,18 @@ def test_seeds_partition_with_dev_calibrated_threshold(seed_documents):
     for doc, label in zip(docs, labels):
         groups.setdefault(label, set()).add(doc.id[:3])
     assert sorted(map(sorted, groups.values())) == [["000", "001"], ["002"], ["003"], ["004"]]
+
+
+def test_assign_attaches_to_existing_events_or_opens_new_ones():
+    rng = np.random.default_rng(3)
+    centres = rng.normal(size=(4, 32))
+    X = np.vstack([c + 0.05 * rng.normal(size=(5, 32)) for c in centres[:3]]).astype(np.float32)
+    est = EventClusterer(use_time=False, use_terms=False, center_languages=False,
+                         calibration=Calibration(threshold=0.5))
+    labels = est.fit_predict(X)
+    assert est.n_clusters_ == 3
+    new = np.vstack([centres[1] + 0.05 * rng.normal(size=32), centres[3], centres[3] + 0.01]).astype(np.float32)
+    assigned = est.assign(new)
+    assert assigned[0] == labels[5]          # joins the second event
+    assert assigned[1] == 3 and assigned[2] == 3  # opens a new event, then the next joins it
+    assert len(est.labels_) == 18 and est.n_clusters_ == 4
