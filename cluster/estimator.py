@@ -27,6 +27,11 @@ class Calibration:
     time_scale_days: float = 2.0
     term_weight: float = 0.3
     missing_sim: float = 0.0
+    # Second stage (None = off): events keep merging while their centroids score >= this.
+    centroid_threshold: float | None = None
+    # Threshold for pairs of full articles (sentence-alignment score); None = threshold.
+    # OG2021 has headlines only, so this one is not re-fitted by the dev grid search.
+    article_threshold: float | None = None
     source: str = "defaults"
 
     @classmethod
@@ -66,6 +71,13 @@ def _local_scaling(values: np.ndarray, mask: np.ndarray, rows, cols) -> np.ndarr
     return v - (mean_without(r) + mean_without(c)) / 2
 
 
+def _sum_rows_by_label(matrix: np.ndarray, labels: np.ndarray, n_labels: int) -> np.ndarray:
+    """Row sums per label (every label 0..n_labels-1 present), in a fixed order."""
+    by_label = np.argsort(labels, kind="stable")
+    starts = np.searchsorted(labels[by_label], np.arange(n_labels))
+    return np.add.reduceat(matrix[by_label], starts, axis=0)
+
+
 class EventClusterer(ClusterMixin, BaseEstimator):
     """Groups documents reporting the same event, across languages.
 
@@ -75,6 +87,9 @@ class EventClusterer(ClusterMixin, BaseEstimator):
       use_time / use_terms / use_alignment: switch each evidence source on or off.
       k: neighbours kept per document in the candidate graph.
       window_days: only documents this close in time are candidates (blocking); None = all.
+      merge_centroids: second stage; events from the first (average linkage over document
+        pairs) keep merging while their centroids score >= the calibrated centroid_threshold.
+      max_merge_rounds: bound on the rounds of that second stage.
 
     fit(X, langs=None, days=None, texts=None, sentence_vectors=None)
       X: (n, d) document vectors; langs: language per row; days: float day numbers
@@ -86,9 +101,10 @@ class EventClusterer(ClusterMixin, BaseEstimator):
 
     def __init__(self, threshold: float | None = None, center_languages: bool = True, use_time: bool = True,
                  use_terms: bool = True, use_alignment: bool = True, k: int = 30,
-                 window_days: float | None = 7.0, time_weight: float | None = None,
+                 window_days: float | None = 3.0, time_weight: float | None = None,
                  time_scale_days: float | None = None, term_weight: float | None = None,
-                 calibration: Calibration | str | None = None):
+                 merge_centroids: bool = True, centroid_threshold: float | None = None,
+                 max_merge_rounds: int = 20, calibration: Calibration | str | None = None):
         self.threshold = threshold
         self.center_languages = center_languages
         self.use_time = use_time
@@ -99,13 +115,16 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         self.time_weight = time_weight
         self.time_scale_days = time_scale_days
         self.term_weight = term_weight
+        self.merge_centroids = merge_centroids
+        self.centroid_threshold = centroid_threshold
+        self.max_merge_rounds = max_merge_rounds
         self.calibration = calibration
 
     def _resolved(self) -> Calibration:
         cal = self.calibration
         cal = cal if isinstance(cal, Calibration) else Calibration.load(cal or CALIBRATION_FILE)
         overrides = {name: getattr(self, name) for name in
-                     ("threshold", "time_weight", "time_scale_days", "term_weight")
+                     ("threshold", "time_weight", "time_scale_days", "term_weight", "centroid_threshold")
                      if getattr(self, name) is not None}
         return Calibration(**{**asdict(cal), **overrides})
 
@@ -149,7 +168,9 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         scores = parts["cos"].copy()
         has = np.isfinite(parts["align"]) if self.use_alignment else np.zeros(len(scores), bool)
         if has.any():
-            scores[has] = _local_scaling(parts["align"], has, rows, cols)
+            # Shifted so that one linkage threshold serves both kinds of pair.
+            article_threshold = cal.threshold if cal.article_threshold is None else cal.article_threshold
+            scores[has] = _local_scaling(parts["align"], has, rows, cols) + (cal.threshold - article_threshold)
         if self.use_terms:
             scores[~has] += cal.term_weight * parts["terms"][~has]
         if self.use_time:
@@ -188,11 +209,81 @@ class EventClusterer(ClusterMixin, BaseEstimator):
             return self
         rows, cols, scores = self.pair_scores(X, langs, days, texts, sentence_vectors)
         self._remember(X, langs, days)
-        self.labels_ = average_linkage(n, rows, cols, scores, self.calibration_.threshold,
-                                       self.calibration_.missing_sim)
+        labels = average_linkage(n, rows, cols, scores, self.calibration_.threshold, self.calibration_.missing_sim)
+        self.n_rounds_ = 0  # rounds of the centroid stage that merged something
+        if self.merge_centroids and self.calibration_.centroid_threshold is not None:
+            articles = np.array([sentence_vectors is not None and len(s) >= MIN_ARTICLE_SENTENCES
+                                 for s in (sentence_vectors if sentence_vectors is not None else [None] * n)])
+            labels = self._merge_centroids(labels, articles)
+        self.labels_ = labels
         self.n_clusters_ = int(self.labels_.max() + 1)
         self.pairs_ = (rows, cols, scores)
         return self
+
+    def _merge_centroids(self, labels: np.ndarray, articles: np.ndarray) -> np.ndarray:
+        """Second stage: merge events whose centroids agree, until nothing merges.
+
+        Average linkage over document pairs is strict for large or cross-lingual events:
+        two halves of one event, one in Spanish and one in English, meet only if their
+        headlines are similar on average pair by pair, and single cross-lingual
+        headline pairs are noisy. The centroid of a group averages that noise away, so
+        groups are compared by centroid cosine (language-centred vectors), the time
+        between their mean dates and their shared names (summed term vectors), with the
+        same weights as the first stage, and merged by average linkage at the calibrated
+        centroid_threshold. Centroids are recomputed and the step repeated until no
+        group merges; after the first round only the groups that just merged look for
+        partners (the others' scores among themselves have not changed). Groups holding full articles are left as they are: their evidence
+        is sentence alignment, which this stage does not use and was not calibrated for.
+        """
+        from scipy.sparse import csr_matrix
+
+        cal = self.calibration_
+        terms = getattr(self, "terms_", None) if self.use_terms else None
+        self.n_rounds_ = 0
+        known = np.isfinite(self.days_)
+        # Per-group sums, carried from round to round (a merged group's sum is its parts' sum).
+        m = int(labels.max()) + 1
+        vector_sums = _sum_rows_by_label(self.vectors_, labels, m)
+        day_sums = np.bincount(labels[known], self.days_[known], m)
+        day_counts = np.bincount(labels[known], None, m)
+        term_sums = None
+        if terms is not None:
+            membership = csr_matrix((np.ones(len(labels)), (labels, np.arange(len(labels)))), shape=(m, len(labels)))
+            term_sums = (membership @ terms.matrix_).tocsr()
+        has_article = np.bincount(labels, articles.astype(float), m) > 0
+        changed = None  # all groups look for partners in the first round
+        for _ in range(self.max_merge_rounds):
+            centroids = l2_normalize(vector_sums)
+            times = day_sums / np.where(day_counts > 0, day_counts, np.nan)
+            rows, cols, sims = knn_candidates(centroids, self.k, times, self.window_days if self.use_time else None,
+                                              queries=changed)
+            scores = sims.astype(np.float64)
+            if self.use_time:
+                dt = np.abs(times[rows] - times[cols])
+                ok = np.isfinite(dt)
+                scores[ok] -= cal.time_weight * (1.0 - np.exp(-dt[ok] / cal.time_scale_days))
+            if term_sums is not None:
+                norms = np.sqrt(np.asarray(term_sums.multiply(term_sums).sum(axis=1)).ravel())
+                dots = np.asarray(term_sums[rows].multiply(term_sums[cols]).sum(axis=1)).ravel()
+                scores += cal.term_weight * dots / np.maximum(norms[rows] * norms[cols], 1e-12)
+            scores[has_article[rows] | has_article[cols]] = -1.0
+            merged = average_linkage(m, rows, cols, scores, cal.centroid_threshold, cal.missing_sim)
+            new_m = int(merged.max()) + 1
+            if new_m == m:
+                break
+            labels = merged[labels]
+            vector_sums = _sum_rows_by_label(vector_sums, merged, new_m)
+            day_sums = np.bincount(merged, day_sums, new_m)
+            day_counts = np.bincount(merged, day_counts, new_m)
+            has_article = np.bincount(merged, has_article.astype(float), new_m) > 0
+            if term_sums is not None:
+                regroup = csr_matrix((np.ones(m), (merged, np.arange(m))), shape=(new_m, m))
+                term_sums = (regroup @ term_sums).tocsr()
+            changed = np.flatnonzero(np.bincount(merged) > 1)
+            m = new_m
+            self.n_rounds_ += 1
+        _, labels = np.unique(labels, return_inverse=True)
+        return labels.astype(np.int64)
 
     def _remember(self, X, langs, days):
         """Keep what ``assign`` needs: the (centred) vectors and times of the fitted documents."""

@@ -113,3 +113,66 @@ def test_assign_attaches_to_existing_events_or_opens_new_ones():
     assert assigned[0] == labels[5]          # joins the second event
     assert assigned[1] == 3 and assigned[2] == 3  # opens a new event, then the next joins it
     assert len(est.labels_) == 18 and est.n_clusters_ == 4
+
+
+def _dense_average_linkage(n, rows, cols, sims, threshold, missing_sim):
+    """Reference: scipy's average linkage on the full matrix (missing pairs filled in)."""
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import squareform
+
+    dense = np.full((n, n), missing_sim)
+    dense[rows, cols] = sims
+    dense[cols, rows] = sims
+    distance = 1.0 - dense
+    np.fill_diagonal(distance, 0.0)
+    tree = linkage(squareform(distance, checks=False), method="average")
+    return fcluster(tree, t=1.0 - threshold, criterion="distance")
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_sparse_average_linkage_matches_dense_reference(seed):
+    """Including the pruning to components of above-threshold edges, which must change nothing."""
+    from sklearn.metrics import adjusted_rand_score
+
+    rng = np.random.default_rng(seed)
+    n = 60
+    groups = rng.integers(0, 8, n)
+    pairs = np.array([(a, b) for a in range(n) for b in range(a + 1, n) if rng.random() < 0.3])
+    rows, cols = pairs[:, 0], pairs[:, 1]
+    same = groups[rows] == groups[cols]
+    sims = np.round(np.where(same, 0.55, 0.1) + rng.normal(0, 0.12, len(rows)), 5)
+    labels = average_linkage(n, rows, cols, sims, threshold=0.4, missing_sim=0.15)
+    reference = _dense_average_linkage(n, rows, cols, sims, threshold=0.4, missing_sim=0.15)
+    assert adjusted_rand_score(reference, labels) == 1.0
+    assert 1 < len(set(labels)) < n
+
+
+def test_centroid_stage_joins_noisy_cross_lingual_halves():
+    """Each event is told in two languages, with headlines too noisy to match pair by
+    pair across languages; their centroids still agree, so the second stage joins them,
+    and distinct events stay apart."""
+    rng = np.random.default_rng(7)
+    d, per_lang = 256, 8
+
+    def unit(*shape):
+        v = rng.normal(size=shape + (d,))
+        return v / np.linalg.norm(v, axis=-1, keepdims=True)
+
+    events, offsets = unit(6), {"fa": 2 * unit(), "ar": 2 * unit()}
+    X, langs, gold = [], [], []
+    for e, centre in enumerate(events):
+        for lang in ("fa", "ar"):
+            wording = np.sqrt(0.5) * unit()  # shared by one language's headlines on the event
+            for _ in range(per_lang):
+                X.append(centre + offsets[lang] + wording + np.sqrt(1.5) * unit())
+                langs.append(lang)
+                gold.append(e)
+    X = np.asarray(X, dtype=np.float32)
+    cal = Calibration(threshold=0.45, centroid_threshold=0.45, missing_sim=0.0)
+    first = EventClusterer(use_time=False, use_terms=False, merge_centroids=False, calibration=cal)
+    both = EventClusterer(use_time=False, use_terms=False, calibration=cal)
+    first_scores = clustering_scores(gold, first.fit_predict(X, langs=langs), langs)
+    both_scores = clustering_scores(gold, both.fit_predict(X, langs=langs), langs)
+    assert first_scores["xling_link_recall"] < 0.5
+    assert both_scores["xling_link_recall"] > 0.9 and both_scores["bcubed_p"] > 0.95
+    assert both.n_rounds_ >= 1
