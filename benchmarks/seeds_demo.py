@@ -36,13 +36,17 @@ def throughput():
     return rows
 
 
+# The akhbar script installed beside this interpreter (works without an activated venv).
+AKHBAR = str(Path(sys.executable).with_name("akhbar"))
+
+
 def demo():
     with tempfile.TemporaryDirectory() as out:
         start = time.perf_counter()
-        subprocess.run(["akhbar", "run", str(ROOT / "seeds"), "--out", out, "--no-cache", "--quiet"], check=True,
+        subprocess.run([AKHBAR, "run", str(ROOT / "seeds"), "--out", out, "--no-cache", "--quiet"], check=True,
                        capture_output=True)
         seconds = time.perf_counter() - start
-        scores = json.loads(subprocess.run(["akhbar", "eval", "clusters", "--gold", str(ROOT / "seeds" / "gold.json"),
+        scores = json.loads(subprocess.run([AKHBAR, "eval", "clusters", "--gold", str(ROOT / "seeds" / "gold.json"),
                                             "--pred", f"{out}/clusters.jsonl"], check=True, capture_output=True,
                                            text=True).stdout)
         groups = {}

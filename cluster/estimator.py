@@ -295,11 +295,13 @@ class EventClusterer(ClusterMixin, BaseEstimator):
     def assign(self, X, langs=None, days=None) -> np.ndarray:
         """Attach new documents to the fitted events, or open new ones.
 
-        Each new document (in the order given) joins the event whose members it matches
-        best on average (the same average-linkage criterion and threshold as ``fit``,
-        from centred cosine and time; shared terms and alignment need the whole batch
-        and are not used here), or opens a new event when none reaches the threshold.
-        Later new documents can join events opened by earlier ones. Updates labels_.
+        Each new document (in the order given) is tested as in the two stages of ``fit``
+        (centred cosine and time; shared terms and alignment need the whole batch and
+        are not used here): it joins the event whose members it matches best on average
+        if that reaches ``threshold``; otherwise, with centroid merging on, the event
+        whose centroid it matches best if that reaches ``centroid_threshold``; otherwise
+        it opens a new event. Later new documents can join events opened by earlier
+        ones. Updates labels_ and returns the new documents' labels.
         """
         if not hasattr(self, "labels_"):
             raise RuntimeError("EventClusterer.assign: call fit first")
@@ -309,24 +311,56 @@ class EventClusterer(ClusterMixin, BaseEstimator):
             X = self.centering_.transform(X, langs)
         days = np.asarray(days, dtype=float) if days is not None else np.full(len(X), np.nan)
         cal = self.calibration_
-        new_labels = []
-        for vector, day in zip(X, days):
-            scores = self.vectors_ @ vector
-            dt = np.abs(self.days_ - day)
-            known = np.isfinite(dt)
-            scores[known] -= cal.time_weight * (1.0 - np.exp(-dt[known] / cal.time_scale_days))
-            n_clusters = int(self.labels_.max()) + 1 if len(self.labels_) else 0
-            sums = np.bincount(self.labels_, scores, n_clusters)
-            sizes = np.bincount(self.labels_, None, n_clusters)
-            means = np.round(sums / np.maximum(sizes, 1), 5)
-            best = int(np.argmax(means)) if n_clusters else -1
-            label = best if n_clusters and means[best] >= cal.threshold else n_clusters
-            new_labels.append(label)
-            self.labels_ = np.append(self.labels_, label)
-            self.vectors_ = np.vstack([self.vectors_, vector[None, :]])
-            self.days_ = np.append(self.days_, day)
-        self.n_clusters_ = int(self.labels_.max()) + 1
-        return np.asarray(new_labels, dtype=np.int64)
+        n_old, n_new = len(self.labels_), len(X)
+        vectors = np.vstack([self.vectors_, X]).astype(np.float32)
+        all_days = np.concatenate([self.days_, days])
+        labels = np.concatenate([self.labels_, np.full(n_new, -1, dtype=np.int64)])
+        n_clusters = int(self.labels_.max()) + 1 if n_old else 0
+        capacity = n_clusters + n_new
+        vector_sums = np.zeros((capacity, vectors.shape[1]), np.float64)
+        np.add.at(vector_sums, self.labels_, self.vectors_)
+        known_old = np.isfinite(self.days_)
+        day_sums = np.bincount(self.labels_[known_old], self.days_[known_old], capacity)
+        day_counts = np.bincount(self.labels_[known_old], None, capacity).astype(float)
+        use_centroids = self.merge_centroids and cal.centroid_threshold is not None
+
+        def time_penalty(dt):
+            out = np.zeros_like(dt)
+            ok = np.isfinite(dt)
+            if self.use_time:
+                out[ok] = cal.time_weight * (1.0 - np.exp(-dt[ok] / cal.time_scale_days))
+            return out
+
+        for j in range(n_new):
+            i = n_old + j
+            vector, day = vectors[i], all_days[i]
+            label = n_clusters
+            if n_clusters:
+                member_scores = vectors[:i] @ vector - time_penalty(np.abs(all_days[:i] - day))
+                sums = np.bincount(labels[:i], member_scores, n_clusters)
+                sizes = np.bincount(labels[:i], None, n_clusters)
+                means = np.round(sums / np.maximum(sizes, 1), 5)
+                best = int(np.argmax(means))
+                if means[best] >= cal.threshold:
+                    label = best
+                elif use_centroids:
+                    centroids = l2_normalize(vector_sums[:n_clusters])
+                    mean_days = day_sums[:n_clusters] / np.where(day_counts[:n_clusters] > 0,
+                                                                 day_counts[:n_clusters], np.nan)
+                    centroid_scores = np.round(centroids @ vector - time_penalty(np.abs(mean_days - day)), 5)
+                    best = int(np.argmax(centroid_scores))
+                    if centroid_scores[best] >= cal.centroid_threshold:
+                        label = best
+            if label == n_clusters:
+                n_clusters += 1
+            labels[i] = label
+            vector_sums[label] += vector
+            if np.isfinite(day):
+                day_sums[label] += day
+                day_counts[label] += 1
+        self.labels_, self.vectors_, self.days_ = labels, vectors, all_days
+        self.n_clusters_ = n_clusters
+        return labels[n_old:].copy()
 
     def fit_predict(self, X, y=None, **evidence):
         return self.fit(X, **evidence).labels_

@@ -147,27 +147,35 @@ def test_sparse_average_linkage_matches_dense_reference(seed):
     assert 1 < len(set(labels)) < n
 
 
-def test_centroid_stage_joins_noisy_cross_lingual_halves():
-    """Each event is told in two languages, with headlines too noisy to match pair by
-    pair across languages; their centroids still agree, so the second stage joins them,
-    and distinct events stay apart."""
-    rng = np.random.default_rng(7)
-    d, per_lang = 256, 8
+def _noisy_bilingual_events(seed=7, n_events=6, per_lang=8, d=256):
+    """Each event told in fa and ar; headlines too noisy to match pair by pair across
+    languages, while each language's headlines share some wording."""
+    rng = np.random.default_rng(seed)
 
     def unit(*shape):
         v = rng.normal(size=shape + (d,))
         return v / np.linalg.norm(v, axis=-1, keepdims=True)
 
-    events, offsets = unit(6), {"fa": 2 * unit(), "ar": 2 * unit()}
+    events, offsets = unit(n_events), {"fa": 2 * unit(), "ar": 2 * unit()}
+    wording = {(e, lang): np.sqrt(0.5) * unit() for e in range(n_events) for lang in ("fa", "ar")}
+
+    def headline(e, lang):
+        return events[e] + offsets[lang] + wording[e, lang] + np.sqrt(1.5) * unit()
+
     X, langs, gold = [], [], []
-    for e, centre in enumerate(events):
+    for e in range(n_events):
         for lang in ("fa", "ar"):
-            wording = np.sqrt(0.5) * unit()  # shared by one language's headlines on the event
             for _ in range(per_lang):
-                X.append(centre + offsets[lang] + wording + np.sqrt(1.5) * unit())
+                X.append(headline(e, lang))
                 langs.append(lang)
                 gold.append(e)
-    X = np.asarray(X, dtype=np.float32)
+    return np.asarray(X, dtype=np.float32), langs, gold, headline
+
+
+def test_centroid_stage_joins_noisy_cross_lingual_halves():
+    """Their centroids still agree, so the second stage joins the two languages' groups,
+    and distinct events stay apart."""
+    X, langs, gold, _ = _noisy_bilingual_events()
     cal = Calibration(threshold=0.45, centroid_threshold=0.45, missing_sim=0.0)
     first = EventClusterer(use_time=False, use_terms=False, merge_centroids=False, calibration=cal)
     both = EventClusterer(use_time=False, use_terms=False, calibration=cal)
@@ -176,3 +184,21 @@ def test_centroid_stage_joins_noisy_cross_lingual_halves():
     assert first_scores["xling_link_recall"] < 0.5
     assert both_scores["xling_link_recall"] > 0.9 and both_scores["bcubed_p"] > 0.95
     assert both.n_rounds_ >= 1
+
+
+def test_assign_falls_back_to_event_centroids():
+    """A new headline matching an event's members only weakly on average (half of them
+    are in the other language) still joins it through the event centroid, as in fit."""
+    X, langs, gold, headline = _noisy_bilingual_events()
+    new = np.asarray([headline(2, "ar"), headline(4, "fa")], dtype=np.float32)
+    cal = Calibration(threshold=0.45, centroid_threshold=0.45, missing_sim=0.0)
+    both = EventClusterer(use_time=False, use_terms=False, calibration=cal)
+    labels = both.fit_predict(X, langs=langs)
+    assigned = both.assign(new, langs=["ar", "fa"])
+    assert assigned[0] == labels[gold.index(2)] and assigned[1] == labels[gold.index(4)]
+    # ...and not through the member average, which stays below the threshold.
+    from akhbar.cluster.evidence import l2_normalize
+
+    centred = both.centering_.transform(l2_normalize(new[:1]), ["ar"])[0]
+    members = both.vectors_[: len(X)][labels == labels[gold.index(2)]]
+    assert (members @ centred).mean() < cal.threshold
