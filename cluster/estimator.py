@@ -78,6 +78,17 @@ def _sum_rows_by_label(matrix: np.ndarray, labels: np.ndarray, n_labels: int) ->
     return np.add.reduceat(matrix[by_label], starts, axis=0)
 
 
+def _merge_rows(sums: np.ndarray, merged: np.ndarray, n_labels: int) -> np.ndarray:
+    """Row sums after merging: row i of ``sums`` goes to row merged[i]. Rows that merge
+    with nothing are copied; only the merged ones are added up (in index order)."""
+    out = np.empty((n_labels, sums.shape[1]), dtype=sums.dtype)
+    alone = np.bincount(merged, minlength=n_labels)[merged] == 1
+    out[merged[alone]] = sums[alone]
+    out[np.unique(merged[~alone])] = 0
+    np.add.at(out, merged[~alone], sums[~alone])
+    return out
+
+
 class EventClusterer(ClusterMixin, BaseEstimator):
     """Groups documents reporting the same event, across languages.
 
@@ -95,7 +106,8 @@ class EventClusterer(ClusterMixin, BaseEstimator):
       X: (n, d) document vectors; langs: language per row; days: float day numbers
       (NaN unknown); texts: text per row for shared names/numbers; sentence_vectors:
       per row a (m, d) matrix for sentence alignment.
-    Learned: labels_, n_clusters_, centering_, calibration_, vectors_, days_.
+    Learned: labels_, n_clusters_, centering_, calibration_, vectors_, days_, n_rounds_ (rounds of
+    centroid merging that merged something).
     assign(X_new, langs, days): incremental; attaches new documents to events or opens new ones.
     """
 
@@ -272,7 +284,7 @@ class EventClusterer(ClusterMixin, BaseEstimator):
             if new_m == m:
                 break
             labels = merged[labels]
-            vector_sums = _sum_rows_by_label(vector_sums, merged, new_m)
+            vector_sums = _merge_rows(vector_sums, merged, new_m)
             day_sums = np.bincount(merged, day_sums, new_m)
             day_counts = np.bincount(merged, day_counts, new_m)
             has_article = np.bincount(merged, has_article.astype(float), new_m) > 0
