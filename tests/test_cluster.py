@@ -202,3 +202,36 @@ def test_assign_falls_back_to_event_centroids():
     centred = both.centering_.transform(l2_normalize(new[:1]), ["ar"])[0]
     members = both.vectors_[: len(X)][labels == labels[gold.index(2)]]
     assert (members @ centred).mean() < cal.threshold
+
+
+@pytest.mark.parametrize("shape,k", [((40, 500), 7), ((30, 12), 5), ((5, 3), 2)])
+def test_top_k_per_row_is_exact_with_ties_to_smaller_column(shape, k):
+    from akhbar.cluster.graph import top_k_per_row
+
+    rng = np.random.default_rng(sum(shape))
+    sims = np.round(rng.normal(size=shape), 1).astype(np.float32)  # many ties
+    rows, cols = top_k_per_row(sims, k)
+    for r in range(shape[0]):
+        expected = sorted(range(shape[1]), key=lambda c: (-sims[r, c], c))[:k]
+        assert sorted(cols[rows == r].tolist()) == sorted(expected)
+
+
+def test_knn_candidates_match_brute_force_within_window():
+    rng = np.random.default_rng(11)
+    n, k, window = 300, 6, 2.0
+    X = rng.normal(size=(n, 16)).astype(np.float32)
+    X /= np.linalg.norm(X, axis=1, keepdims=True)
+    days = rng.uniform(0, 20, n)
+    days[:10] = np.nan  # unknown dates are compared with everything
+    rows, cols, sims = knn_candidates(X, k, days, window_days=window, block=32)
+    found = set(zip(rows.tolist(), cols.tolist()))
+    expected = set()
+    full = X @ X.T
+    for i in range(n):
+        dt = np.abs(days - days[i])
+        ok = np.isnan(dt) | (dt <= window)
+        ok[i] = False
+        candidates = np.flatnonzero(ok)
+        best = candidates[np.argsort(-full[i, candidates], kind="stable")[:k]]
+        expected |= {(min(i, j), max(i, j)) for j in best.tolist()}
+    assert found == expected
