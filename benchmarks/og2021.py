@@ -150,14 +150,14 @@ def calibrate(documents, vectors, gold):
     precision / cross-lingual recall trade-off. The article threshold is carried over from the stored calibration: dev has no
     full articles."""
     from akhbar.cluster import Calibration, EventClusterer
-    from akhbar.cluster.estimator import MIN_ARTICLE_SENTENCES
+    from akhbar.cluster.estimator import article_mask
     from akhbar.cluster.graph import average_linkage
 
     clusterer = EventClusterer()
     inputs = evidence_inputs(documents)
     rows, cols, parts = clusterer.pair_components(vectors, **inputs)
     clusterer._remember(vectors, inputs["langs"], inputs["days"])
-    articles = np.array([len(v) >= MIN_ARTICLE_SENTENCES for v in inputs["sentence_vectors"]])
+    articles = article_mask(inputs["sentence_vectors"], inputs["texts"])
     stored = Calibration.load()
     tried = []
     grid = itertools.product([0.3, 0.6], [0.5, 1.0], [0.3, 0.6], [0.15])

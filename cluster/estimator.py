@@ -13,8 +13,10 @@ from akhbar.types import Document
 from .evidence import LanguageCentering, SharedTermSimilarity, l2_normalize, sentence_alignment
 from .graph import average_linkage, knn_candidates
 
-# Alignment needs articles, not headlines (a headline may split into two "sentences").
+# Alignment needs articles, not headlines: a headline may split into several "sentences"
+# ("86-85. Japan beats Belgium. ..."), so an article also needs some length.
 MIN_ARTICLE_SENTENCES = 3
+MIN_ARTICLE_WORDS = 60
 CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
 
 
@@ -44,6 +46,18 @@ class Calibration:
 
     def save(self, path: str | Path = CALIBRATION_FILE) -> None:
         Path(path).write_text(json.dumps(asdict(self), indent=2) + "\n", encoding="utf-8")
+
+
+def article_mask(sentence_vectors, texts=None) -> np.ndarray:
+    """Which documents are full articles (scored by sentence alignment, left out of
+    centroid merging): MIN_ARTICLE_SENTENCES sentences and, when the texts are
+    known, MIN_ARTICLE_WORDS words."""
+    if sentence_vectors is None:
+        return np.zeros(0, dtype=bool)
+    mask = np.array([len(s) >= MIN_ARTICLE_SENTENCES for s in sentence_vectors], dtype=bool)
+    if texts is not None:
+        mask &= np.array([len(str(t).split()) >= MIN_ARTICLE_WORDS for t in texts], dtype=bool)
+    return mask
 
 
 def _days(documents: list[Document]) -> np.ndarray:
@@ -143,7 +157,7 @@ class EventClusterer(ClusterMixin, BaseEstimator):
     def pair_components(self, X, langs=None, days=None, texts=None, sentence_vectors=None):
         """Candidate pairs (rows, cols) and each evidence source's raw value per pair:
         "cos" (document cosine, language-centred if enabled), "align" (sentence
-        alignment, NaN unless both sides have MIN_ARTICLE_SENTENCES sentences), "dt" (days apart, NaN if
+        alignment, NaN unless both sides are articles: see ``article_mask``), "dt" (days apart, NaN if
         unknown) and "terms" (shared names/numbers)."""
         X = l2_normalize(X)
         n = len(X)
@@ -158,7 +172,7 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         parts = {"cos": sims.astype(np.float64), "align": np.full(len(rows), np.nan),
                  "dt": np.abs(days[rows] - days[cols]), "terms": np.zeros(len(rows))}
         if self.use_alignment and sentence_vectors is not None and len(rows):
-            multi = np.array([len(s) >= MIN_ARTICLE_SENTENCES for s in sentence_vectors])
+            multi = article_mask(sentence_vectors, texts)
             for p, (a, b) in enumerate(zip(rows, cols)):
                 if multi[a] and multi[b]:
                     parts["align"][p] = sentence_alignment(sentence_vectors[a], sentence_vectors[b])
@@ -224,8 +238,7 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         labels = average_linkage(n, rows, cols, scores, self.calibration_.threshold, self.calibration_.missing_sim)
         self.n_rounds_ = 0  # rounds of the centroid stage that merged something
         if self.merge_centroids and self.calibration_.centroid_threshold is not None:
-            articles = np.array([sentence_vectors is not None and len(s) >= MIN_ARTICLE_SENTENCES
-                                 for s in (sentence_vectors if sentence_vectors is not None else [None] * n)])
+            articles = article_mask(sentence_vectors, texts) if sentence_vectors is not None else np.zeros(n, bool)
             labels = self._merge_centroids(labels, articles)
         self.labels_ = labels
         self.n_clusters_ = int(self.labels_.max() + 1)
