@@ -40,6 +40,11 @@ def run(
     time_field: str = typer.Option("date", help="JSONL field with the publication time."),
     languages: Optional[str] = typer.Option(None, help="Comma-separated languages to keep (e.g. fa,ar)."),
     threshold: Optional[float] = typer.Option(None, help="Override the calibrated clustering threshold."),
+    centroid_threshold: Optional[float] = typer.Option(
+        None, help="Override the calibrated centroid-merging threshold (lower: more cross-lingual links, "
+                   "less precision)."),
+    no_centroid_merging: bool = typer.Option(False, "--no-centroid-merging",
+                                             help="Skip the second stage (merging events by their centroids)."),
     summary_sentences: int = typer.Option(5, help="Sentences per cluster summary."),
     summary_lang: Optional[str] = typer.Option(None, "--summary-lang",
                                                help="Prefer this language (fa or ar) in summaries; facts found "
@@ -71,7 +76,8 @@ def run(
     pipeline = Pipeline(
         ingestor=Ingestor(languages=tuple(languages.split(",")) if languages else None),
         embedder=embedder,
-        clusterer=EventClusterer(threshold=threshold),
+        clusterer=EventClusterer(threshold=threshold, centroid_threshold=centroid_threshold,
+                                 merge_centroids=not no_centroid_merging),
         summarizer=ClusterSummarizer(max_sentences=summary_sentences, summary_lang=summary_lang),
         fields=JsonlFields(id=id_field, text=text_field, title=title_field, lang=lang_field, time=time_field),
         max_bytes=max_bytes,

@@ -235,3 +235,38 @@ def test_knn_candidates_match_brute_force_within_window():
         best = candidates[np.argsort(-full[i, candidates], kind="stable")[:k]]
         expected |= {(min(i, j), max(i, j)) for j in best.tolist()}
     assert found == expected
+
+
+def test_cli_centroid_merging_options(tmp_path):
+    """--no-centroid-merging and --centroid-threshold reach the clusterer: merging every
+    pair of events whose centroids score >= -1 leaves fewer events than not merging."""
+    import json
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    headlines = [
+        ("en1", "en", "Iran and Iraq sign defence cooperation agreement in Tehran"),
+        ("fa1", "fa", "ایران و عراق در تهران سند همکاری دفاعی امضا کردند"),
+        ("ar1", "ar", "إيران والعراق يوقعان وثيقة تعاون دفاعي في طهران"),
+        ("en2", "en", "Earthquake of magnitude 6 strikes southern Iran, villages damaged"),
+        ("fa2", "fa", "زلزله ۶ ریشتری جنوب ایران را لرزاند و به روستاها خسارت زد"),
+        ("ar2", "ar", "زلزال بقوة 6 درجات يضرب جنوب إيران ويلحق أضرارا بالقرى"),
+    ]
+    data = tmp_path / "h.jsonl"
+    data.write_text("".join(json.dumps({"id": i, "lang": lang, "text": t, "date": "2021-06-06"},
+                                       ensure_ascii=False) + "\n" for i, lang, t in headlines), encoding="utf-8")
+
+    def events(*options):
+        out = tmp_path / f"out{len(list(tmp_path.iterdir()))}"
+        proc = subprocess.run([sys.executable, "-m", "akhbar.cli", "run", str(data), "--out", str(out), "--no-cache",
+                               "-q", *options], cwd=ROOT, capture_output=True, text=True, timeout=600)
+        assert proc.returncode == 0, proc.stderr
+        rows = [json.loads(line) for line in (out / "clusters.jsonl").read_text(encoding="utf-8").splitlines()]
+        assert sorted(r["id"] for r in rows) == sorted(h[0] for h in headlines)
+        return len({r["cluster_id"] for r in rows})
+
+    apart = events("--no-centroid-merging", "--threshold", "0.99")
+    merged = events("--threshold", "0.99", "--centroid-threshold", "-1")
+    assert apart == len(headlines) and merged < apart
