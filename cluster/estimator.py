@@ -245,6 +245,23 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         self.pairs_ = (rows, cols, scores)
         return self
 
+    def _group_pair_scores(self, centroids, times, term_sums=None, queries=None):
+        """Candidate group pairs and their scores: centroid cosine - time penalty on the
+        mean dates + term weight x cosine of the summed name vectors."""
+        cal = self.calibration_
+        rows, cols, sims = knn_candidates(centroids, self.k, times, self.window_days if self.use_time else None,
+                                          queries=queries)
+        scores = sims.astype(np.float64)
+        if self.use_time:
+            dt = np.abs(times[rows] - times[cols])
+            ok = np.isfinite(dt)
+            scores[ok] -= cal.time_weight * (1.0 - np.exp(-dt[ok] / cal.time_scale_days))
+        if term_sums is not None:
+            norms = np.sqrt(np.asarray(term_sums.multiply(term_sums).sum(axis=1)).ravel())
+            dots = np.asarray(term_sums[rows].multiply(term_sums[cols]).sum(axis=1)).ravel()
+            scores += cal.term_weight * dots / np.maximum(norms[rows] * norms[cols], 1e-12)
+        return rows, cols, scores
+
     def _merge_centroids(self, labels: np.ndarray, articles: np.ndarray) -> np.ndarray:
         """Second stage: merge events whose centroids agree, until nothing merges.
 
@@ -257,8 +274,9 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         same weights as the first stage, and merged by average linkage at the calibrated
         centroid_threshold. Centroids are recomputed and the step repeated until no
         group merges; after the first round only the groups that just merged look for
-        partners (the others' scores among themselves have not changed). Groups holding full articles are left as they are: their evidence
-        is sentence alignment, which this stage does not use and was not calibrated for.
+        partners (the others' scores among themselves have not changed). Groups holding
+        full articles are left as they are: their evidence is sentence alignment, which
+        this stage does not use and was not calibrated for.
         """
         from scipy.sparse import csr_matrix
 
@@ -278,19 +296,8 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         has_article = np.bincount(labels, articles.astype(float), m) > 0
         changed = None  # all groups look for partners in the first round
         for _ in range(self.max_merge_rounds):
-            centroids = l2_normalize(vector_sums)
             times = day_sums / np.where(day_counts > 0, day_counts, np.nan)
-            rows, cols, sims = knn_candidates(centroids, self.k, times, self.window_days if self.use_time else None,
-                                              queries=changed)
-            scores = sims.astype(np.float64)
-            if self.use_time:
-                dt = np.abs(times[rows] - times[cols])
-                ok = np.isfinite(dt)
-                scores[ok] -= cal.time_weight * (1.0 - np.exp(-dt[ok] / cal.time_scale_days))
-            if term_sums is not None:
-                norms = np.sqrt(np.asarray(term_sums.multiply(term_sums).sum(axis=1)).ravel())
-                dots = np.asarray(term_sums[rows].multiply(term_sums[cols]).sum(axis=1)).ravel()
-                scores += cal.term_weight * dots / np.maximum(norms[rows] * norms[cols], 1e-12)
+            rows, cols, scores = self._group_pair_scores(l2_normalize(vector_sums), times, term_sums, changed)
             scores[has_article[rows] | has_article[cols]] = -1.0
             merged = average_linkage(m, rows, cols, scores, cal.centroid_threshold, cal.missing_sim)
             new_m = int(merged.max()) + 1
