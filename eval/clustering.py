@@ -62,6 +62,29 @@ def crosslingual_link_recall(gold: list, pred: list, langs: list[str]) -> dict[s
     }
 
 
+def crosslingual_recall_by_language(gold: list, pred: list, langs: list[str]) -> dict[str, dict]:
+    """Cross-lingual link recall per language: of the gold cross-lingual links with a
+    document in that language, how many the prediction keeps (a link counts for both
+    of its languages). Tells, for example, whether Arabic coverage joins its event as
+    often as Spanish coverage does."""
+    def links_by_language(labels) -> Counter:
+        by_label: dict = defaultdict(Counter)
+        for label, lang in zip(labels, langs):
+            by_label[label][lang] += 1
+        out: Counter = Counter()
+        for counts in by_label.values():
+            size = sum(counts.values())
+            for lang, c in counts.items():
+                out[lang] += c * (size - c)
+        return out
+
+    gold_links = links_by_language(list(gold))
+    kept = links_by_language(list(zip(gold, pred)))
+    return {lang: {"gold_links": gold_links[lang], "kept": kept[lang],
+                   "recall": kept[lang] / gold_links[lang]}
+            for lang in sorted(gold_links) if gold_links[lang]}
+
+
 def clustering_scores(gold: list, pred: list, langs: list[str] | None = None) -> dict[str, float]:
     """All clustering metrics for one prediction (labels aligned with gold)."""
     if len(gold) != len(pred):

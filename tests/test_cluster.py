@@ -3,7 +3,7 @@ import pytest
 
 from akhbar.cluster import Calibration, EventClusterer, LanguageCentering, average_linkage, knn_candidates
 from akhbar.cluster.estimator import _local_scaling
-from akhbar.eval import bcubed, clustering_scores, crosslingual_link_recall
+from akhbar.eval import bcubed, clustering_scores, crosslingual_link_recall, crosslingual_recall_by_language
 
 
 def test_average_linkage_merges_only_above_threshold():
@@ -83,6 +83,19 @@ def test_metrics_on_known_case():
     assert xl["xling_link_recall"] == 0.5
     scores = clustering_scores(gold, [0, 0, 1, 1], ["fa", "ar", "fa", "ar"])
     assert scores["ari"] == 1.0 and scores["nmi"] == pytest.approx(1.0)
+
+
+def test_crosslingual_recall_by_language_counts_each_link_for_both_languages():
+    # Event a: fa, ar, en; event b: fa, ar. Prediction keeps a's fa-ar link and b's link.
+    gold = ["a", "a", "a", "b", "b"]
+    langs = ["fa", "ar", "en", "fa", "ar"]
+    by_lang = crosslingual_recall_by_language(gold, [0, 0, 1, 2, 2], langs)
+    assert by_lang["fa"] == {"gold_links": 3, "kept": 2, "recall": pytest.approx(2 / 3)}
+    assert by_lang["ar"] == {"gold_links": 3, "kept": 2, "recall": pytest.approx(2 / 3)}
+    assert by_lang["en"] == {"gold_links": 2, "kept": 0, "recall": 0.0}
+    total = crosslingual_link_recall(gold, [0, 0, 1, 2, 2], langs)
+    # Every link has two languages: the per-language counts add up to twice the total.
+    assert sum(v["gold_links"] for v in by_lang.values()) == 2 * total["gold_xling_links"]
 
 
 def test_seeds_partition_with_dev_calibrated_threshold(seed_documents):
