@@ -1,0 +1,93 @@
+"""OG2021 dev: is average linkage the limit? Community detection on the same pair graph.
+
+    python benchmarks/og2021_graph_methods.py    # writes benchmarks/results/og2021_graph_methods.{json,md}
+
+All methods share akhbar's first-stage candidate graph and calibrated pair scores (centred
+cosine + shared names - time penalty, exactly as `EventClusterer` computes them); only the
+grouping changes:
+  - average linkage, then centroid merging: akhbar's full method (stored calibration);
+  - Louvain communities (networkx, seed 0) on the edges above a cut, weighted by score - cut;
+  - Louvain communities, then akhbar's centroid merging.
+The Louvain rows report their best grid point on dev (an optimistic, "oracle" choice).
+Documents, syndicated copies and scoring are those of benchmarks/og2021.py.
+"""
+from __future__ import annotations
+
+import itertools
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import og2021  # noqa: E402  (benchmarks/og2021.py: loading, copies, scoring)
+
+CUTS = (0.3, 0.35, 0.4, 0.45, 0.5)
+RESOLUTIONS = (0.3, 1.0, 3.0)
+CENTROID_THRESHOLDS = (0.35, 0.4, 0.45)
+KEYS = ("bcubed_p", "bcubed_r", "bcubed_f1", "pairwise_f1", "xling_link_recall")
+
+
+def louvain_labels(n: int, rows, cols, scores, cut: float, resolution: float) -> np.ndarray:
+    import networkx as nx
+
+    graph = nx.Graph()
+    graph.add_nodes_from(range(n))
+    strong = scores > cut
+    graph.add_weighted_edges_from(zip(rows[strong].tolist(), cols[strong].tolist(), (scores[strong] - cut).tolist()))
+    communities = nx.community.louvain_communities(graph, weight="weight", resolution=resolution, seed=0)
+    labels = np.empty(n, dtype=np.int64)
+    for label, members in enumerate(sorted(communities, key=min)):
+        labels[list(members)] = label
+    return labels
+
+
+def main() -> dict:
+    from akhbar.cluster import EventClusterer
+    from akhbar.cluster.estimator import article_mask
+
+    documents, vectors, gold, _ = og2021.load(og2021.DEV, og2021.ROOT / ".akhbar-cache")
+    inputs = og2021.evidence_inputs(documents)
+    clusterer = EventClusterer()
+    rows, cols, scores = clusterer.pair_scores(vectors, **inputs)
+    clusterer._remember(vectors, inputs["langs"], inputs["days"])
+    articles = article_mask(inputs["sentence_vectors"], inputs["texts"])
+    n = len(vectors)
+
+    def scored(labels):
+        everything, _ = og2021.scores_for(labels, documents, gold)
+        return {k: round(everything[k], 4) for k in KEYS}
+
+    results = {"average linkage + centroid merging (akhbar, stored calibration)":
+               {"setting": "stored calibration",
+                **scored(EventClusterer().fit_predict(vectors, **inputs))}}
+    alone, merged = [], []
+    stored_centroid = clusterer.calibration_.centroid_threshold
+    for cut, resolution in itertools.product(CUTS, RESOLUTIONS):
+        first = louvain_labels(n, rows, cols, scores, cut, resolution)
+        alone.append({"setting": f"cut {cut}, resolution {resolution}", **scored(first)})
+        for centroid in CENTROID_THRESHOLDS:
+            clusterer.calibration_.centroid_threshold = centroid
+            merged.append({"setting": f"cut {cut}, resolution {resolution}, centroid {centroid}",
+                           **scored(clusterer._merge_centroids(first, articles))})
+        clusterer.calibration_.centroid_threshold = stored_centroid
+        print(f"cut {cut} resolution {resolution}: alone F1 {alone[-1]['bcubed_f1']}", flush=True)
+    best = lambda rows_: max(rows_, key=lambda r: r["bcubed_f1"])  # noqa: E731
+    results["Louvain alone (best grid point)"] = best(alone)
+    results["Louvain + centroid merging (best grid point)"] = best(merged)
+    out = {"n_documents": n, "methods": results, "grid": {"louvain": alone, "louvain_centroid": merged}}
+    og2021.RESULTS.mkdir(parents=True, exist_ok=True)
+    (og2021.RESULTS / "og2021_graph_methods.json").write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
+    lines = ["| grouping on the same pair graph | setting | BCubed P | BCubed R | BCubed F1 | pairwise F1 | x-ling recall |",
+             "|---|---|---|---|---|---|---|"]
+    for name, r in results.items():
+        lines.append(f"| {name} | {r['setting']} | " + " | ".join(f"{r[k]:.3f}" for k in KEYS) + " |")
+    table = "\n".join(lines) + "\n"
+    (og2021.RESULTS / "og2021_graph_methods.md").write_text(table, encoding="utf-8")
+    print(table)
+    return out
+
+
+if __name__ == "__main__":
+    main()
