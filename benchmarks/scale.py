@@ -1,6 +1,6 @@
 """Clustering time and peak memory at 1k, 10k and 100k documents (embedding excluded).
 
-    python benchmarks/scale.py [--sizes 1000 10000 100000] [--bertopic-max 10000]
+    python benchmarks/scale.py [--sizes 1000 10000 100000] [--bertopic-max 100000]
 
 Inputs are synthetic vectors drawn from the OG2021 dev distribution: each synthetic
 document is an OG2021 document vector (embedded once, from the cache) plus Gaussian
@@ -67,7 +67,7 @@ def run_one(n: int, method: str) -> dict:
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
-    parser.add_argument("--bertopic-max", type=int, default=10000)
+    parser.add_argument("--bertopic-max", type=int, default=100000)
     parser.add_argument("--child", nargs=2, metavar=("N", "METHOD"))
     args = parser.parse_args(argv)
     if args.child:
