@@ -100,6 +100,10 @@ def run(
         _err(f"... and {len(result.skipped) - _MAX_SKIP_LINES} more skipped (all listed in {out}/manifest.json)")
     if not quiet:
         _print_report(result)
+    if sum(map(bool, getattr(pipeline.clusterer, "articles_", ()))) == 2:
+        _err("warning: only 2 full articles: their pair is judged by sentence alignment relative to each "
+             "article's other candidates (local scaling), and with no other article there is no such "
+             "baseline; two reports of different events on one topic may be put together")
     n_dup = sum(1 for d in result.documents if d.duplicate_of)
     _err(f"{len(result.documents)} articles ({n_dup} duplicates) in {len(result.clusters)} clusters, "
          f"{len(result.skipped)} skipped; wrote {out}/clusters.jsonl, summaries.jsonl, manifest.json")

@@ -210,7 +210,9 @@ def incremental_labels(documents, vectors, share: float = 0.8):
     clusterer = EventClusterer().fit(vectors[first], langs=[inputs["langs"][i] for i in first], days=days[first],
                                      texts=[inputs["texts"][i] for i in first],
                                      sentence_vectors=[inputs["sentence_vectors"][i] for i in first])
-    clusterer.assign(vectors[rest], langs=[inputs["langs"][i] for i in rest], days=days[rest])
+    clusterer.assign(vectors[rest], langs=[inputs["langs"][i] for i in rest], days=days[rest],
+                     texts=[inputs["texts"][i] for i in rest],
+                     sentence_vectors=[inputs["sentence_vectors"][i] for i in rest])
     labels = np.empty(len(documents), dtype=np.int64)
     labels[order] = clusterer.labels_
     return labels

@@ -232,9 +232,13 @@ class EventClusterer(ClusterMixin, BaseEstimator):
             self.centering_ = LanguageCentering().fit(np.zeros((1, X.shape[1] if X.ndim == 2 else 1)), ["und"])
             self.vectors_ = np.zeros((0, X.shape[1] if X.ndim == 2 else 1), np.float32)
             self.days_ = np.zeros(0)
+            self._remember_articles(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0), [], None, None)
             return self
-        rows, cols, scores = self.pair_scores(X, langs, days, texts, sentence_vectors)
+        self.calibration_ = self._resolved()
+        rows, cols, parts = self.pair_components(X, langs, days, texts, sentence_vectors)
+        scores = self.combine(parts, self.calibration_, rows, cols)
         self._remember(X, langs, days)
+        self._remember_articles(rows, cols, parts["align"], langs, sentence_vectors, texts)
         labels = average_linkage(n, rows, cols, scores, self.calibration_.threshold, self.calibration_.missing_sim)
         self.n_rounds_ = 0  # rounds of the centroid stage that merged something
         if self.merge_centroids and self.calibration_.centroid_threshold is not None:
@@ -324,16 +328,74 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         self.vectors_ = self.centering_.transform(X, langs) if self.center_languages else X
         self.days_ = np.asarray(days, dtype=float) if days is not None else np.full(len(X), np.nan)
 
-    def assign(self, X, langs=None, days=None) -> np.ndarray:
+    def _prepared_sentences(self, sentences: np.ndarray, lang: str) -> np.ndarray:
+        """Sentence vectors as ``pair_components`` compares them (normalised, centred)."""
+        sentences = l2_normalize(sentences)
+        return self.centering_.transform(sentences, [lang] * len(sentences)) if self.center_languages else sentences
+
+    def _remember_articles(self, rows, cols, align, langs, sentence_vectors, texts):
+        """Keep what ``assign`` needs to score full articles as ``fit`` does: which documents
+        are articles, their (centred) sentence vectors, and per document the sum and count
+        of its sentence-alignment values over its candidate pairs (for local scaling)."""
+        n = len(self.vectors_)
+        langs = list(langs) if langs is not None else ["und"] * n
+        use = self.use_alignment and sentence_vectors is not None
+        self.articles_ = article_mask(sentence_vectors, texts) if use else np.zeros(n, dtype=bool)
+        known = np.isfinite(align)
+        self.align_sums_ = (np.bincount(rows[known], align[known], n) + np.bincount(cols[known], align[known], n))
+        self.align_counts_ = (np.bincount(rows[known], None, n) + np.bincount(cols[known], None, n)).astype(float)
+        self.article_sentences_ = {int(i): self._prepared_sentences(sentence_vectors[i], langs[i])
+                                   for i in np.flatnonzero(self.articles_)}
+
+    def _article_member_scores(self, i, vector, sentences, vectors, all_days, articles, time_penalty):
+        """Scores of new article ``i`` against the earlier articles, as in ``fit``: its k most
+        similar articles within the time window are its candidates, scored by sentence
+        alignment with local scaling (minus each side's mean alignment with its other
+        candidates), shifted to the headline threshold, minus the time penalty. Returns
+        (earlier article indices, their scores; missing_sim where not a candidate) and
+        records the new alignments for later local scaling."""
+        cal = self.calibration_
+        earlier = np.flatnonzero(articles[:i])
+        scores = np.full(len(earlier), cal.missing_sim)
+        if not len(earlier):
+            return earlier, scores
+        allowed = np.ones(len(earlier), dtype=bool)
+        dt = np.abs(all_days[earlier] - all_days[i])
+        if self.use_time and self.window_days is not None:
+            allowed = ~(dt > self.window_days)  # unknown dates are compared with all
+        similarity = np.round(vectors[earlier] @ vector, 5)
+        ranked = np.lexsort((earlier, -similarity))
+        chosen = ranked[allowed[ranked]][: self.k]
+        if not len(chosen):
+            return earlier, scores
+        candidates = earlier[chosen]
+        align = np.array([sentence_alignment(sentences, self.article_sentences_[int(j)]) for j in candidates])
+        others = len(align) - 1
+        own_mean = (align.sum() - align) / others if others > 0 else np.zeros(len(align))
+        counts = self.align_counts_[candidates]
+        their_mean = np.where(counts > 0, self.align_sums_[candidates] / np.maximum(counts, 1), 0.0)
+        article_threshold = cal.threshold if cal.article_threshold is None else cal.article_threshold
+        scores[chosen] = (align - (own_mean + their_mean) / 2 + (cal.threshold - article_threshold)
+                          - time_penalty(dt[chosen]))
+        self.align_sums_[candidates] += align
+        self.align_counts_[candidates] += 1
+        self.align_sums_[i] += align.sum()
+        self.align_counts_[i] += len(align)
+        return earlier, scores
+
+    def assign(self, X, langs=None, days=None, sentence_vectors=None, texts=None) -> np.ndarray:
         """Attach new documents to the fitted events, or open new ones.
 
         Each new document (in the order given) is tested as in the two stages of ``fit``
-        (centred cosine and time; shared terms and alignment need the whole batch and
-        are not used here): it joins the event whose members it matches best on average
-        if that reaches ``threshold``; otherwise, with centroid merging on, the event
-        whose centroid it matches best if that reaches ``centroid_threshold``; otherwise
-        it opens a new event. Later new documents can join events opened by earlier
-        ones. Updates labels_ and returns the new documents' labels.
+        (centred cosine and time; shared terms need the whole batch and are not used
+        here): it joins the event whose members it matches best on average if that
+        reaches ``threshold``; otherwise, with centroid merging on, the event whose
+        centroid it matches best if that reaches ``centroid_threshold``; otherwise it
+        opens a new event. Later new documents can join events opened by earlier ones.
+        Full articles (``sentence_vectors``, and ``texts`` for the length test; see
+        ``article_mask``) are scored against earlier articles by sentence alignment with
+        local scaling, as in ``fit``, and, as there, take no part in the centroid stage.
+        Updates labels_ and returns the new documents' labels.
         """
         if not hasattr(self, "labels_"):
             raise RuntimeError("EventClusterer.assign: call fit first")
@@ -344,6 +406,11 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         days = np.asarray(days, dtype=float) if days is not None else np.full(len(X), np.nan)
         cal = self.calibration_
         n_old, n_new = len(self.labels_), len(X)
+        use_alignment = self.use_alignment and sentence_vectors is not None
+        new_articles = article_mask(sentence_vectors, texts) if use_alignment else np.zeros(n_new, dtype=bool)
+        articles = np.concatenate([self.articles_, new_articles])
+        self.align_sums_ = np.concatenate([self.align_sums_, np.zeros(n_new)])
+        self.align_counts_ = np.concatenate([self.align_counts_, np.zeros(n_new)])
         vectors = np.vstack([self.vectors_, X]).astype(np.float32)
         all_days = np.concatenate([self.days_, days])
         labels = np.concatenate([self.labels_, np.full(n_new, -1, dtype=np.int64)])
@@ -354,6 +421,7 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         known_old = np.isfinite(self.days_)
         day_sums = np.bincount(self.labels_[known_old], self.days_[known_old], capacity)
         day_counts = np.bincount(self.labels_[known_old], None, capacity).astype(float)
+        holds_article = np.bincount(self.labels_, self.articles_.astype(float), capacity) > 0
         use_centroids = self.merge_centroids and cal.centroid_threshold is not None
 
         def time_penalty(dt):
@@ -367,35 +435,51 @@ class EventClusterer(ClusterMixin, BaseEstimator):
             i = n_old + j
             vector, day = vectors[i], all_days[i]
             label = n_clusters
+            if articles[i]:
+                sentences = self._prepared_sentences(sentence_vectors[j], langs[j])
+                self.article_sentences_[i] = sentences
             if n_clusters:
                 member_scores = vectors[:i] @ vector - time_penalty(np.abs(all_days[:i] - day))
+                if articles[i]:
+                    earlier, scores = self._article_member_scores(i, vector, sentences, vectors, all_days,
+                                                                  articles, time_penalty)
+                    member_scores[earlier] = scores
                 sums = np.bincount(labels[:i], member_scores, n_clusters)
                 sizes = np.bincount(labels[:i], None, n_clusters)
                 means = np.round(sums / np.maximum(sizes, 1), 5)
                 best = int(np.argmax(means))
                 if means[best] >= cal.threshold:
                     label = best
-                elif use_centroids:
+                elif use_centroids and not articles[i]:
                     centroids = l2_normalize(vector_sums[:n_clusters])
                     mean_days = day_sums[:n_clusters] / np.where(day_counts[:n_clusters] > 0,
                                                                  day_counts[:n_clusters], np.nan)
                     centroid_scores = np.round(centroids @ vector - time_penalty(np.abs(mean_days - day)), 5)
+                    centroid_scores[holds_article[:n_clusters]] = -np.inf  # as in fit: articles stay out
                     best = int(np.argmax(centroid_scores))
                     if centroid_scores[best] >= cal.centroid_threshold:
                         label = best
             if label == n_clusters:
                 n_clusters += 1
             labels[i] = label
+            holds_article[label] |= bool(articles[i])
             vector_sums[label] += vector
             if np.isfinite(day):
                 day_sums[label] += day
                 day_counts[label] += 1
-        self.labels_, self.vectors_, self.days_ = labels, vectors, all_days
+        self.labels_, self.vectors_, self.days_, self.articles_ = labels, vectors, all_days, articles
         self.n_clusters_ = n_clusters
         return labels[n_old:].copy()
 
     def fit_predict(self, X, y=None, **evidence):
         return self.fit(X, **evidence).labels_
+
+    def assign_documents(self, documents: list[Document], doc_vectors: np.ndarray,
+                         sentence_vectors: list[np.ndarray] | None = None) -> np.ndarray:
+        """``assign`` with the evidence read from the documents, as ``fit_predict_documents``."""
+        return self.assign(doc_vectors, langs=[d.lang for d in documents], days=_days(documents),
+                           sentence_vectors=sentence_vectors,
+                           texts=[d.title + "\n" + d.text for d in documents])
 
     def fit_predict_documents(self, documents: list[Document], doc_vectors: np.ndarray,
                               sentence_vectors: list[np.ndarray] | None = None) -> np.ndarray:

