@@ -335,7 +335,7 @@ class EventClusterer(ClusterMixin, BaseEstimator):
 
     def _remember_articles(self, rows, cols, align, langs, sentence_vectors, texts):
         """Keep what ``assign`` needs to score full articles as ``fit`` does: which documents
-        are articles, their (centred) sentence vectors, and per document the sum and count
+        are articles, their sentence vectors and languages, and per document the sum and count
         of its sentence-alignment values over its candidate pairs (for local scaling)."""
         n = len(self.vectors_)
         langs = list(langs) if langs is not None else ["und"] * n
@@ -344,8 +344,9 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         known = np.isfinite(align)
         self.align_sums_ = (np.bincount(rows[known], align[known], n) + np.bincount(cols[known], align[known], n))
         self.align_counts_ = (np.bincount(rows[known], None, n) + np.bincount(cols[known], None, n)).astype(float)
-        self.article_sentences_ = {int(i): self._prepared_sentences(sentence_vectors[i], langs[i])
-                                   for i in np.flatnonzero(self.articles_)}
+        # The caller's arrays, not copies (centred when used): sentence vectors of many full
+        # articles are large, and the pipeline holds them already.
+        self.article_sentences_ = {int(i): (sentence_vectors[i], langs[i]) for i in np.flatnonzero(self.articles_)}
 
     def _article_member_scores(self, i, vector, sentences, vectors, all_days, articles, time_penalty):
         """Scores of new article ``i`` against the earlier articles, as in ``fit``: its k most
@@ -369,7 +370,8 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         if not len(chosen):
             return earlier, scores
         candidates = earlier[chosen]
-        align = np.array([sentence_alignment(sentences, self.article_sentences_[int(j)]) for j in candidates])
+        align = np.array([sentence_alignment(sentences, self._prepared_sentences(*self.article_sentences_[int(j)]))
+                          for j in candidates])
         others = len(align) - 1
         own_mean = (align.sum() - align) / others if others > 0 else np.zeros(len(align))
         counts = self.align_counts_[candidates]
@@ -437,7 +439,7 @@ class EventClusterer(ClusterMixin, BaseEstimator):
             label = n_clusters
             if articles[i]:
                 sentences = self._prepared_sentences(sentence_vectors[j], langs[j])
-                self.article_sentences_[i] = sentences
+                self.article_sentences_[i] = (sentence_vectors[j], langs[j])
             if n_clusters:
                 member_scores = vectors[:i] @ vector - time_penalty(np.abs(all_days[:i] - day))
                 if articles[i]:
