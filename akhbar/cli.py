@@ -57,6 +57,12 @@ def run(
     commit_every: int = typer.Option(256, help="Texts embedded between embedding-cache commits "
                                                "(what a killed job can lose)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars or report on stdout."),
+    save_state: bool = typer.Option(False, "--save-state",
+                                    help="Also write OUT/state/, so a later run can add articles with --update."),
+    update: Optional[Path] = typer.Option(
+        None, "--update", help="Output directory of an earlier run made with --save-state: attach these "
+                               "articles to its events (earlier cluster ids are kept) instead of clustering "
+                               "from scratch. Writes all articles, earlier and new, and a new state/."),
 ) -> None:
     """Cluster articles into events and summarize each event."""
     from akhbar.cluster import EventClusterer
@@ -65,6 +71,10 @@ def run(
     from akhbar.pipeline import Pipeline
     from akhbar.summarize import ClusterSummarizer
 
+    if update is not None and (threshold is not None or centroid_threshold is not None or no_centroid_merging):
+        _err("error: --threshold, --centroid-threshold and --no-centroid-merging cannot be combined with "
+             f"--update: the earlier run's clusterer and calibration ({update}/state) are used as they are")
+        raise typer.Exit(code=2)
     encoder = load_encoder(model, device=device, batch_size=batch_size, show_progress=not quiet)
     try:
         embedder = DocumentEmbedder(encoder, cache_dir=None if no_cache else cache_dir,
@@ -88,25 +98,35 @@ def run(
         _err(f"error: --summary-lang must be fa or ar, not {summary_lang!r}")
         raise typer.Exit(code=2)
     pipeline.summarizer.set_params(embedder=pipeline.embedder)  # titles as summary candidates, same model
-    result = pipeline.run(inputs)
+    if update is not None:
+        try:
+            result = pipeline.update(update, inputs)
+        except ValueError as err:
+            _err(f"error: --update: {err}")
+            raise typer.Exit(code=2)
+    else:
+        result = pipeline.run(inputs)
     try:
-        result.write(out)
+        result.write(out, save_state=(save_state or update is not None) and bool(result.documents))
     except OSError as err:
         _err(f"error: cannot write the results to {out}: {err.strerror or err}")
         raise typer.Exit(code=2)
-    for skipped in result.skipped[:_MAX_SKIP_LINES]:
+    this_run = result.skipped[result.stats.get("update", {}).get("earlier_skipped", 0):]
+    for skipped in this_run[:_MAX_SKIP_LINES]:
         _err(f"skipped {skipped.source}: {skipped.reason}")
-    if len(result.skipped) > _MAX_SKIP_LINES:
-        _err(f"... and {len(result.skipped) - _MAX_SKIP_LINES} more skipped (all listed in {out}/manifest.json)")
+    if len(this_run) > _MAX_SKIP_LINES:
+        _err(f"... and {len(this_run) - _MAX_SKIP_LINES} more skipped (all listed in {out}/manifest.json)")
     if not quiet:
         _print_report(result)
-    if sum(map(bool, getattr(pipeline.clusterer, "articles_", ()))) == 2:
+    if update is None and sum(map(bool, getattr(pipeline.clusterer, "articles_", ()))) == 2:
         _err("warning: only 2 full articles: their pair is judged by sentence alignment relative to each "
              "article's other candidates (local scaling), and with no other article there is no such "
              "baseline; two reports of different events on one topic may be put together")
     n_dup = sum(1 for d in result.documents if d.duplicate_of)
-    _err(f"{len(result.documents)} articles ({n_dup} duplicates) in {len(result.clusters)} clusters, "
-         f"{len(result.skipped)} skipped; wrote {out}/clusters.jsonl, summaries.jsonl, manifest.json")
+    added = f" ({result.stats['update']['new_articles']} new)" if update is not None else ""
+    wrote = "clusters.jsonl, summaries.jsonl, manifest.json" + (", state/" if (save_state or update) else "")
+    _err(f"{len(result.documents)} articles{added} ({n_dup} duplicates) in {len(result.clusters)} clusters, "
+         f"{len(result.skipped)} skipped; wrote {out}/{wrote}")
     if not result.documents:
         _err("error: no input article could be processed (see the reasons above)")
         raise typer.Exit(code=1)

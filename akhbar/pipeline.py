@@ -27,7 +27,11 @@ from pathlib import Path
 
 import numpy as np
 
-from akhbar.types import Cluster, Document, Skipped, Summary
+from akhbar.types import (Cluster, Document, Skipped, Summary, SummarySentence, document_from_dict,
+                          document_to_dict)
+
+STATE_DIR = "state"
+STATE_FORMAT = 1
 
 
 @dataclass
@@ -40,6 +44,11 @@ class PipelineResult:
     inputs: list[str] = field(default_factory=list)
     duplicates: list = field(default_factory=list)        # ingest.duplicates.DuplicateMatch
     stats: dict = field(default_factory=dict)             # e.g. {"embedding": {"encoded": n, "cached": m}}
+    # What a later `Pipeline.update` needs: the fitted clusterer, the ids of its rows (the
+    # canonical documents, in the clusterer's order) and the embedding model's name.
+    clusterer: object = None
+    clusterer_rows: list[str] = field(default_factory=list)
+    encoder_name: str | None = None
 
     def cluster_records(self) -> list[dict]:
         records = []
@@ -76,7 +85,9 @@ class PipelineResult:
                               key=lambda r: (_source_key(r["source"]), r["id"] or "", r["reason"])),
         }
 
-    def write(self, out_dir: str | Path) -> None:
+    def write(self, out_dir: str | Path, save_state: bool = False) -> None:
+        """clusters.jsonl, summaries.jsonl, manifest.json; with ``save_state`` also
+        ``state/``, which `Pipeline.update` (`akhbar run --update`) reads."""
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
         write_atomic(out / "clusters.jsonl", "".join(json.dumps(r, ensure_ascii=False) + "\n"
@@ -84,6 +95,27 @@ class PipelineResult:
         write_atomic(out / "summaries.jsonl", "".join(json.dumps(s.to_dict(), ensure_ascii=False) + "\n"
                                                       for s in self.summaries))
         write_atomic(out / "manifest.json", json.dumps(self.manifest(), ensure_ascii=False, indent=2) + "\n")
+        if save_state:
+            self.write_state(out / STATE_DIR)
+
+    def write_state(self, directory: Path) -> None:
+        """Everything `Pipeline.update` needs to attach later articles to these events:
+        the documents (cleaned text, dates, copies), summaries, skipped inputs, the
+        embedding model's name and the fitted clusterer (``EventClusterer.save``)."""
+        if self.clusterer is None or not hasattr(self.clusterer, "save"):
+            raise ValueError("this result has no clusterer that can be saved (it needs a save() method)")
+        directory.mkdir(parents=True, exist_ok=True)
+        row_of = {doc_id: row for row, doc_id in enumerate(self.clusterer_rows)}
+        lines = [json.dumps({**document_to_dict(d), "row": row_of.get(d.id)}, ensure_ascii=False) + "\n"
+                 for d in sorted(self.documents, key=lambda d: d.id)]
+        write_atomic(directory / "documents.jsonl", "".join(lines))
+        write_atomic(directory / "summaries.jsonl", "".join(json.dumps(s.to_dict(), ensure_ascii=False) + "\n"
+                                                            for s in self.summaries))
+        manifest = self.manifest()
+        meta = {"format": STATE_FORMAT, "encoder": self.encoder_name, "inputs": self.inputs,
+                "skipped": manifest["skipped"], "duplicates": manifest["duplicates"]}
+        self.clusterer.save(directory)
+        write_atomic(directory / "pipeline.json", json.dumps(meta, ensure_ascii=False, indent=1) + "\n")
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -195,8 +227,153 @@ class Pipeline:
         # Copies take their canonical's label.
         label_of = {d.id: int(label) for d, label in zip(canonical, labels)}
         all_labels = np.array([label_of[d.duplicate_of or d.id] for d in documents], dtype=np.int64)
+        if hasattr(self.clusterer, "labels_"):  # the clusterer's state carries the output numbering
+            self.clusterer.labels_ = labels.copy()
         return PipelineResult(documents, all_labels, clusters, summaries, skipped, list(inputs),
-                              duplicates, stats)
+                              duplicates, stats, self.clusterer, [d.id for d in canonical], self._encoder_name())
+
+    def _encoder_name(self) -> str | None:
+        encoder = getattr(self.embedder, "encoder", None)
+        return getattr(encoder, "name", None)
+
+    def update(self, previous: str | Path, inputs: list[str | Path]) -> PipelineResult:
+        """Attach the articles of ``inputs`` to the events of an earlier run whose output
+        directory ``previous`` holds a ``state/`` (``PipelineResult.write(..., save_state=True)``).
+
+        Earlier articles keep their clusters and cluster ids; each new canonical article
+        (in time order, then id) joins an earlier or a new event through the clusterer's
+        ``assign``; new clusters get ids after the earlier ones (ordered by smallest
+        member id). Copies of earlier articles point to them. Summaries are redone only for
+        clusters that received articles. The result holds earlier and new articles alike.
+        Results depend on how articles were split between runs (as for any incremental
+        clustering), not on input order within a run.
+        """
+        from akhbar.ingest import read_inputs
+        from akhbar.ingest.readers import DEFAULT_MAX_BYTES
+
+        state = PipelineState.load(Path(previous) / STATE_DIR)
+        encoder_name = self._encoder_name()
+        if state.encoder != encoder_name:
+            raise ValueError(f"{previous}: the earlier run embedded with {state.encoder!r}, this one would use "
+                             f"{encoder_name!r}; vectors of different models cannot be compared (pass the same --model)")
+        self.clusterer = state.clusterer
+        articles, skipped = read_inputs(inputs, self.fields, self.max_bytes or DEFAULT_MAX_BYTES)
+        documents, ingest_skipped = self._ingest(articles)
+        skipped = list(skipped) + list(ingest_skipped)
+        documents, id_skipped = _unique_ids(documents)
+        skipped += id_skipped
+        earlier_ids = {d.id for d in state.documents}
+        new = []
+        for doc in sorted(documents, key=lambda d: d.id):
+            if doc.id in earlier_ids:
+                skipped.append(Skipped(doc.source, f"id '{doc.id}' is already in the earlier run ({previous}); "
+                                                   f"give each record its own id", doc.id))
+            else:
+                new.append(doc)
+        earlier_canonical = [state.by_id[i] for i in state.rows]
+        duplicates = self.deduplicator.attach(earlier_canonical, new) if self.deduplicator is not None else []
+        # Time order (undated last), then id: assign() sees documents one by one.
+        fresh = sorted((d for d in new if not d.duplicate_of),
+                       key=lambda d: (d.event_day is None, d.event_day or 0.0, d.id))
+        encoded0, cached0 = self._embedding_counts()
+        labels = state.labels.copy()
+        if fresh:
+            doc_vectors = self.embedder.embed_documents(fresh)
+            sentence_vectors = self.embedder.embed_sentences(fresh)
+            assigned = np.asarray(self.clusterer.assign_documents(fresh, doc_vectors, sentence_vectors))
+            labels = np.concatenate([labels, _number_new_clusters(fresh, assigned, int(labels.max()) + 1 if len(labels) else 0)])
+            self.clusterer.labels_ = labels.copy()
+        canonical = earlier_canonical + fresh
+        encoded1, cached1 = self._embedding_counts()
+        stats = {"embedding": {"encoded": encoded1 - encoded0, "cached": cached1 - cached0},
+                 "update": {"previous": str(previous), "earlier_articles": len(state.documents),
+                            "new_articles": len(new), "earlier_skipped": len(state.skipped)}}
+        members: dict[int, list[int]] = defaultdict(list)
+        for index, label in enumerate(labels):
+            members[int(label)].append(index)
+        touched = {int(label) for label in labels[len(earlier_canonical):]}
+        clusters, summaries = [], []
+        for label in self._bar(sorted(members), "summarizing clusters"):
+            docs = [canonical[i] for i in members[label]]
+            clusters.append(Cluster(label, [d.id for d in docs], sorted({d.lang for d in docs})))
+            if label in touched:
+                summaries.append(self.summarizer.summarize(label, docs, self.embedder.embed_sentences(docs),
+                                                           self.embedder.embed_documents(docs)))
+            else:
+                summaries.append(state.summaries[label])
+        label_of = {d.id: int(label) for d, label in zip(canonical, labels)}
+        all_documents = sorted(state.documents + new, key=lambda d: d.id)
+        all_labels = np.array([label_of[d.duplicate_of or d.id] for d in all_documents], dtype=np.int64)
+        return PipelineResult(all_documents, all_labels, clusters, summaries, state.skipped + skipped,
+                              state.inputs + [str(p) for p in inputs], state.duplicates + duplicates, stats,
+                              self.clusterer, [d.id for d in canonical], encoder_name)
+
+
+@dataclass
+class PipelineState:
+    """An earlier run, read back from its ``state/`` directory."""
+
+    documents: list[Document]
+    rows: list[str]                 # canonical ids in the clusterer's row order
+    labels: np.ndarray              # cluster id per row
+    summaries: dict[int, Summary]
+    skipped: list[Skipped]
+    duplicates: list                # ingest.duplicates.DuplicateMatch
+    inputs: list[str]
+    encoder: str | None
+    clusterer: object
+
+    @property
+    def by_id(self) -> dict[str, Document]:
+        return {d.id: d for d in self.documents}
+
+    @classmethod
+    def load(cls, directory: Path) -> "PipelineState":
+        from akhbar.cluster import EventClusterer
+        from akhbar.ingest.duplicates import DuplicateMatch
+
+        if not (directory / "pipeline.json").exists():
+            raise ValueError(f"{directory.parent}: no saved state ({directory}/pipeline.json is missing); "
+                             f"run the earlier job with --save-state")
+        try:
+            meta = json.loads((directory / "pipeline.json").read_text(encoding="utf-8"))
+            records = [json.loads(line) for line in
+                       (directory / "documents.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+            summary_records = [json.loads(line) for line in
+                               (directory / "summaries.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+        except (OSError, ValueError) as err:
+            raise ValueError(f"{directory}: unreadable saved state ({err})") from err
+        if meta.get("format") != STATE_FORMAT:
+            raise ValueError(f"{directory}: saved state format {meta.get('format')!r}, this version reads {STATE_FORMAT}")
+        clusterer = EventClusterer.load(directory)
+        documents = [document_from_dict(r) for r in records]
+        rows = [None] * len(clusterer.labels_)
+        for record in records:
+            if record.get("row") is not None:
+                rows[record["row"]] = str(record["id"])
+        if None in rows:
+            raise ValueError(f"{directory}: documents.jsonl does not match the saved clusterer")
+        summaries = {}
+        for r in summary_records:
+            summaries[int(r["cluster_id"])] = Summary(
+                cluster_id=int(r["cluster_id"]), headline=r["headline"],
+                sentences=[SummarySentence(**x) for x in r["sentences"]],
+                keywords=list(r.get("keywords", [])), langs=list(r.get("langs", [])))
+        return cls(documents, rows, clusterer.labels_.copy(), summaries,
+                   [Skipped(x["source"], x["reason"], x.get("id")) for x in meta.get("skipped", [])],
+                   [DuplicateMatch(**x) for x in meta.get("duplicates", [])], list(meta.get("inputs", [])),
+                   meta.get("encoder"), clusterer)
+
+
+def _number_new_clusters(documents: list[Document], labels: np.ndarray, first_new: int) -> np.ndarray:
+    """Labels from ``assign``: earlier clusters keep theirs; new ones are numbered from
+    ``first_new`` by their smallest member id (not by the order they were opened in)."""
+    first_id: dict[int, str] = {}
+    for doc, label in zip(documents, labels):
+        if label >= first_new and (label not in first_id or doc.id < first_id[label]):
+            first_id[int(label)] = doc.id
+    order = {label: first_new + rank for rank, label in enumerate(sorted(first_id, key=first_id.get))}
+    return np.array([order.get(int(label), int(label)) for label in labels], dtype=np.int64)
 
 
 def _unique_ids(documents: list[Document]) -> tuple[list[Document], list[Skipped]]:

@@ -97,3 +97,26 @@ class Summary:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+def document_to_dict(doc: Document) -> dict:
+    """A JSON-ready record of a document (``document_from_dict`` reads it back)."""
+    record = {"id": doc.id, "lang": doc.lang, "title": doc.title, "sentences": list(doc.sentences),
+              "source": doc.source, "duplicate_of": doc.duplicate_of, "date": None}
+    if doc.date is not None:
+        record["date"] = {"value": doc.date.value.isoformat(), "calendar": doc.date.calendar,
+                          "is_crawl_date": doc.date.is_crawl_date, "text": doc.date.text,
+                          "timestamp": doc.date.timestamp.isoformat() if doc.date.timestamp else None}
+    return record
+
+
+def document_from_dict(record: dict) -> Document:
+    found = record.get("date")
+    doc_date = None
+    if found:
+        doc_date = DocDate(value=date.fromisoformat(found["value"]), calendar=found["calendar"],
+                           is_crawl_date=bool(found.get("is_crawl_date")), text=found.get("text", ""),
+                           timestamp=datetime.fromisoformat(found["timestamp"]) if found.get("timestamp") else None)
+    return Document(id=str(record["id"]), lang=record["lang"], title=record["title"],
+                    sentences=list(record["sentences"]), source=record["source"], date=doc_date,
+                    duplicate_of=record.get("duplicate_of"))

@@ -77,15 +77,9 @@ def main() -> dict:
     results["Louvain alone (best grid point)"] = best(alone)
     results["Louvain + centroid merging (best grid point)"] = best(merged)
     out = {"n_documents": n, "methods": results, "grid": {"louvain": alone, "louvain_centroid": merged}}
-    og2021.RESULTS.mkdir(parents=True, exist_ok=True)
-    (og2021.RESULTS / "og2021_graph_methods.json").write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
-    lines = ["| grouping on the same pair graph | setting | BCubed P | BCubed R | BCubed F1 | pairwise F1 | x-ling recall |",
-             "|---|---|---|---|---|---|---|"]
-    for name, r in results.items():
-        lines.append(f"| {name} | {r['setting']} | " + " | ".join(f"{r[k]:.3f}" for k in KEYS) + " |")
-    table = "\n".join(lines) + "\n"
-    (og2021.RESULTS / "og2021_graph_methods.md").write_text(table, encoding="utf-8")
-    print(table)
+    table = og2021.metric_table(["grouping on the same pair graph", "setting"],
+                                [([name, r["setting"]], r) for name, r in results.items()])
+    og2021.write_results("og2021_graph_methods", out, table)
     return out
 
 

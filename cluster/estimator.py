@@ -473,6 +473,72 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         self.n_clusters_ = n_clusters
         return labels[n_old:].copy()
 
+    STATE_FORMAT = 1
+
+    def save(self, directory: str | Path) -> None:
+        """Write what ``assign`` needs (parameters, calibration, language means, the fitted
+        documents' centred vectors, dates, labels and article sentence vectors) to
+        ``directory`` as ``clusterer.json`` + ``clusterer.npz`` (no pickle), so a later job
+        can attach new documents to these events with ``EventClusterer.load(directory)``."""
+        if not hasattr(self, "labels_"):
+            raise RuntimeError("EventClusterer.save: call fit first")
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        params = {k: v for k, v in self.get_params().items() if k != "calibration"}
+        langs = sorted(self.centering_.means_)
+        dim = self.vectors_.shape[1]
+        article_index = np.array(sorted(self.article_sentences_), dtype=np.int64)
+        sentences = [l2_normalize(self.article_sentences_[int(i)][0]) for i in article_index]
+        offsets = np.cumsum([0] + [len(s) for s in sentences]).astype(np.int64)
+        meta = {"format": self.STATE_FORMAT, "params": params, "calibration": asdict(self.calibration_),
+                "centering_langs": langs, "article_langs": [self.article_sentences_[int(i)][1] for i in article_index],
+                "n_documents": int(len(self.labels_))}
+        arrays = {
+            "labels": self.labels_, "vectors": self.vectors_, "days": self.days_, "articles": self.articles_,
+            "align_sums": self.align_sums_, "align_counts": self.align_counts_,
+            "centering_means": (np.stack([self.centering_.means_[lang] for lang in langs]) if langs
+                                else np.zeros((0, dim), np.float32)),
+            "global_mean": self.centering_.global_mean_,
+            "article_index": article_index, "article_offsets": offsets,
+            "article_sentences": np.vstack(sentences) if sentences else np.zeros((0, dim), np.float32),
+        }
+        with open(directory / "clusterer.npz", "wb") as handle:
+            np.savez(handle, **arrays)
+        (directory / "clusterer.json").write_text(json.dumps(meta, indent=1, ensure_ascii=False) + "\n",
+                                                  encoding="utf-8")
+
+    @classmethod
+    def load(cls, directory: str | Path) -> "EventClusterer":
+        """An EventClusterer fitted earlier and written by ``save``, ready for ``assign``."""
+        directory = Path(directory)
+        try:
+            meta = json.loads((directory / "clusterer.json").read_text(encoding="utf-8"))
+            stored = np.load(directory / "clusterer.npz", allow_pickle=False)
+            arrays = {name: stored[name] for name in stored.files}
+        except (OSError, ValueError, KeyError) as err:
+            raise ValueError(f"{directory}: not a saved EventClusterer ({err})") from err
+        if meta.get("format") != cls.STATE_FORMAT:
+            raise ValueError(f"{directory}: saved EventClusterer format {meta.get('format')!r}, "
+                             f"this version reads {cls.STATE_FORMAT}")
+        calibration = Calibration(**meta["calibration"])
+        model = cls(**meta["params"], calibration=calibration)
+        model.calibration_ = calibration
+        model.centering_ = LanguageCentering()
+        model.centering_.means_ = dict(zip(meta["centering_langs"], arrays["centering_means"].astype(np.float32)))
+        model.centering_.global_mean_ = arrays["global_mean"].astype(np.float32)
+        model.labels_ = arrays["labels"].astype(np.int64)
+        model.n_clusters_ = int(model.labels_.max()) + 1 if len(model.labels_) else 0
+        model.vectors_ = arrays["vectors"].astype(np.float32)
+        model.days_ = arrays["days"].astype(float)
+        model.articles_ = arrays["articles"].astype(bool)
+        model.align_sums_ = arrays["align_sums"].astype(float)
+        model.align_counts_ = arrays["align_counts"].astype(float)
+        offsets = arrays["article_offsets"]
+        model.article_sentences_ = {
+            int(i): (arrays["article_sentences"][offsets[k]:offsets[k + 1]], lang)
+            for k, (i, lang) in enumerate(zip(arrays["article_index"], meta["article_langs"]))}
+        return model
+
     def fit_predict(self, X, y=None, **evidence):
         return self.fit(X, **evidence).labels_
 

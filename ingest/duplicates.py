@@ -155,6 +155,37 @@ class DuplicateDetector:
         return matches
 
 
+    def attach(self, earlier: list[Document], new: list[Document]) -> list[DuplicateMatch]:
+        """Mark the copies among ``new`` documents, given the canonical documents of an
+        earlier run: a new document that copies an earlier one points to it (earlier
+        documents stay canonical, whatever their ids), copies among the new ones point
+        to the smallest id of their group. Sets ``duplicate_of`` on ``new`` only and
+        returns their matches, sorted by id."""
+        matches = self.find(list(earlier) + list(new))
+        earlier_ids = {d.id for d in earlier}
+        by_id = {d.id: d for d in list(earlier) + list(new)}
+        groups: dict[str, set[str]] = defaultdict(set)
+        for match in matches:
+            groups[match.duplicate_of].update((match.id, match.duplicate_of))
+        for doc in new:
+            doc.duplicate_of = None
+        attached = []
+        for root, members in groups.items():
+            olds = sorted(members & earlier_ids)
+            canonical = olds[0] if olds else root
+            for doc_id in sorted(members - earlier_ids - {canonical}):
+                by_id[doc_id].duplicate_of = canonical
+                attached.append(self._match(by_id[doc_id], by_id[canonical]))
+        return sorted(attached, key=lambda m: m.id)
+
+    def _match(self, copy: Document, canonical: Document) -> DuplicateMatch:
+        a, b = fold_tokens(copy.text), fold_tokens(canonical.text)
+        if a == b:
+            return DuplicateMatch(copy.id, canonical.id, 1.0, True)
+        return DuplicateMatch(copy.id, canonical.id,
+                              jaccard(shingles(a, self.shingle_size), shingles(b, self.shingle_size)), False)
+
+
 def find_duplicates(documents: list[Document], threshold: float = 0.7) -> list[DuplicateMatch]:
     """Exact and near-duplicate documents (see DuplicateDetector)."""
     return DuplicateDetector(threshold=threshold).find(documents)

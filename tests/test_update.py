@@ -1,0 +1,151 @@
+"""Incremental runs: a saved clusterer/pipeline state, and `akhbar run --update`."""
+import json
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from akhbar.cluster import Calibration, EventClusterer
+from akhbar.types import DocDate, Document, document_from_dict, document_to_dict
+from conftest import ROOT, SEEDS
+
+
+def _events(rows):
+    groups = {}
+    for r in rows:
+        groups.setdefault(r["cluster_id"], []).append(r["id"][:3])
+    return sorted(map(sorted, groups.values()))
+
+
+def _cli(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "akhbar.cli", "run", *map(str, args), "--no-cache", "-q"],
+                          cwd=cwd, capture_output=True, text=True, timeout=600)
+
+
+def _seed_folder(tmp_path, name, prefixes):
+    folder = tmp_path / name
+    folder.mkdir()
+    for prefix in prefixes:
+        shutil.copy(next(SEEDS.glob(f"{prefix}_*.txt")), folder)
+    return folder
+
+
+def _rows(out):
+    return [json.loads(line) for line in (out / "clusters.jsonl").read_text(encoding="utf-8").splitlines()]
+
+
+def test_document_record_round_trip():
+    from datetime import date, datetime
+
+    doc = Document("a1", "fa", "عنوان", ["جمله یک.", "جمله دو."], "x.txt:3",
+                   DocDate(date(2021, 7, 3), "jalali", False, "۱۲ تیر ۱۴۰۰", datetime(2021, 7, 3, 9, 30)), "a0")
+    assert document_from_dict(json.loads(json.dumps(document_to_dict(doc)))) == doc
+    bare = Document("b", "ar", "t", ["s"], "y.txt")
+    assert document_from_dict(document_to_dict(bare)) == bare
+
+
+def test_saved_clusterer_assigns_as_the_fitted_one(tmp_path):
+    """save() + load() keep everything assign() uses: the loaded clusterer gives the same
+    labels as the one that was fitted, for headlines and for full articles."""
+    rng = np.random.default_rng(5)
+    centres = rng.normal(size=(5, 48))
+    X = np.vstack([c + 0.3 * rng.normal(size=(6, 48)) for c in centres[:4]]).astype(np.float32)
+    langs = ["fa", "ar", "en"] * 8
+    days = np.repeat(np.arange(4.0), 6) + 738000
+    sentences = [rng.normal(size=(4 if i % 5 == 0 else 1, 48)).astype(np.float32) for i in range(len(X))]
+    texts = [("word " * 80) if i % 5 == 0 else "headline" for i in range(len(X))]
+    fitted = EventClusterer(calibration=Calibration(threshold=0.3, centroid_threshold=0.5, missing_sim=0.1))
+    fitted.fit(X, langs=langs, days=days, texts=texts, sentence_vectors=sentences)
+    fitted.save(tmp_path / "state")
+    loaded = EventClusterer.load(tmp_path / "state")
+    assert loaded.get_params()["threshold"] == fitted.get_params()["threshold"]
+    assert loaded.calibration_ == fitted.calibration_
+    new = np.vstack([centres[1] + 0.3 * rng.normal(size=48), centres[4], centres[4] + 0.01]).astype(np.float32)
+    new_sentences = [rng.normal(size=(4, 48)).astype(np.float32), rng.normal(size=(1, 48)).astype(np.float32),
+                     rng.normal(size=(1, 48)).astype(np.float32)]
+    evidence = dict(langs=["ar", "fa", "ar"], days=[738001.0, 738003.0, 738003.0],
+                    sentence_vectors=new_sentences, texts=["word " * 80, "headline", "headline"])
+    expected = fitted.assign(new, **evidence)
+    assert np.array_equal(loaded.assign(new, **evidence), expected)
+    assert np.array_equal(loaded.labels_, fitted.labels_)
+    assert np.allclose(loaded.align_sums_, fitted.align_sums_)
+
+
+def test_load_refuses_what_is_not_a_saved_clusterer(tmp_path):
+    with pytest.raises(ValueError, match="not a saved EventClusterer"):
+        EventClusterer.load(tmp_path)
+
+
+def test_duplicate_attach_keeps_earlier_documents_canonical():
+    from akhbar.ingest import DuplicateDetector
+
+    body = "وزیر دفاع ایران با همتای عراقی خود در بغداد دیدار کرد و دو طرف درباره همکاری مرزی گفتگو کردند " * 3
+    earlier = [Document("m9", "fa", "t", [body], "a.txt")]
+    new = [Document("a1", "fa", "t", [body], "b.txt"), Document("a2", "fa", "t", [body], "c.txt"),
+           Document("z1", "fa", "t", ["خبری دیگر درباره بازار ارز و قیمت دلار در تهران امروز"], "d.txt")]
+    matches = DuplicateDetector().attach(earlier, new)
+    assert [(m.id, m.duplicate_of, m.exact) for m in matches] == [("a1", "m9", True), ("a2", "m9", True)]
+    assert earlier[0].duplicate_of is None and new[2].duplicate_of is None
+
+
+def test_cli_update_attaches_later_seeds_to_earlier_events(tmp_path):
+    """Seeds 000, 002, 003 first (--save-state), then 001 and 004 with --update: 001 joins
+    000's event, 004 opens its own; earlier cluster ids are unchanged; every input of both
+    runs is accounted for; a record whose id was in the earlier run is skipped with why."""
+    first = _seed_folder(tmp_path, "first", ["000", "002", "003"])
+    later = _seed_folder(tmp_path, "later", ["001", "004"])
+    shutil.copy(next(SEEDS.glob("002_*.txt")), later)  # same id as an earlier article
+    proc = _cli(first, "--out", tmp_path / "out1", "--save-state")
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "out1" / "state" / "clusterer.npz").exists()
+    proc = _cli(later, "--update", tmp_path / "out1", "--out", tmp_path / "out2")
+    assert proc.returncode == 0, proc.stderr
+    assert "already in the earlier run" in proc.stderr
+    before = {r["id"]: r["cluster_id"] for r in _rows(tmp_path / "out1")}
+    after = _rows(tmp_path / "out2")
+    assert _events(after) == [["000", "001"], ["002"], ["003"], ["004"]]
+    assert all(r["cluster_id"] == before[r["id"]] for r in after if r["id"] in before)
+    manifest = json.loads((tmp_path / "out2" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["n_processed"] == 5 and manifest["update"]["new_articles"] == 2
+    assert [s["id"][:3] for s in manifest["skipped"]] == ["002"]
+    summaries = [json.loads(x) for x in (tmp_path / "out2" / "summaries.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(summaries) == 4
+    pair = next(s for s in summaries if s["cluster_id"] == before[next(i for i in before if i.startswith("000"))])
+    assert {x["doc_id"][:3] for x in pair["sentences"]} <= {"000", "001"}
+    assert {"fa", "ar"} <= set(pair["langs"])
+
+    # The updated run saved its own state: a third run chains on it.
+    third = _seed_folder(tmp_path, "third", [])
+    text = next(SEEDS.glob("004_*.txt")).read_text(encoding="utf-8")
+    (third / "004_copy.txt").write_text(text, encoding="utf-8")  # a syndicated copy of an earlier article
+    proc = _cli(third, "--update", tmp_path / "out2", "--out", tmp_path / "out3")
+    assert proc.returncode == 0, proc.stderr
+    rows = {r["id"]: r for r in _rows(tmp_path / "out3")}
+    copy = rows["004_copy.txt"]
+    assert copy["duplicate_of"].startswith("004_") and copy["cluster_id"] == rows[copy["duplicate_of"]]["cluster_id"]
+
+
+def test_cli_update_errors_are_clear(tmp_path):
+    first = _seed_folder(tmp_path, "first", ["000", "002", "003"])
+    proc = _cli(first, "--out", tmp_path / "plain")
+    assert proc.returncode == 0, proc.stderr
+    proc = _cli(first, "--update", tmp_path / "plain", "--out", tmp_path / "x")
+    assert proc.returncode == 2 and "no saved state" in proc.stderr and "--save-state" in proc.stderr
+    proc = _cli(first, "--update", tmp_path / "plain", "--out", tmp_path / "x", "--threshold", "0.3")
+    assert proc.returncode == 2 and "cannot be combined with --update" in proc.stderr
+
+
+def test_update_refuses_another_embedding_model(tmp_path, seed_documents):
+    from akhbar.pipeline import Pipeline
+
+    class OtherEncoder:
+        name = "other-model"
+
+    first = _seed_folder(tmp_path, "first", ["000", "002", "003"])
+    Pipeline().run([first]).write(tmp_path / "out", save_state=True)
+    pipeline = Pipeline()
+    pipeline.embedder.encoder = OtherEncoder()
+    with pytest.raises(ValueError, match="cannot be compared"):
+        pipeline.update(tmp_path / "out", [first])
