@@ -19,6 +19,7 @@ from __future__ import annotations
 import inspect
 import json
 import os
+import shutil
 import sys
 import tempfile
 from collections import defaultdict
@@ -101,21 +102,36 @@ class PipelineResult:
     def write_state(self, directory: Path) -> None:
         """Everything `Pipeline.update` needs to attach later articles to these events:
         the documents (cleaned text, dates, copies), summaries, skipped inputs, the
-        embedding model's name and the fitted clusterer (``EventClusterer.save``)."""
+        embedding model's name and the fitted clusterer (``EventClusterer.save``).
+        Written into a fresh folder that then replaces ``directory``, so a killed job
+        leaves the old state or the new one, never a mix."""
         if self.clusterer is None or not hasattr(self.clusterer, "save"):
             raise ValueError("this result has no clusterer that can be saved (it needs a save() method)")
-        directory.mkdir(parents=True, exist_ok=True)
-        row_of = {doc_id: row for row, doc_id in enumerate(self.clusterer_rows)}
-        lines = [json.dumps({**document_to_dict(d), "row": row_of.get(d.id)}, ensure_ascii=False) + "\n"
-                 for d in sorted(self.documents, key=lambda d: d.id)]
-        write_atomic(directory / "documents.jsonl", "".join(lines))
-        write_atomic(directory / "summaries.jsonl", "".join(json.dumps(s.to_dict(), ensure_ascii=False) + "\n"
-                                                            for s in self.summaries))
-        manifest = self.manifest()
-        meta = {"format": STATE_FORMAT, "encoder": self.encoder_name, "inputs": self.inputs,
-                "skipped": manifest["skipped"], "duplicates": manifest["duplicates"]}
-        self.clusterer.save(directory)
-        write_atomic(directory / "pipeline.json", json.dumps(meta, ensure_ascii=False, indent=1) + "\n")
+        directory.parent.mkdir(parents=True, exist_ok=True)
+        fresh = Path(tempfile.mkdtemp(dir=directory.parent, prefix=f".{directory.name}."))
+        try:
+            row_of = {doc_id: row for row, doc_id in enumerate(self.clusterer_rows)}
+            lines = [json.dumps({**document_to_dict(d), "row": row_of.get(d.id)}, ensure_ascii=False) + "\n"
+                     for d in sorted(self.documents, key=lambda d: d.id)]
+            (fresh / "documents.jsonl").write_text("".join(lines), encoding="utf-8")
+            (fresh / "summaries.jsonl").write_text("".join(json.dumps(s.to_dict(), ensure_ascii=False) + "\n"
+                                                           for s in self.summaries), encoding="utf-8")
+            manifest = self.manifest()
+            meta = {"format": STATE_FORMAT, "encoder": self.encoder_name, "inputs": self.inputs,
+                    "skipped": manifest["skipped"], "duplicates": manifest["duplicates"]}
+            self.clusterer.save(fresh)
+            (fresh / "pipeline.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n",
+                                                 encoding="utf-8")
+            old = directory.with_name(f".{directory.name}.old")
+            if old.exists():
+                shutil.rmtree(old)
+            if directory.exists():
+                directory.rename(old)
+            fresh.rename(directory)
+            shutil.rmtree(old, ignore_errors=True)
+        except BaseException:
+            shutil.rmtree(fresh, ignore_errors=True)
+            raise
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -332,6 +348,9 @@ class PipelineState:
         from akhbar.cluster import EventClusterer
         from akhbar.ingest.duplicates import DuplicateMatch
 
+        interrupted = directory.with_name(f".{directory.name}.old")  # a job killed while replacing its state
+        if not (directory / "pipeline.json").exists() and (interrupted / "pipeline.json").exists():
+            directory = interrupted
         if not (directory / "pipeline.json").exists():
             raise ValueError(f"{directory.parent}: no saved state ({directory}/pipeline.json is missing); "
                              f"run the earlier job with --save-state")

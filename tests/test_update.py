@@ -149,3 +149,20 @@ def test_update_refuses_another_embedding_model(tmp_path, seed_documents):
     pipeline.embedder.encoder = OtherEncoder()
     with pytest.raises(ValueError, match="cannot be compared"):
         pipeline.update(tmp_path / "out", [first])
+
+
+def test_update_reads_a_state_left_half_replaced(tmp_path):
+    """A job killed between moving the old state aside and putting the new one in place
+    leaves `.state.old`: the next update reads it. Updating in place works too."""
+    from akhbar.pipeline import Pipeline
+
+    first = _seed_folder(tmp_path, "first", ["000", "002", "003"])
+    later = _seed_folder(tmp_path, "later", ["001", "004"])
+    Pipeline().run([first]).write(tmp_path / "out", save_state=True)
+    (tmp_path / "out" / "state").rename(tmp_path / "out" / ".state.old")
+    result = Pipeline().update(tmp_path / "out", [later])
+    result.write(tmp_path / "out", save_state=True)
+    assert (tmp_path / "out" / "state" / "pipeline.json").exists()
+    assert not (tmp_path / "out" / ".state.old").exists()
+    assert _events(_rows(tmp_path / "out")) == [["000", "001"], ["002"], ["003"], ["004"]]
+    assert not list((tmp_path / "out").glob(".state.*"))
