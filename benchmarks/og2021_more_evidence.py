@@ -15,6 +15,9 @@
    "Испания", "إسبانيا", "西班牙", ...; single words matched by prefix, so "brasileira" and
    "Japanese" count), compared as IDF-weighted sets; pairs in which both headlines name
    countries and share none lose v, pairs that share them gain w x their cosine.
+4. Where the limit is: the candidate graph itself (connected components of its gold
+   same-event edges: what clustering could reach if the pair scores were perfect) against
+   the pair scores (precision/recall of "same event" over the candidate pairs).
 Every grid point is scored, and each check's best grid point on dev is reported (an
 optimistic choice: the full method uses its stored calibration). Documents, syndicated
 copies and scoring are those of benchmarks/og2021.py; ROC AUC is over the candidate pairs
@@ -192,6 +195,30 @@ class Grid:
         return rows
 
 
+def ceiling(grid: Grid) -> dict:
+    """Oracle clusterings of the candidate graph, and what the pair scores can separate."""
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import connected_components
+    from sklearn.metrics import precision_recall_curve
+
+    same = grid.same_event.astype(bool)
+    out = {"candidate_pairs": int(len(same)), "same_event_pairs": int(same.sum()), "oracle": {}}
+    for name, keep in (("gold edges of the candidate graph", same),
+                       ("gold edges scoring >= the first-stage threshold",
+                        same & (grid.scores >= grid.stored["threshold"]))):
+        graph = csr_matrix((np.ones(int(keep.sum())), (grid.rows[keep], grid.cols[keep])), shape=(grid.n, grid.n))
+        labels = connected_components(graph, directed=False)[1]
+        everything, _ = og2021.scores_for(labels, grid.documents, grid.gold)
+        out["oracle"][name] = {"setting": "connected components", **{k: round(everything[k], 4) for k in KEYS}}
+    cross = np.array([grid.documents[a].lang != grid.documents[b].lang for a, b in zip(grid.rows, grid.cols)])
+    out["pair_recall_at_precision"] = {}
+    for name, mask in (("all pairs", np.ones(len(same), bool)), ("cross-lingual pairs", cross)):
+        precision, recall, _ = precision_recall_curve(same[mask], grid.scores[mask])
+        out["pair_recall_at_precision"][name] = {
+            str(target): round(float(recall[np.argmax(precision >= target)]), 3) for target in (0.8, 0.9, 0.95)}
+    return out
+
+
 def best(rows: list[dict]) -> dict:
     return max(rows, key=lambda r: r["bcubed_f1"])
 
@@ -251,11 +278,18 @@ def main() -> dict:
                    f"terms {stripped_cal.term_weight}",
         **{k: round(everything[k], 4) for k in KEYS}}
 
-    out = {"n_documents": grid.n, "country_coverage": round(coverage, 3), "mastheads": strip_info,
+    limits = ceiling(grid)
+    out = {"n_documents": grid.n, "ceiling": limits, "country_coverage": round(coverage, 3), "mastheads": strip_info,
            "methods": methods, "pair_auc": {"shared neighbours": neighbour_auc, "countries": country_auc},
            "grid": all_rows}
     table = og2021.metric_table(["method", "setting", "pair AUC"],
                                 [([name, r["setting"], r.get("pair_auc", "")], r) for name, r in methods.items()])
+    table += "\nWhere the limit is: oracle clusterings of the same candidate graph\n\n" + og2021.metric_table(
+        ["oracle", "setting"], [([name, r["setting"]], r) for name, r in limits["oracle"].items()])
+    table += ("\nRecall of same-event candidate pairs at a given pair precision (pair score as the ranking):\n\n"
+              "| pairs | P >= 0.8 | P >= 0.9 | P >= 0.95 |\n|---|---|---|---|\n"
+              + "".join(f"| {name} | " + " | ".join(str(v) for v in r.values()) + " |\n"
+                        for name, r in limits["pair_recall_at_precision"].items()))
     og2021.write_results("og2021_more_evidence", out, table)
     return out
 

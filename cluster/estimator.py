@@ -385,6 +385,31 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         self.align_counts_[i] += len(align)
         return earlier, scores
 
+    def _member_scores(self, vectors, days, vector, day, time_penalty) -> np.ndarray:
+        """Scores of a new document against earlier ones, as the first stage of ``fit``
+        sees pairs: cosine - time penalty within the time window (blocking), and
+        ``missing_sim`` for documents outside it, which ``fit`` never pairs (only those
+        inside are compared, which is what keeps large updates fast)."""
+        if not (self.use_time and self.window_days is not None and np.isfinite(day)):
+            return vectors @ vector - time_penalty(np.abs(days - day))
+        gap = np.abs(days - day)
+        near = np.flatnonzero(~(gap > self.window_days))  # unknown dates are compared with all
+        scores = np.full(len(vectors), self.calibration_.missing_sim)
+        scores[near] = vectors[near] @ vector - time_penalty(gap[near])
+        return scores
+
+    def _centroid_scores(self, centroids, mean_days, vector, day, time_penalty) -> np.ndarray:
+        """Scores of a new document against event centroids, as the centroid stage of
+        ``fit`` pairs events: only those whose mean date is within the time window
+        (-inf for the others, which that stage never pairs)."""
+        gap = np.abs(mean_days - day)
+        if not (self.use_time and self.window_days is not None and np.isfinite(day)):
+            return np.round(centroids @ vector - time_penalty(gap), 5)
+        near = np.flatnonzero(~(gap > self.window_days))
+        scores = np.full(len(centroids), -np.inf)
+        scores[near] = np.round(centroids[near] @ vector - time_penalty(gap[near]), 5)
+        return scores
+
     def assign(self, X, langs=None, days=None, sentence_vectors=None, texts=None) -> np.ndarray:
         """Attach new documents to the fitted events, or open new ones.
 
@@ -393,7 +418,8 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         here): it joins the event whose members it matches best on average if that
         reaches ``threshold``; otherwise, with centroid merging on, the event whose
         centroid it matches best if that reaches ``centroid_threshold``; otherwise it
-        opens a new event. Later new documents can join events opened by earlier ones.
+        opens a new event. As in ``fit``, only documents and events within
+        ``window_days`` are compared; members outside the window count ``missing_sim``. Later new documents can join events opened by earlier ones.
         Full articles (``sentence_vectors``, and ``texts`` for the length test; see
         ``article_mask``) are scored against earlier articles by sentence alignment with
         local scaling, as in ``fit``, and, as there, take no part in the centroid stage.
@@ -425,6 +451,9 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         day_counts = np.bincount(self.labels_[known_old], None, capacity).astype(float)
         holds_article = np.bincount(self.labels_, self.articles_.astype(float), capacity) > 0
         use_centroids = self.merge_centroids and cal.centroid_threshold is not None
+        # Normalised centroids, kept up to date row by row (renormalising all of them for
+        # every new document dominated the time of large updates).
+        centroids = l2_normalize(vector_sums) if use_centroids else None
 
         def time_penalty(dt):
             out = np.zeros_like(dt)
@@ -441,7 +470,7 @@ class EventClusterer(ClusterMixin, BaseEstimator):
                 sentences = self._prepared_sentences(sentence_vectors[j], langs[j])
                 self.article_sentences_[i] = (sentence_vectors[j], langs[j])
             if n_clusters:
-                member_scores = vectors[:i] @ vector - time_penalty(np.abs(all_days[:i] - day))
+                member_scores = self._member_scores(vectors[:i], all_days[:i], vector, day, time_penalty)
                 if articles[i]:
                     earlier, scores = self._article_member_scores(i, vector, sentences, vectors, all_days,
                                                                   articles, time_penalty)
@@ -453,10 +482,10 @@ class EventClusterer(ClusterMixin, BaseEstimator):
                 if means[best] >= cal.threshold:
                     label = best
                 elif use_centroids and not articles[i]:
-                    centroids = l2_normalize(vector_sums[:n_clusters])
                     mean_days = day_sums[:n_clusters] / np.where(day_counts[:n_clusters] > 0,
                                                                  day_counts[:n_clusters], np.nan)
-                    centroid_scores = np.round(centroids @ vector - time_penalty(np.abs(mean_days - day)), 5)
+                    centroid_scores = self._centroid_scores(centroids[:n_clusters], mean_days, vector, day,
+                                                            time_penalty)
                     centroid_scores[holds_article[:n_clusters]] = -np.inf  # as in fit: articles stay out
                     best = int(np.argmax(centroid_scores))
                     if centroid_scores[best] >= cal.centroid_threshold:
@@ -466,6 +495,8 @@ class EventClusterer(ClusterMixin, BaseEstimator):
             labels[i] = label
             holds_article[label] |= bool(articles[i])
             vector_sums[label] += vector
+            if use_centroids:
+                centroids[label] = l2_normalize(vector_sums[label][None, :])[0]
             if np.isfinite(day):
                 day_sums[label] += day
                 day_counts[label] += 1
