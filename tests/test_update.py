@@ -166,3 +166,33 @@ def test_update_reads_a_state_left_half_replaced(tmp_path):
     assert not (tmp_path / "out" / ".state.old").exists()
     assert _events(_rows(tmp_path / "out")) == [["000", "001"], ["002"], ["003"], ["004"]]
     assert not list((tmp_path / "out").glob(".state.*"))
+
+
+def test_update_does_not_depend_on_input_order(tmp_path):
+    """New records are assigned in time order, then id order: shuffling the update's input
+    gives byte-identical clusters.jsonl and summaries.jsonl."""
+    import random
+
+    first = [("en1", "en", "Iran and Iraq sign defence cooperation agreement in Tehran", "2021-06-06"),
+             ("fa1", "fa", "ایران و عراق در تهران سند همکاری دفاعی امضا کردند", "2021-06-06"),
+             ("en2", "en", "Earthquake of magnitude 6 strikes southern Iran, villages damaged", "2021-06-07")]
+    later = [("ar1", "ar", "إيران والعراق يوقعان وثيقة تعاون دفاعي في طهران", "2021-06-06"),
+             ("fa2", "fa", "زلزله ۶ ریشتری جنوب ایران را لرزاند و به روستاها خسارت زد", "2021-06-07"),
+             ("ar2", "ar", "زلزال بقوة 6 درجات يضرب جنوب إيران ويلحق أضرارا بالقرى", "2021-06-07"),
+             ("en3", "en", "Iraqi prime minister visits Tehran for talks on trade", "2021-06-08"),
+             ("ar3", "ar", "رئيس الوزراء العراقي يزور طهران لإجراء محادثات تجارية", None)]
+
+    def jsonl(path, items):
+        path.write_text("".join(json.dumps({"id": i, "lang": lang, "text": t, **({"date": d} if d else {})},
+                                           ensure_ascii=False) + "\n" for i, lang, t, d in items), encoding="utf-8")
+        return path
+
+    assert _cli(jsonl(tmp_path / "first.jsonl", first), "--out", tmp_path / "base", "--save-state").returncode == 0
+    outputs = []
+    for k, items in enumerate([later, later[::-1], random.Random(3).sample(later, len(later))]):
+        proc = _cli(jsonl(tmp_path / f"later{k}.jsonl", items), "--update", tmp_path / "base",
+                    "--out", tmp_path / f"out{k}")
+        assert proc.returncode == 0, proc.stderr
+        outputs.append(tuple((tmp_path / f"out{k}" / name).read_bytes() for name in ("clusters.jsonl", "summaries.jsonl")))
+    assert outputs[0] == outputs[1] == outputs[2]
+    assert len(_rows(tmp_path / "out0")) == len(first) + len(later)
