@@ -19,7 +19,6 @@ from __future__ import annotations
 import inspect
 import json
 import os
-import shutil
 import sys
 import tempfile
 from collections import defaultdict
@@ -28,11 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from akhbar.types import (Cluster, Document, Skipped, Summary, SummarySentence, document_from_dict,
-                          document_to_dict)
-
-STATE_DIR = "state"
-STATE_FORMAT = 1
+from akhbar.types import Cluster, Document, Skipped, Summary
 
 
 @dataclass
@@ -97,41 +92,15 @@ class PipelineResult:
                                                       for s in self.summaries))
         write_atomic(out / "manifest.json", json.dumps(self.manifest(), ensure_ascii=False, indent=2) + "\n")
         if save_state:
+            from akhbar.state import STATE_DIR
+
             self.write_state(out / STATE_DIR)
 
     def write_state(self, directory: Path) -> None:
-        """Everything `Pipeline.update` needs to attach later articles to these events:
-        the documents (cleaned text, dates, copies), summaries, skipped inputs, the
-        embedding model's name and the fitted clusterer (``EventClusterer.save``).
-        Written into a fresh folder that then replaces ``directory``, so a killed job
-        leaves the old state or the new one, never a mix."""
-        if self.clusterer is None or not hasattr(self.clusterer, "save"):
-            raise ValueError("this result has no clusterer that can be saved (it needs a save() method)")
-        directory.parent.mkdir(parents=True, exist_ok=True)
-        fresh = Path(tempfile.mkdtemp(dir=directory.parent, prefix=f".{directory.name}."))
-        try:
-            row_of = {doc_id: row for row, doc_id in enumerate(self.clusterer_rows)}
-            lines = [json.dumps({**document_to_dict(d), "row": row_of.get(d.id)}, ensure_ascii=False) + "\n"
-                     for d in sorted(self.documents, key=lambda d: d.id)]
-            (fresh / "documents.jsonl").write_text("".join(lines), encoding="utf-8")
-            (fresh / "summaries.jsonl").write_text("".join(json.dumps(s.to_dict(), ensure_ascii=False) + "\n"
-                                                           for s in self.summaries), encoding="utf-8")
-            manifest = self.manifest()
-            meta = {"format": STATE_FORMAT, "encoder": self.encoder_name, "inputs": self.inputs,
-                    "skipped": manifest["skipped"], "duplicates": manifest["duplicates"]}
-            self.clusterer.save(fresh)
-            (fresh / "pipeline.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n",
-                                                 encoding="utf-8")
-            old = directory.with_name(f".{directory.name}.old")
-            if old.exists():
-                shutil.rmtree(old)
-            if directory.exists():
-                directory.rename(old)
-            fresh.rename(directory)
-            shutil.rmtree(old, ignore_errors=True)
-        except BaseException:
-            shutil.rmtree(fresh, ignore_errors=True)
-            raise
+        """What `Pipeline.update` needs to attach later articles to these events (see akhbar.state)."""
+        from akhbar.state import write_state
+
+        write_state(self, directory)
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -211,13 +180,28 @@ class Pipeline:
     def _embedding_counts(self) -> tuple[int, int]:
         return (int(getattr(self.embedder, "encoded_count_", 0)), int(getattr(self.embedder, "cached_count_", 0)))
 
-    def run_articles(self, articles, skipped=(), inputs=()) -> PipelineResult:
+    def _documents(self, articles, skipped=()) -> tuple[list[Document], list[Skipped]]:
+        """Cleaned documents, one per id, in id order (results must not depend on the
+        order inputs were given in), and everything skipped so far."""
         documents, ingest_skipped = self._ingest(articles)
-        skipped = list(skipped) + list(ingest_skipped)
         documents, id_skipped = _unique_ids(documents)
-        skipped += id_skipped
-        # Canonical order: results must not depend on the order inputs were given in.
         documents.sort(key=lambda d: d.id)
+        return documents, list(skipped) + list(ingest_skipped) + id_skipped
+
+    def _clusters_and_summaries(self, canonical: list[Document], labels: np.ndarray, summarize):
+        """Clusters of the canonical documents, and ``summarize(label, docs, member rows)`` for each."""
+        members: dict[int, list[int]] = defaultdict(list)
+        for index, label in enumerate(labels):
+            members[int(label)].append(index)
+        clusters, summaries = [], []
+        for label in self._bar(sorted(members), "summarizing clusters"):
+            docs = [canonical[i] for i in members[label]]
+            clusters.append(Cluster(label, [d.id for d in docs], sorted({d.lang for d in docs})))
+            summaries.append(summarize(label, docs, members[label]))
+        return clusters, summaries
+
+    def run_articles(self, articles, skipped=(), inputs=()) -> PipelineResult:
+        documents, skipped = self._documents(articles, skipped)
         duplicates = self.deduplicator.apply(documents) if self.deduplicator is not None else []
         canonical = [d for d in documents if not d.duplicate_of]
         encoded0, cached0 = self._embedding_counts()
@@ -230,19 +214,10 @@ class Pipeline:
         stats = {"embedding": {"encoded": encoded1 - encoded0, "cached": cached1 - cached0}}
         labels = self.clusterer.fit_predict_documents(canonical, doc_vectors, sentence_vectors)
         labels = _order_clusters(canonical, np.asarray(labels))
-        members: dict[int, list[int]] = defaultdict(list)
-        for index, label in enumerate(labels):
-            members[int(label)].append(index)
-        clusters, summaries = [], []
-        for label in self._bar(sorted(members), "summarizing clusters"):
-            idx = members[label]
-            docs = [canonical[i] for i in idx]
-            clusters.append(Cluster(label, [d.id for d in docs], sorted({d.lang for d in docs})))
-            summaries.append(self.summarizer.summarize(label, docs, [sentence_vectors[i] for i in idx],
-                                                       doc_vectors[idx]))
-        # Copies take their canonical's label.
-        label_of = {d.id: int(label) for d, label in zip(canonical, labels)}
-        all_labels = np.array([label_of[d.duplicate_of or d.id] for d in documents], dtype=np.int64)
+        clusters, summaries = self._clusters_and_summaries(
+            canonical, labels, lambda label, docs, idx: self.summarizer.summarize(
+                label, docs, [sentence_vectors[i] for i in idx], doc_vectors[idx]))
+        all_labels = _labels_with_copies(documents, canonical, labels)
         if hasattr(self.clusterer, "labels_"):  # the clusterer's state carries the output numbering
             self.clusterer.labels_ = labels.copy()
         return PipelineResult(documents, all_labels, clusters, summaries, skipped, list(inputs),
@@ -267,20 +242,18 @@ class Pipeline:
         from akhbar.ingest import read_inputs
         from akhbar.ingest.readers import DEFAULT_MAX_BYTES
 
+        from akhbar.state import STATE_DIR, PipelineState
+
         state = PipelineState.load(Path(previous) / STATE_DIR)
         encoder_name = self._encoder_name()
         if state.encoder != encoder_name:
             raise ValueError(f"{previous}: the earlier run embedded with {state.encoder!r}, this one would use "
                              f"{encoder_name!r}; vectors of different models cannot be compared (pass the same --model)")
         self.clusterer = state.clusterer
-        articles, skipped = read_inputs(inputs, self.fields, self.max_bytes or DEFAULT_MAX_BYTES)
-        documents, ingest_skipped = self._ingest(articles)
-        skipped = list(skipped) + list(ingest_skipped)
-        documents, id_skipped = _unique_ids(documents)
-        skipped += id_skipped
+        documents, skipped = self._documents(*read_inputs(inputs, self.fields, self.max_bytes or DEFAULT_MAX_BYTES))
         earlier_ids = {d.id for d in state.documents}
         new = []
-        for doc in sorted(documents, key=lambda d: d.id):
+        for doc in documents:
             if doc.id in earlier_ids:
                 skipped.append(Skipped(doc.source, f"id '{doc.id}' is already in the earlier run ({previous}); "
                                                    f"give each record its own id", doc.id))
@@ -297,91 +270,34 @@ class Pipeline:
             doc_vectors = self.embedder.embed_documents(fresh)
             sentence_vectors = self.embedder.embed_sentences(fresh)
             assigned = np.asarray(self.clusterer.assign_documents(fresh, doc_vectors, sentence_vectors))
-            labels = np.concatenate([labels, _number_new_clusters(fresh, assigned, int(labels.max()) + 1 if len(labels) else 0)])
+            first_new = int(labels.max()) + 1 if len(labels) else 0
+            labels = np.concatenate([labels, _number_new_clusters(fresh, assigned, first_new)])
             self.clusterer.labels_ = labels.copy()
         canonical = earlier_canonical + fresh
         encoded1, cached1 = self._embedding_counts()
         stats = {"embedding": {"encoded": encoded1 - encoded0, "cached": cached1 - cached0},
                  "update": {"previous": str(previous), "earlier_articles": len(state.documents),
                             "new_articles": len(new), "earlier_skipped": len(state.skipped)}}
-        members: dict[int, list[int]] = defaultdict(list)
-        for index, label in enumerate(labels):
-            members[int(label)].append(index)
         touched = {int(label) for label in labels[len(earlier_canonical):]}
-        clusters, summaries = [], []
-        for label in self._bar(sorted(members), "summarizing clusters"):
-            docs = [canonical[i] for i in members[label]]
-            clusters.append(Cluster(label, [d.id for d in docs], sorted({d.lang for d in docs})))
-            if label in touched:
-                summaries.append(self.summarizer.summarize(label, docs, self.embedder.embed_sentences(docs),
-                                                           self.embedder.embed_documents(docs)))
-            else:
-                summaries.append(state.summaries[label])
-        label_of = {d.id: int(label) for d, label in zip(canonical, labels)}
+
+        def summarize(label, docs, idx):
+            if label not in touched:  # unchanged cluster: its earlier summary stands
+                return state.summaries[label]
+            return self.summarizer.summarize(label, docs, self.embedder.embed_sentences(docs),
+                                             self.embedder.embed_documents(docs))
+
+        clusters, summaries = self._clusters_and_summaries(canonical, labels, summarize)
         all_documents = sorted(state.documents + new, key=lambda d: d.id)
-        all_labels = np.array([label_of[d.duplicate_of or d.id] for d in all_documents], dtype=np.int64)
+        all_labels = _labels_with_copies(all_documents, canonical, labels)
         return PipelineResult(all_documents, all_labels, clusters, summaries, state.skipped + skipped,
                               state.inputs + [str(p) for p in inputs], state.duplicates + duplicates, stats,
                               self.clusterer, [d.id for d in canonical], encoder_name)
 
 
-@dataclass
-class PipelineState:
-    """An earlier run, read back from its ``state/`` directory."""
-
-    documents: list[Document]
-    rows: list[str]                 # canonical ids in the clusterer's row order
-    labels: np.ndarray              # cluster id per row
-    summaries: dict[int, Summary]
-    skipped: list[Skipped]
-    duplicates: list                # ingest.duplicates.DuplicateMatch
-    inputs: list[str]
-    encoder: str | None
-    clusterer: object
-
-    @property
-    def by_id(self) -> dict[str, Document]:
-        return {d.id: d for d in self.documents}
-
-    @classmethod
-    def load(cls, directory: Path) -> "PipelineState":
-        from akhbar.cluster import EventClusterer
-        from akhbar.ingest.duplicates import DuplicateMatch
-
-        interrupted = directory.with_name(f".{directory.name}.old")  # a job killed while replacing its state
-        if not (directory / "pipeline.json").exists() and (interrupted / "pipeline.json").exists():
-            directory = interrupted
-        if not (directory / "pipeline.json").exists():
-            raise ValueError(f"{directory.parent}: no saved state ({directory}/pipeline.json is missing); "
-                             f"run the earlier job with --save-state")
-        try:
-            meta = json.loads((directory / "pipeline.json").read_text(encoding="utf-8"))
-            records = [json.loads(line) for line in
-                       (directory / "documents.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
-            summary_records = [json.loads(line) for line in
-                               (directory / "summaries.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
-        except (OSError, ValueError) as err:
-            raise ValueError(f"{directory}: unreadable saved state ({err})") from err
-        if meta.get("format") != STATE_FORMAT:
-            raise ValueError(f"{directory}: saved state format {meta.get('format')!r}, this version reads {STATE_FORMAT}")
-        clusterer = EventClusterer.load(directory)
-        documents = [document_from_dict(r) for r in records]
-        rows = [None] * len(clusterer.labels_)
-        for record in records:
-            if record.get("row") is not None:
-                rows[record["row"]] = str(record["id"])
-        if None in rows:
-            raise ValueError(f"{directory}: documents.jsonl does not match the saved clusterer")
-        summaries = {}
-        for r in summary_records:
-            summaries[int(r["cluster_id"])] = Summary(
-                cluster_id=int(r["cluster_id"]), headline=r["headline"],
-                sentences=[SummarySentence(**x) for x in r["sentences"]],
-                keywords=list(r.get("keywords", [])), langs=list(r.get("langs", [])))
-        return cls(documents, rows, clusterer.labels_.copy(), summaries,
-                   [Skipped(x["source"], x["reason"], x.get("id")) for x in meta.get("skipped", [])],
-                   [DuplicateMatch(**x) for x in meta.get("duplicates", [])], list(meta.get("inputs", [])),
-                   meta.get("encoder"), clusterer)
+def _labels_with_copies(documents: list[Document], canonical: list[Document], labels: np.ndarray) -> np.ndarray:
+    """Labels of all documents: copies take their canonical's label."""
+    label_of = {d.id: int(label) for d, label in zip(canonical, labels)}
+    return np.array([label_of[d.duplicate_of or d.id] for d in documents], dtype=np.int64)
 
 
 def _number_new_clusters(documents: list[Document], labels: np.ndarray, first_new: int) -> np.ndarray:
