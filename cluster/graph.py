@@ -191,6 +191,9 @@ def average_linkage(n: int, rows: np.ndarray, cols: np.ndarray, sims: np.ndarray
         neighbours[b][a] = [s, 1]
     size = [1] * n
     alive = [True] * n
+    # Means below this round to less than the threshold (a margin of one unit of the last
+    # decimal, far above float error), so they need no exact rounding.
+    near_threshold = threshold - 10.0 ** -decimals
     parent = list(range(n))
     version = [0] * n
 
@@ -226,10 +229,11 @@ def average_linkage(n: int, rows: np.ndarray, cols: np.ndarray, sims: np.ndarray
         version[keep] += 1
         keep_size = size[keep]
         for c, entry in table.items():
-            if not alive[c]:
-                continue
-            # Mean over all member pairs; pairs without an edge count as missing_sim.
+            # Mean over all member pairs; pairs without an edge count as missing_sim. A cheap
+            # bound first: most neighbours fall short by more than any rounding could make up.
             total = keep_size * size[c]
+            if entry[0] + (total - entry[1]) * missing_sim < total * near_threshold or not alive[c]:
+                continue
             s = round((entry[0] + (total - entry[1]) * missing_sim) / total, decimals)
             if s >= threshold:
                 lo, hi = (keep, c) if keep < c else (c, keep)
