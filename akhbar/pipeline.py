@@ -9,6 +9,10 @@ Each stage is a small component:
 - summarizer: ``summarize(cluster_id, docs, sentence_vectors, doc_vectors) -> Summary``
 - deduplicator: ``apply(docs) -> [DuplicateMatch]`` (sets ``duplicate_of``); None: off
 
+Incremental runs (``Pipeline.update``, `akhbar run --update`) also need the clusterer's
+``assign_documents``, ``save`` and ``load`` (as ``EventClusterer``), and use the
+deduplicator's ``attach(earlier, new)`` when it has one.
+
 Syndicated copies (exact and near-duplicate bodies) are grouped before embedding: only
 the canonical copy of each group (its smallest id) is embedded, clustered and
 summarized, and every copy gets its canonical's cluster label, so copies never inflate
@@ -260,7 +264,12 @@ class Pipeline:
             else:
                 new.append(doc)
         earlier_canonical = [state.by_id[i] for i in state.rows]
-        duplicates = self.deduplicator.attach(earlier_canonical, new) if self.deduplicator is not None else []
+        if self.deduplicator is None:
+            duplicates = []
+        elif hasattr(self.deduplicator, "attach"):
+            duplicates = self.deduplicator.attach(earlier_canonical, new)
+        else:  # a deduplicator with only apply(): copies among the new documents only
+            duplicates = self.deduplicator.apply(new)
         # Time order (undated last), then id: assign() sees documents one by one.
         fresh = sorted((d for d in new if not d.duplicate_of),
                        key=lambda d: (d.event_day is None, d.event_day or 0.0, d.id))
