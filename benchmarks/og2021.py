@@ -152,7 +152,7 @@ def variant(documents, vectors, gold, thresholds, **switches):
                                                             cal.missing_sim), documents, gold)
 
 
-def calibrate(documents, vectors, gold):
+def calibrate(documents, vectors, gold, write_grid: bool = True):
     """Grid search on dev; returns the best Calibration (first stage, then centroid stage).
 
     Criterion: the best BCubed F1; among configurations within F1_TIE of it (differences
@@ -194,6 +194,8 @@ def calibrate(documents, vectors, gold):
     best_f1 = max(e["bcubed_f1"] for _, e in tried)
     near = [(c, e) for c, e in tried if e["bcubed_f1"] >= best_f1 - F1_TIE]
     chosen = max(near, key=lambda ce: ce[1]["xling_link_recall"])[0]
+    if not write_grid:  # a side benchmark re-calibrating for its own inputs
+        return chosen
     RESULTS.mkdir(parents=True, exist_ok=True)
     grid_rows = [{**{k: v for k, v in asdict(c).items() if k != "source"},
                   **{k: round(e[k], 4) for k in ("bcubed_p", "bcubed_r", "bcubed_f1", "xling_link_recall")}}

@@ -48,13 +48,7 @@ def calibrated_scores(documents, vectors, gold) -> dict:
     from akhbar.cluster import EventClusterer
 
     og2021.SENTENCE_VECTORS.update({d.id: vectors[i:i + 1] for i, d in enumerate(documents)})
-    grid_file = og2021.RESULTS / "og2021_grid.json"
-    main_grid = grid_file.read_bytes() if grid_file.exists() else None
-    try:
-        cal = og2021.calibrate(documents, vectors, gold)
-    finally:  # calibrate() writes the grid file of the main benchmark; keep that one
-        if main_grid is not None:
-            grid_file.write_bytes(main_grid)
+    cal = og2021.calibrate(documents, vectors, gold, write_grid=False)
     labels = EventClusterer(calibration=cal).fit_predict(vectors, **og2021.evidence_inputs(documents))
     everything, _ = og2021.scores_for(labels, documents, gold)
     setting = {k: v for k, v in asdict(cal).items() if k not in ("source", "article_threshold", "missing_sim")}
