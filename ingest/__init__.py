@@ -1,15 +1,16 @@
 """akhbar.ingest: raw articles -> clean documents (text, sentences, language, date)."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from akhbar.types import Article, Document, Skipped
 
-from .boilerplate import clean_scraped_text, extract_html
+from .boilerplate import clean_scraped_text, drop_furniture, extract_html
 from .duplicates import DuplicateDetector, find_duplicates
 from .dates import choose_date, find_dates, parse_input_time
 from .langid import detect_language, normalize_lang_code
-from .normalize import fold, fold_tokens, normalize_text
+from .normalize import count_words, fold, fold_tokens, normalize_text
 from .readers import InputError, JsonlFields, decode_bytes, read_inputs
 from .sentences import split_paragraphs, split_sentences
 
@@ -20,6 +21,10 @@ __all__ = [
 ]
 
 _DATE_LINE_MAX_WORDS = 15
+# A one-line record longer than this is an article body written on one line, not a headline.
+_HEADLINE_MAX_WORDS = 40
+_SENTENCE_END = re.compile(r"(?<=[.!?؟…۔])[\"»”)]*\s+|(?<=[。！？])")
+
 
 
 @dataclass
@@ -68,21 +73,31 @@ class Ingestor:
         else:
             text, title_hint = article.raw, article.title
         lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+        if len(lines) == 1 and not article.is_html and count_words(lines[0]) > _HEADLINE_MAX_WORDS:
+            # A whole article on one line (JSONL bodies often are): its sentences are the
+            # lines that the boilerplate rules and the title choice work on.
+            lines = [s.strip() for s in _SENTENCE_END.split(lines[0]) if s.strip()]
+            text = "\n".join(lines)
         date = parse_input_time(article.time) or choose_date(lines)
-        date_lines = {ln for ln in lines if len(ln.split()) <= _DATE_LINE_MAX_WORDS and find_dates([ln])}
-        if article.is_html or len(lines) <= 1:
-            # Already extracted, or a one-line record (a headline: it is its own title).
-            title, paragraphs = (lines[0] if len(lines) == 1 else None), lines
+        date_lines = {ln for ln in lines if count_words(ln) <= _DATE_LINE_MAX_WORDS and find_dates([ln])}
+        if article.is_html:  # already extracted; menus and footers that got through are dropped
+            title, paragraphs = None, drop_furniture(lines)
+        elif len(lines) <= 1:  # a one-line record: a headline, its own title
+            title, paragraphs = (lines[0] if lines else None), lines
         else:
             cleaned = clean_scraped_text(text, date_lines)
             title, paragraphs = cleaned.title, cleaned.paragraphs
         body = "\n".join(paragraphs)
-        if len(body.split()) < self.min_words:
-            n_words = len(text.split())
+        longest = max((count_words(p) for p in paragraphs), default=0)
+        if count_words(body) < self.min_words or longest < self.min_words:
+            n_words = count_words(text)
             if not text.strip():
                 reason = "empty text" + (" (the HTML has no visible text)" if article.is_html else "")
             elif n_words < self.min_words:
                 reason = f"too short ({n_words} word{'s' if n_words != 1 else ''}; at least {self.min_words} needed)"
+            elif count_words(body) >= self.min_words:
+                reason = ("no article text left after boilerplate removal (only menu items or labels of "
+                          f"fewer than {self.min_words} words)")
             else:
                 reason = "no article text left after boilerplate removal"
             return Skipped(article.source, reason, article.id)
@@ -106,4 +121,6 @@ class Ingestor:
 
 def _headline_from(sentence: str, max_words: int = 16) -> str:
     words = sentence.split()
+    if len(words) <= 1 and count_words(sentence) > max_words:  # CJK: no spaces to cut at
+        return sentence[:2 * max_words] + " …"
     return sentence if len(words) <= max_words else " ".join(words[:max_words]) + " …"

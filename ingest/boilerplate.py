@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .normalize import fold
+from .normalize import count_words, fold
 
 # Lines that are furniture wherever they occur (matched on fold()ed text, so one entry
 # covers alef/yeh/kaf variants). Kept as phrases, not single words, so that news
@@ -43,7 +43,7 @@ _EDGE_LABELS = {fold(p) for p in EDGE_LABELS}
 
 # Captcha sums written in words: "ثمانية عشر + سبعة =", "پنج + سه ="
 _CAPTCHA = re.compile(r"^[\w\s]{0,40}[+\-×x*]\s*[\w\s]{0,40}=\s*\S{0,4}$")
-_TERMINAL = re.compile(r"[.!?؟…»\"”]\s*$")
+_TERMINAL = re.compile(r"[.!?؟…۔»\"”。！？]\s*$")
 _SENTENCE_END = re.compile(r"[.!?؟](\s|$)")
 _BULLET = re.compile(r"^\s*[•·▪●◦\-–*]+\s*")
 
@@ -77,7 +77,7 @@ def _is_runon_list(line: str) -> bool:
 
 def _is_label(line: str, max_words: int = 6) -> bool:
     """A short line without sentence punctuation: a menu item, section name or tag."""
-    return len(line.split()) <= max_words and not _TERMINAL.search(line)
+    return count_words(line) <= max_words and not _TERMINAL.search(line)
 
 
 def _dedupe(paragraphs: list[str]) -> tuple[list[str], list[str]]:
@@ -91,6 +91,11 @@ def _dedupe(paragraphs: list[str]) -> tuple[list[str], list[str]]:
         seen.add(key)
         kept.append(para)
     return kept, removed
+
+
+def drop_furniture(lines: list[str]) -> list[str]:
+    """The lines that are not site furniture (comment forms, copyright, menus of phrases)."""
+    return [line for line in lines if not (_is_furniture(line) or _is_runon_list(line))]
 
 
 def clean_scraped_text(text: str, date_lines: set[str] | None = None) -> CleanText:

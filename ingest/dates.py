@@ -162,6 +162,19 @@ def parse_input_time(value: str | None) -> DocDate | None:
     if not value:
         return None
     text = to_ascii_digits(str(value)).strip()
+    iso = re.match(r"(1[34]\d\d)-(\d{1,2})-(\d{1,2})\b", text)
+    if iso:  # "1399-08-25": a Jalali or Hijri date written the ISO way (no news is dated 1399 AD)
+        y, m, d = map(int, iso.groups())
+        calendar = _calendar_for_year(y)
+        day = _to_gregorian(calendar, y, m, d)
+        if day is None:
+            return None
+        clock = re.match(r"[T ](\d{1,2}):(\d{2})(?::(\d{2}))?", text[iso.end():])
+        stamp = None
+        if clock and int(clock.group(1)) < 24 and int(clock.group(2)) < 60:
+            stamp = datetime(day.year, day.month, day.day, int(clock.group(1)), int(clock.group(2)),
+                             min(int(clock.group(3) or 0), 59))
+        return DocDate(day, calendar, text=text, timestamp=stamp)
     for parse in (datetime.fromisoformat, lambda s: datetime.strptime(s[:10], "%Y-%m-%d")):
         try:
             stamp = parse(text.replace("Z", "+00:00"))

