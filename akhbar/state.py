@@ -9,6 +9,7 @@ later articles to the events of an earlier run.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -33,6 +34,9 @@ def write_state(result, directory: Path) -> None:
     directory.parent.mkdir(parents=True, exist_ok=True)
     fresh = Path(tempfile.mkdtemp(dir=directory.parent, prefix=f".{directory.name}."))
     try:
+        from akhbar.pipeline import current_umask
+
+        os.chmod(fresh, 0o777 & ~current_umask())  # mkdtemp makes an owner-only folder
         row_of = {doc_id: row for row, doc_id in enumerate(result.clusterer_rows)}
         lines = [json.dumps({**document_to_dict(d), "row": row_of.get(d.id)}, ensure_ascii=False) + "\n"
                  for d in sorted(result.documents, key=lambda d: d.id)]
@@ -94,23 +98,33 @@ class PipelineState:
                                (directory / "summaries.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
         except (OSError, ValueError) as err:
             raise ValueError(f"{directory}: unreadable saved state ({err})") from err
+        if not isinstance(meta, dict):
+            raise ValueError(f"{directory}: unreadable saved state (pipeline.json is not a JSON object)")
         if meta.get("format") != STATE_FORMAT:
             raise ValueError(f"{directory}: saved state format {meta.get('format')!r}, this version reads {STATE_FORMAT}")
         clusterer = EventClusterer.load(directory)
-        documents = [document_from_dict(r) for r in records]
-        rows = [None] * len(clusterer.labels_)
-        for record in records:
-            if record.get("row") is not None:
-                rows[record["row"]] = str(record["id"])
-        if None in rows:
-            raise ValueError(f"{directory}: documents.jsonl does not match the saved clusterer")
-        summaries = {}
-        for r in summary_records:
-            summaries[int(r["cluster_id"])] = Summary(
-                cluster_id=int(r["cluster_id"]), headline=r["headline"],
-                sentences=[SummarySentence(**x) for x in r["sentences"]],
-                keywords=list(r.get("keywords", [])), langs=list(r.get("langs", [])))
-        return cls(documents, rows, clusterer.labels_.copy(), summaries,
-                   [Skipped(x["source"], x["reason"], x.get("id")) for x in meta.get("skipped", [])],
-                   [DuplicateMatch(**x) for x in meta.get("duplicates", [])], list(meta.get("inputs", [])),
-                   meta.get("encoder"), clusterer)
+        try:
+            documents = [document_from_dict(r) for r in records]
+            rows = [None] * len(clusterer.labels_)
+            for record in records:
+                if record.get("row") is not None:
+                    rows[record["row"]] = str(record["id"])
+            if None in rows:
+                raise ValueError("documents.jsonl does not match the saved clusterer")
+            summaries = {}
+            for r in summary_records:
+                summaries[int(r["cluster_id"])] = Summary(
+                    cluster_id=int(r["cluster_id"]), headline=r["headline"],
+                    sentences=[SummarySentence(**x) for x in r["sentences"]],
+                    keywords=list(r.get("keywords", [])), langs=list(r.get("langs", [])))
+            missing = sorted(set(int(c) for c in clusterer.labels_) - set(summaries))
+            if missing:
+                raise ValueError(f"summaries.jsonl has no summary of cluster {missing[0]}"
+                                 + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""))
+            return cls(documents, rows, clusterer.labels_.copy(), summaries,
+                       [Skipped(x["source"], x["reason"], x.get("id")) for x in meta.get("skipped", [])],
+                       [DuplicateMatch(**x) for x in meta.get("duplicates", [])], list(meta.get("inputs", [])),
+                       meta.get("encoder"), clusterer)
+        except (KeyError, TypeError, AttributeError, IndexError, ValueError) as err:
+            what = f"missing field {err}" if isinstance(err, KeyError) else str(err)
+            raise ValueError(f"{directory}: unreadable saved state ({what})") from err

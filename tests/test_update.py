@@ -196,3 +196,37 @@ def test_update_does_not_depend_on_input_order(tmp_path):
         outputs.append(tuple((tmp_path / f"out{k}" / name).read_bytes() for name in ("clusters.jsonl", "summaries.jsonl")))
     assert outputs[0] == outputs[1] == outputs[2]
     assert len(_rows(tmp_path / "out0")) == len(first) + len(later)
+
+
+def test_update_with_nothing_new_fails_and_damaged_state_is_reported(tmp_path):
+    """An --update whose inputs add nothing (all already there, or a mistyped path) exits
+    non-zero; a damaged state/ gives an error naming it, not a traceback; output files get
+    ordinary permissions (not mkstemp's owner-only ones)."""
+    import os
+    import stat
+
+    first = _seed_folder(tmp_path, "first", ["000", "002"])
+    proc = _cli(first, "--out", tmp_path / "out1", "--save-state")
+    assert proc.returncode == 0, proc.stderr
+    mask = os.umask(0)
+    os.umask(mask)
+    for name in ("clusters.jsonl", "summaries.jsonl", "manifest.json"):
+        assert stat.S_IMODE((tmp_path / "out1" / name).stat().st_mode) == 0o666 & ~mask
+    for inputs in (first, tmp_path / "no-such-folder"):
+        proc = _cli(inputs, "--update", tmp_path / "out1", "--out", tmp_path / "out2")
+        assert proc.returncode == 1 and "none of this run's inputs could be added" in proc.stderr, proc.stderr
+    later = _seed_folder(tmp_path, "later", ["001"])
+    for damaged, content in (("summaries.jsonl", ""), ("pipeline.json", "[]\n")):
+        state = tmp_path / f"damaged-{damaged}"
+        shutil.copytree(tmp_path / "out1", state)
+        (state / "state" / damaged).write_text(content, encoding="utf-8")
+        proc = _cli(later, "--update", state, "--out", tmp_path / "out3")
+        assert proc.returncode == 2 and "unreadable saved state" in proc.stderr, proc.stderr
+        assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("option", [["--batch-size", "0"], ["--max-bytes", "-1"], ["--summary-sentences", "0"],
+                                    ["--duplicate-threshold", "5"], ["--commit-every", "0"]])
+def test_run_refuses_out_of_range_options(tmp_path, option):
+    proc = _cli(SEEDS, "--out", tmp_path / "out", *option)
+    assert proc.returncode == 2 and "Invalid value" in proc.stderr and "Traceback" not in proc.stderr
