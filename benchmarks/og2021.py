@@ -155,7 +155,7 @@ def variant(documents, vectors, gold, thresholds, **switches):
                                                             cal.missing_sim), documents, gold)
 
 
-def calibrate(documents, vectors, gold, write_grid: bool = True):
+def calibrate(documents, vectors, gold, write_grid: bool = True, reference_means=REFERENCE_MEANS):
     """Grid search on dev; returns the best Calibration (first stage, then centroid stage).
 
     Criterion: the best BCubed F1; among configurations within F1_TIE of it (differences
@@ -167,7 +167,7 @@ def calibrate(documents, vectors, gold, write_grid: bool = True):
     from akhbar.cluster.estimator import article_mask
     from akhbar.cluster.graph import average_linkage
 
-    clusterer = EventClusterer(reference_means=REFERENCE_MEANS)
+    clusterer = EventClusterer(reference_means=reference_means)
     inputs = evidence_inputs(documents)
     rows, cols, parts = clusterer.pair_components(vectors, **inputs)
     clusterer._remember(vectors, inputs["langs"], inputs["days"])

@@ -49,7 +49,7 @@ def main() -> dict:
 
     documents, vectors, gold, _ = og2021.load(og2021.DEV, og2021.ROOT / ".akhbar-cache")
     inputs = og2021.evidence_inputs(documents)
-    clusterer = EventClusterer()
+    clusterer = EventClusterer(reference_means=og2021.REFERENCE_MEANS)
     rows, cols, scores = clusterer.pair_scores(vectors, **inputs)
     clusterer._remember(vectors, inputs["langs"], inputs["days"])
     articles = article_mask(inputs["sentence_vectors"], inputs["texts"])
@@ -61,7 +61,7 @@ def main() -> dict:
 
     results = {"average linkage + centroid merging (akhbar, stored calibration)":
                {"setting": "stored calibration",
-                **scored(EventClusterer().fit_predict(vectors, **inputs))}}
+                **scored(EventClusterer(reference_means=og2021.REFERENCE_MEANS).fit_predict(vectors, **inputs))}}
     alone, merged = [], []
     stored_centroid = clusterer.calibration_.centroid_threshold
     for cut, resolution in itertools.product(CUTS, RESOLUTIONS):

@@ -163,7 +163,7 @@ class Grid:
 
         self.documents, self.gold = documents, gold
         inputs = og2021.evidence_inputs(documents)
-        self.clusterer = EventClusterer()
+        self.clusterer = EventClusterer(reference_means=og2021.REFERENCE_MEANS)
         self.rows, self.cols, self.scores = self.clusterer.pair_scores(vectors, **inputs)
         self.clusterer._remember(vectors, inputs["langs"], inputs["days"])
         self.n = len(vectors)
@@ -228,7 +228,7 @@ def main() -> dict:
 
     documents, vectors, gold, _ = og2021.load(og2021.DEV, og2021.ROOT / ".akhbar-cache")
     grid = Grid(documents, vectors, gold)
-    full = EventClusterer().fit_predict(vectors, **og2021.evidence_inputs(documents))
+    full = EventClusterer(reference_means=og2021.REFERENCE_MEANS).fit_predict(vectors, **og2021.evidence_inputs(documents))
     everything, _ = og2021.scores_for(full, documents, gold)
     methods = {"full method (stored calibration)": {"setting": "stored calibration", "pair_auc": grid.auc(grid.scores),
                                                     **{k: round(everything[k], 4) for k in KEYS}}}
@@ -263,7 +263,7 @@ def main() -> dict:
 
     stripped_docs, stripped_vectors, stripped_gold, strip_info = load_stripped()
     stripped_cal = og2021.calibrate(stripped_docs, stripped_vectors, stripped_gold, write_grid=False)
-    labels = EventClusterer(calibration=stripped_cal).fit_predict(stripped_vectors,
+    labels = EventClusterer(calibration=stripped_cal, reference_means=og2021.REFERENCE_MEANS).fit_predict(stripped_vectors,
                                                                  **og2021.evidence_inputs(stripped_docs))
     everything, _ = og2021.scores_for(labels, stripped_docs, stripped_gold)
     methods["mastheads stripped, re-calibrated"] = {
