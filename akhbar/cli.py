@@ -118,6 +118,13 @@ def run(
         _err(f"skipped {skipped.source}: {skipped.reason}")
     if len(this_run) > _MAX_SKIP_LINES:
         _err(f"... and {len(this_run) - _MAX_SKIP_LINES} more skipped (all listed in {out}/manifest.json)")
+    this_run_ids = getattr(result, "new_ids", None)  # an --update: only the articles it added
+    noted = [(d.source, note) for d in sorted(result.documents, key=lambda d: d.id)
+             if this_run_ids is None or d.id in this_run_ids for note in d.notes]
+    for source, note in noted[:_MAX_SKIP_LINES]:
+        _err(f"note {source}: {note}")
+    if len(noted) > _MAX_SKIP_LINES:
+        _err(f"... and {len(noted) - _MAX_SKIP_LINES} more notes (all in {out}/manifest.json)")
     if not quiet:
         _print_report(result)
     if update is None and sum(map(bool, getattr(pipeline.clusterer, "articles_", ()))) == 2:

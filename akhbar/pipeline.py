@@ -71,6 +71,8 @@ class PipelineResult:
             record = {"id": doc.id, "source": doc.source}
             if doc.duplicate_of:
                 record["duplicate_of"] = doc.duplicate_of
+            if doc.notes:
+                record["notes"] = list(doc.notes)
             processed.append(record)
         return {
             "inputs": self.inputs,
@@ -305,9 +307,11 @@ class Pipeline:
         clusters, summaries = self._clusters_and_summaries(canonical, labels, summarize)
         all_documents = sorted(state.documents + new, key=lambda d: d.id)
         all_labels = _labels_with_copies(all_documents, canonical, labels)
-        return PipelineResult(all_documents, all_labels, clusters, summaries, state.skipped + skipped,
-                              state.inputs + [str(p) for p in inputs], state.duplicates + duplicates, stats,
-                              self.clusterer, [d.id for d in canonical], encoder_name)
+        result = PipelineResult(all_documents, all_labels, clusters, summaries, state.skipped + skipped,
+                                state.inputs + [str(p) for p in inputs], state.duplicates + duplicates, stats,
+                                self.clusterer, [d.id for d in canonical], encoder_name)
+        result.new_ids = {d.id for d in new}  # what this run added (for reporting its notes)
+        return result
 
 
 def _labels_with_copies(documents: list[Document], canonical: list[Document], labels: np.ndarray) -> np.ndarray:

@@ -42,6 +42,7 @@ class Document:
     source: str
     date: DocDate | None = None
     duplicate_of: str | None = None   # id of the canonical copy for syndicated duplicates
+    notes: list[str] = field(default_factory=list)  # input problems worked around (e.g. a time not understood)
 
     @property
     def text(self) -> str:
@@ -102,7 +103,7 @@ class Summary:
 def document_to_dict(doc: Document) -> dict:
     """A JSON-ready record of a document (``document_from_dict`` reads it back)."""
     record = {"id": doc.id, "lang": doc.lang, "title": doc.title, "sentences": list(doc.sentences),
-              "source": doc.source, "duplicate_of": doc.duplicate_of, "date": None}
+              "source": doc.source, "duplicate_of": doc.duplicate_of, "date": None, "notes": list(doc.notes)}
     if doc.date is not None:
         record["date"] = {"value": doc.date.value.isoformat(), "calendar": doc.date.calendar,
                           "is_crawl_date": doc.date.is_crawl_date, "text": doc.date.text,
@@ -119,4 +120,4 @@ def document_from_dict(record: dict) -> Document:
                            timestamp=datetime.fromisoformat(found["timestamp"]) if found.get("timestamp") else None)
     return Document(id=str(record["id"]), lang=record["lang"], title=record["title"],
                     sentences=list(record["sentences"]), source=record["source"], date=doc_date,
-                    duplicate_of=record.get("duplicate_of"))
+                    duplicate_of=record.get("duplicate_of"), notes=list(record.get("notes") or []))

@@ -78,7 +78,11 @@ class Ingestor:
             # lines that the boilerplate rules and the title choice work on.
             lines = [s.strip() for s in _SENTENCE_END.split(lines[0]) if s.strip()]
             text = "\n".join(lines)
-        date = parse_input_time(article.time) or choose_date(lines)
+        notes = []
+        date = parse_input_time(article.time)
+        if article.time and date is None:
+            notes.append(f"time field {str(article.time)[:40]!r} not understood; date looked for in the text")
+        date = date or choose_date(lines)
         date_lines = {ln for ln in lines if count_words(ln) <= _DATE_LINE_MAX_WORDS and find_dates([ln])}
         if article.is_html:  # already extracted; menus and footers that got through are dropped
             title, paragraphs = None, drop_furniture(lines)
@@ -102,6 +106,8 @@ class Ingestor:
                 reason = "no article text left after boilerplate removal"
             return Skipped(article.source, reason, article.id)
         lang = self._language(article, (title_hint or title or "") + "\n" + body)
+        if article.lang and self.trust_input_lang and not normalize_lang_code(article.lang):
+            notes.append(f"language label {str(article.lang)[:20]!r} unknown; identified from the text as {lang!r}")
         if self.languages is not None and lang not in self.languages:
             return Skipped(article.source, f"language '{lang}' not in {list(self.languages)}", article.id)
         sentences = [s for s in split_paragraphs([normalize_text(p, lang) for p in paragraphs], lang)
@@ -110,7 +116,7 @@ class Ingestor:
             return Skipped(article.source, "no sentences after normalization", article.id)
         title = normalize_text(title_hint or title or _headline_from(sentences[0]), lang)
         return Document(id=article.id, lang=lang, title=title, sentences=sentences,
-                        source=article.source, date=date)
+                        source=article.source, date=date, notes=notes)
 
     def _language(self, article: Article, text: str) -> str:
         given = normalize_lang_code(article.lang)

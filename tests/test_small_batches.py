@@ -100,3 +100,21 @@ def test_input_time_in_iso_form_with_jalali_or_hijri_year(value, calendar, iso):
 
 def test_impossible_jalali_input_time_is_not_a_date():
     assert parse_input_time("1402-12-30") is None  # 1402 is not a leap year: Esfand has 29 days
+
+
+def test_time_and_language_labels_not_understood_are_noted():
+    article = Article("a", "زلزله ۶ ریشتری کرمان را لرزاند. تیم‌های امدادی به منطقه اعزام شده‌اند.", "f.jsonl:1",
+                      lang="xx-yy", time="not a date")
+    doc = Ingestor().transform_one(article)
+    assert isinstance(doc, Document) and doc.lang == "fa" and doc.date is None
+    assert any("'not a date' not understood" in n for n in doc.notes)
+    assert any("'xx-yy' unknown" in n for n in doc.notes)
+    clean = Ingestor().transform_one(Article("b", article.raw, "f.jsonl:2", lang="fa", time="1399-08-25"))
+    assert clean.notes == [] and clean.date.calendar == "jalali"
+
+
+def test_notes_survive_the_saved_state_round_trip():
+    from akhbar.types import document_from_dict, document_to_dict
+
+    doc = Document("x", "fa", "t", ["s"], "f:1", notes=["time field '?' not understood"])
+    assert document_from_dict(document_to_dict(doc)).notes == doc.notes
