@@ -76,6 +76,14 @@ def run(
         _err("error: --threshold, --centroid-threshold and --no-centroid-merging cannot be combined with "
              f"--update: the earlier run's clusterer and calibration ({update}/state) are used as they are")
         raise typer.Exit(code=2)
+    if update is not None and (out.resolve() / "x").is_relative_to((update / "state").resolve()):
+        _err(f"error: --out {out} is inside {update}/state, the saved state this --update reads; "
+             f"write to {update} itself or to another folder")
+        raise typer.Exit(code=2)
+    for name, value in (("--threshold", threshold), ("--centroid-threshold", centroid_threshold)):
+        if value is not None and not -1.0 <= value <= 1.0:  # also refuses nan
+            _err(f"error: {name} must be a number between -1 and 1 (a combined similarity score), not {value}")
+            raise typer.Exit(code=2)
     encoder = load_encoder(model, device=device, batch_size=batch_size, show_progress=not quiet)
     try:
         embedder = DocumentEmbedder(encoder, cache_dir=None if no_cache else cache_dir,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import zipfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -516,6 +517,8 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         return labels[n_old:].copy()
 
     STATE_FORMAT = 1
+    STATE_ARRAYS = ("labels", "vectors", "days", "articles", "align_sums", "align_counts", "centering_means",
+                    "global_mean", "article_index", "article_offsets", "article_sentences")
 
     def save(self, directory: str | Path) -> None:
         """Write what ``assign`` needs (parameters, calibration, language means, the fitted
@@ -556,10 +559,17 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         directory = Path(directory)
         try:
             meta = json.loads((directory / "clusterer.json").read_text(encoding="utf-8"))
-            stored = np.load(directory / "clusterer.npz", allow_pickle=False)
-            arrays = {name: stored[name] for name in stored.files}
-        except (OSError, ValueError, KeyError) as err:
-            raise ValueError(f"{directory}: not a saved EventClusterer ({err})") from err
+            with np.load(directory / "clusterer.npz", allow_pickle=False) as stored:
+                arrays = {name: stored[name] for name in stored.files}
+            missing = [name for name in cls.STATE_ARRAYS if name not in arrays]
+            if missing:
+                raise ValueError(f"clusterer.npz lacks {', '.join(missing)}")
+            n, dim = len(arrays["labels"]), arrays["global_mean"].shape[-1]
+            if (arrays["vectors"].shape != (n, dim) or len(arrays["days"]) != n or len(arrays["articles"]) != n
+                    or arrays["centering_means"].shape[-1] != dim):
+                raise ValueError("clusterer.npz arrays do not agree in size")
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as err:
+            raise ValueError(f"{directory}: not a saved EventClusterer ({type(err).__name__}: {err})") from err
         if meta.get("format") != cls.STATE_FORMAT:
             raise ValueError(f"{directory}: saved EventClusterer format {meta.get('format')!r}, "
                              f"this version reads {cls.STATE_FORMAT}")

@@ -21,7 +21,9 @@ __all__ = [
 ]
 
 _DATE_LINE_MAX_WORDS = 15
-# A one-line record longer than this is an article body written on one line, not a headline.
+_HTML_MIN_SENTENCE_WORDS = 6
+# A one-line record longer than this, or of three sentences and more than 25 words, is an
+# article body written on one line, not a headline.
 _HEADLINE_MAX_WORDS = 40
 _SENTENCE_END = re.compile(r"(?<=[.!?؟…۔])[\"»”)]*\s+|(?<=[。！？])")
 
@@ -73,7 +75,7 @@ class Ingestor:
         else:
             text, title_hint = article.raw, article.title
         lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
-        if len(lines) == 1 and not article.is_html and count_words(lines[0]) > _HEADLINE_MAX_WORDS:
+        if len(lines) == 1 and not article.is_html and _is_body_on_one_line(lines[0]):
             # A whole article on one line (JSONL bodies often are): its sentences are the
             # lines that the boilerplate rules and the title choice work on.
             lines = [s.strip() for s in _SENTENCE_END.split(lines[0]) if s.strip()]
@@ -93,7 +95,9 @@ class Ingestor:
             title, paragraphs = cleaned.title, cleaned.paragraphs
         body = "\n".join(paragraphs)
         longest = max((count_words(p) for p in paragraphs), default=0)
-        if count_words(body) < self.min_words or longest < self.min_words:
+        # A page's text needs one real sentence; what is left of a menu page is labels.
+        min_longest = max(self.min_words, _HTML_MIN_SENTENCE_WORDS if article.is_html else 0)
+        if count_words(body) < self.min_words or longest < min_longest:
             n_words = count_words(text)
             if not text.strip():
                 reason = "empty text" + (" (the HTML has no visible text)" if article.is_html else "")
@@ -101,7 +105,7 @@ class Ingestor:
                 reason = f"too short ({n_words} word{'s' if n_words != 1 else ''}; at least {self.min_words} needed)"
             elif count_words(body) >= self.min_words:
                 reason = ("no article text left after boilerplate removal (only menu items or labels of "
-                          f"fewer than {self.min_words} words)")
+                          f"fewer than {min_longest} words)")
             else:
                 reason = "no article text left after boilerplate removal"
             return Skipped(article.source, reason, article.id)
@@ -123,6 +127,13 @@ class Ingestor:
         if self.trust_input_lang and given:
             return given
         return detect_language(text)
+
+
+def _is_body_on_one_line(line: str) -> bool:
+    words = count_words(line)
+    if words > _HEADLINE_MAX_WORDS:
+        return True
+    return words > 25 and sum(1 for part in _SENTENCE_END.split(line) if part.strip()) >= 3
 
 
 def _headline_from(sentence: str, max_words: int = 16) -> str:

@@ -34,6 +34,8 @@ FURNITURE_PHRASES = [
     # English (mixed pages)
     "leave a comment", "all rights reserved", "back to top", "related articles",
     "subscribe to our newsletter", "share this",
+    # Persian "share this page with your friends", "all material and moral rights"
+    "به اشتراک بگذارید", "حقوق مادی و معنوی",
 ]
 _FURNITURE = [fold(p) for p in FURNITURE_PHRASES]
 
@@ -59,11 +61,17 @@ def _is_furniture(line: str) -> bool:
     folded = fold(_BULLET.sub("", line)).strip(" :|-–—/")
     if not folded:
         return True
-    if folded in _EDGE_LABELS or _CAPTCHA.match(folded):
+    if folded in _EDGE_LABELS or _CAPTCHA.match(folded) or _is_menu_bar(folded):
         return True
     # A furniture phrase on a short line; long lines are news sentences that happen
     # to contain such words.
     return len(folded.split()) <= 25 and any(p in folded for p in _FURNITURE)
+
+
+def _is_menu_bar(line: str) -> bool:
+    """A few short items separated by bars or bullets ("ورود | ثبت نام", "Home | News | Sport")."""
+    items = [item.strip() for item in re.split(r"\s[|•·]\s", line)]
+    return len(items) >= 2 and all(0 < len(item.split()) <= 3 for item in items)
 
 
 def _is_runon_list(line: str) -> bool:

@@ -162,7 +162,7 @@ def parse_input_time(value: str | None) -> DocDate | None:
     if not value:
         return None
     text = to_ascii_digits(str(value)).strip()
-    iso = re.match(r"(1[34]\d\d)-(\d{1,2})-(\d{1,2})\b", text)
+    iso = re.match(r"(1[34]\d\d|1500)-(\d{1,2})-(\d{1,2})\b", text)
     if iso:  # "1399-08-25": a Jalali or Hijri date written the ISO way (no news is dated 1399 AD)
         y, m, d = map(int, iso.groups())
         calendar = _calendar_for_year(y)

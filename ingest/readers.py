@@ -509,6 +509,19 @@ def read_inputs(paths: list[str | Path], fields: JsonlFields = JsonlFields(),
                       else f"same {what} as {kept} (given twice; read once)")
             skipped.append(Skipped(str(path), reason))
 
+    # A root inside another root folder is read as part of that folder (so `dir dir/sub`
+    # reads what `dir` reads, with the same ids).
+    folders = {os.path.realpath(p): p for p in roots if p.is_dir()}
+    nested = []
+    for path in roots:
+        real = os.path.realpath(path)
+        outer = [folders[f] for f in folders if f != real and real.startswith(f.rstrip(os.sep) + os.sep)]
+        if outer:
+            container = min(outer, key=lambda p: (len(os.path.realpath(p)), str(p)))
+            skipped.append(Skipped(str(path), f"inside the input folder {container} (read once, as part of it)"))
+            nested.append(path)
+    roots = [p for p in roots if p not in nested]
+
     # Files to read: (path, id, reached through a link), in input order.
     entries: list[tuple[Path, str, bool]] = []
     for path in roots:
@@ -529,7 +542,9 @@ def read_inputs(paths: list[str | Path], fields: JsonlFields = JsonlFields(),
     for entry in entries:
         if entry[0].is_file():
             reached.setdefault(os.path.realpath(entry[0]), []).append(entry)
-    chosen = {real: min(group, key=lambda e: (e[2], str(e[0]), e[1])) for real, group in reached.items()}
+    readable = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
+    chosen = {real: min(group, key=lambda e: (e[0].suffix.lower() not in readable, e[2], str(e[0]), e[1]))
+              for real, group in reached.items()}
 
     for entry in entries:
         file, article_id, _ = entry

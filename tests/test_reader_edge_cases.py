@@ -120,7 +120,7 @@ def test_overlapping_inputs_read_each_file_once_whatever_the_order(base):
     second = read_inputs([base / "fa1.txt", base / "sub", base])
     for articles, skipped in (first, second):
         assert _ids(articles) == ["ar1.txt", "fa1.txt", "sub/x.txt"]
-        assert len(skipped) == 2 and all("already read as id" in s.reason for s in skipped)
+        assert len(skipped) == 2 and all("inside the input folder" in s.reason for s in skipped)
     assert sorted((a.id, a.source) for a in first[0]) == sorted((a.id, a.source) for a in second[0])
     assert sorted(map(repr, first[1])) == sorted(map(repr, second[1]))
 
@@ -272,3 +272,24 @@ def test_chinese_text_is_not_too_short():
     text = "伊朗南部发生地震\n周一凌晨，伊朗克尔曼省发生6级地震。红新月会表示，目前尚未收到人员伤亡报告。救援队已被派往该地区。"
     result = Ingestor().transform_one(Article("zh.txt", text, "zh.txt"))
     assert not isinstance(result, Skipped), result
+
+
+def test_nested_input_keeps_the_outer_folder_ids_and_loses_nothing(tmp_path):
+    """`dir dir/sub` reads what `dir` reads: a file of the subfolder named like one at the
+    top is not taken for a duplicate id (it keeps its path relative to `dir`)."""
+    root = tmp_path / "c2"
+    _write(root / "ar1.txt", EN)
+    _write(root / "sub" / "ar1.txt", EN + " Another one.")
+    alone = read_inputs([root])
+    both = read_inputs([root, root / "sub"])
+    assert _ids(alone[0]) == _ids(both[0]) == ["ar1.txt", "sub/ar1.txt"]
+    assert [s.reason for s in both[1]] == [f"inside the input folder {root} (read once, as part of it)"]
+
+
+def test_link_with_a_readable_name_is_read_when_the_target_name_is_not(tmp_path):
+    folder = tmp_path / "sl"
+    _write(folder / "real.md", EN)
+    (folder / "link.txt").symlink_to("real.md")
+    articles, skipped = read_inputs([folder])
+    assert _ids(articles) == ["link.txt"]
+    assert len(skipped) == 1 and skipped[0].source.endswith("real.md")

@@ -118,3 +118,18 @@ def test_notes_survive_the_saved_state_round_trip():
 
     doc = Document("x", "fa", "t", ["s"], "f:1", notes=["time field '?' not understood"])
     assert document_from_dict(document_to_dict(doc)).notes == doc.notes
+
+
+def test_short_article_on_one_line_is_not_a_headline():
+    text = ("استقبل اللواء محمد باقري في طهران يوم الأحد وزير الدفاع العراقي جمعة عناد سعدون. وبحث الجانبان التعاون "
+            "الدفاعي والأمني بين البلدين. ومن المقرر توقيع وثيقة للتعاون الدفاعي بين البلدين.")
+    doc = Ingestor().transform_one(Article("short", text, "f.jsonl:1"))
+    assert isinstance(doc, Document) and len(doc.sentences) == 3 and len(doc.title.split()) <= 17
+
+
+def test_menu_bar_and_share_prompts_are_not_article_text():
+    html = ("<html><head><title>Page</title></head><body><div id='menu'><a>صفحه اصلی</a> <a>آرشیو</a> <a>تماس با ما"
+            "</a></div><div class='login'>ورود | ثبت نام</div><p>این صفحه را با دوستان خود به اشتراک بگذارید</p>"
+            "<footer>کلیه حقوق مادی و معنوی این سایت متعلق به خبرگزاری است</footer></body></html>")
+    result = Ingestor().transform_one(Article("nav4", html, "nav4.html", is_html=True))
+    assert isinstance(result, Skipped) and "boilerplate" in result.reason

@@ -230,3 +230,21 @@ def test_update_with_nothing_new_fails_and_damaged_state_is_reported(tmp_path):
 def test_run_refuses_out_of_range_options(tmp_path, option):
     proc = _cli(SEEDS, "--out", tmp_path / "out", *option)
     assert proc.returncode == 2 and "Invalid value" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_update_refuses_a_damaged_clusterer_file_and_an_out_inside_the_state(tmp_path):
+    first = _seed_folder(tmp_path, "first", ["000", "002"])
+    assert _cli(first, "--out", tmp_path / "out1", "--save-state").returncode == 0
+    later = _seed_folder(tmp_path, "later", ["001"])
+    proc = _cli(later, "--update", tmp_path / "out1", "--out", tmp_path / "out1" / "state")
+    assert proc.returncode == 2 and "is inside" in proc.stderr
+    npz = tmp_path / "out1" / "state" / "clusterer.npz"
+    npz.write_bytes(npz.read_bytes()[:5000])
+    proc = _cli(later, "--update", tmp_path / "out1", "--out", tmp_path / "out2")
+    assert proc.returncode == 2 and "not a saved EventClusterer" in proc.stderr and "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("option", [["--threshold", "nan"], ["--centroid-threshold", "5"]])
+def test_run_refuses_thresholds_outside_the_score_range(tmp_path, option):
+    proc = _cli(SEEDS, "--out", tmp_path / "out", *option)
+    assert proc.returncode == 2 and "must be a number between -1 and 1" in proc.stderr
