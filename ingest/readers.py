@@ -478,13 +478,15 @@ def _read_one(file: Path, article_id: str, fields: JsonlFields, max_bytes: int):
 
 
 def read_inputs(paths: list[str | Path], fields: JsonlFields = JsonlFields(),
-                max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[list[Article], list[Skipped]]:
+                max_bytes: int = DEFAULT_MAX_BYTES, exclude: tuple = ()) -> tuple[list[Article], list[Skipped]]:
     """Read files, folders (recursively, following symbolic links) and JSONL files into
     articles and skip records.
 
     Each file is read once: an input given twice, or a file reached twice (overlapping
     inputs, symbolic links), is read under one name, chosen independently of the input
     order, and the other names are reported as skipped with the reason.
+    ``exclude``: folders not to read (the run's own output folder when it lies inside an
+    input folder); each one met is reported once.
     """
     articles: list[Article] = []
     skipped: list[Skipped] = []
@@ -536,6 +538,21 @@ def read_inputs(paths: list[str | Path], fields: JsonlFields = JsonlFields(),
             skipped.append(Skipped(str(path), "not a regular file or folder"))
         else:
             entries.append((path, path.name, path.is_symlink()))
+
+    excluded = [os.path.realpath(p) for p in exclude]
+    met: set[str] = set()
+
+    def inside_excluded(file: Path) -> bool:
+        real = os.path.realpath(file)
+        for folder in excluded:
+            if real == folder or real.startswith(folder.rstrip(os.sep) + os.sep):
+                if folder not in met:
+                    met.add(folder)
+                    skipped.append(Skipped(folder, "the output folder of this run (its files are not read as input)"))
+                return True
+        return False
+
+    entries = [entry for entry in entries if not inside_excluded(entry[0])]
 
     # One reading per file: a real path before a link, then the smallest (path, id).
     reached: dict[str, list[tuple[Path, str, bool]]] = {}

@@ -293,3 +293,12 @@ def test_link_with_a_readable_name_is_read_when_the_target_name_is_not(tmp_path)
     articles, skipped = read_inputs([folder])
     assert _ids(articles) == ["link.txt"]
     assert len(skipped) == 1 and skipped[0].source.endswith("real.md")
+
+
+def test_output_folder_inside_an_input_folder_is_not_read(tmp_path):
+    root = tmp_path / "io"
+    _write(root / "fa1.txt")
+    _write(root / "out" / "clusters.jsonl", '{"id": "x", "text": "not an input"}\n')
+    articles, skipped = read_inputs([root], exclude=(root / "out",))
+    assert _ids(articles) == ["fa1.txt"]
+    assert [s.reason for s in skipped] == ["the output folder of this run (its files are not read as input)"]
