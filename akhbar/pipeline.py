@@ -23,6 +23,7 @@ from __future__ import annotations
 import inspect
 import json
 import os
+import re
 import sys
 import tempfile
 from collections import defaultdict
@@ -270,7 +271,7 @@ class Pipeline:
         for doc in documents:
             if doc.id in earlier_ids:
                 skipped.append(Skipped(doc.source, f"id '{doc.id}' is already in the earlier run ({previous}); "
-                                                   f"give each record its own id", doc.id))
+                                                   + _unique_id_advice(doc), doc.id))
             else:
                 new.append(doc)
         earlier_canonical = [state.by_id[i] for i in state.rows]
@@ -315,6 +316,15 @@ class Pipeline:
         return result
 
 
+def _unique_id_advice(doc: Document) -> str:
+    """How to give an article its own id: JSONL records carry one, a file's id is its path
+    relative to the folder given (its name when given by name)."""
+    if re.search(r"\.(jsonl|ndjson):\d+(:\d+)?$", doc.source):
+        return "give each record its own id"
+    return ("a file's id is its path relative to the input folder (its name when given directly): rename it, "
+            "or give the common parent folder as input")
+
+
 def _labels_with_copies(documents: list[Document], canonical: list[Document], labels: np.ndarray) -> np.ndarray:
     """Labels of all documents: copies take their canonical's label."""
     label_of = {d.id: int(label) for d, label in zip(canonical, labels)}
@@ -345,5 +355,5 @@ def _unique_ids(documents: list[Document]) -> tuple[list[Document], list[Skipped
         for doc in docs[1:]:
             same = "same text" if doc.text == docs[0].text else "different text"
             skipped.append(Skipped(doc.source, f"duplicate id '{doc_id}' ({same}; {docs[0].source} has it too); "
-                                               f"give each record its own id", doc_id))
+                                               + _unique_id_advice(doc), doc_id))
     return kept, skipped
