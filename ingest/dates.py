@@ -12,7 +12,7 @@ returned with ``is_crawl_date=True``.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 
 from akhbar.types import DocDate
 
@@ -158,10 +158,16 @@ def choose_date(lines: list[str], head_lines: int = 12) -> DocDate | None:
 
 
 def parse_input_time(value: str | None) -> DocDate | None:
-    """A timestamp given by the input (JSONL time field): ISO 8601 or YYYY-MM-DD HH:MM:SS."""
+    """A timestamp given by the input (JSONL time field): ISO 8601 or YYYY-MM-DD HH:MM:SS,
+    the same with a Jalali or Hijri year, or Unix time (seconds or milliseconds, UTC)."""
     if not value:
         return None
     text = to_ascii_digits(str(value)).strip()
+    epoch = re.fullmatch(r"(\d{9,10}|\d{12,13})(\.\d+)?", text)
+    if epoch:  # Unix time in seconds or milliseconds (UTC)
+        seconds = float(text) / (1000 if len(epoch.group(1)) > 10 else 1)
+        stamp = datetime.fromtimestamp(seconds, tz=timezone.utc).replace(tzinfo=None)
+        return DocDate(stamp.date(), "input", text=text, timestamp=stamp)
     iso = re.match(r"(1[34]\d\d|1500)-(\d{1,2})-(\d{1,2})\b", text)
     if iso:  # "1399-08-25": a Jalali or Hijri date written the ISO way (no news is dated 1399 AD)
         y, m, d = map(int, iso.groups())

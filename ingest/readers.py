@@ -392,8 +392,11 @@ def _article(path: Path, where: str, source: str, record: dict, fields: JsonlFie
         id=article_id, raw=body.replace("\x00", ""), source=source,
         is_html=looks_like_html(body),
         title=title.strip() or None if isinstance(title, str) and fields.title != fields.text else None,
-        lang=lang if isinstance(lang, str) else None,
-        time=str(time) if time not in (None, "") and not isinstance(time, (dict, list)) else None,
+        # Values of the wrong type are passed on as text, so the ingest stage notes them as
+        # not understood instead of dropping them silently.
+        lang=lang if isinstance(lang, str) else (None if lang is None else json.dumps(lang, ensure_ascii=False)),
+        time=(time if isinstance(time, str) else json.dumps(time, ensure_ascii=False)) if time not in (None, "")
+        else None,
     )
 
 

@@ -133,3 +133,20 @@ def test_menu_bar_and_share_prompts_are_not_article_text():
             "<footer>کلیه حقوق مادی و معنوی این سایت متعلق به خبرگزاری است</footer></body></html>")
     result = Ingestor().transform_one(Article("nav4", html, "nav4.html", is_html=True))
     assert isinstance(result, Skipped) and "boilerplate" in result.reason
+
+
+@pytest.mark.parametrize("value, iso", [("1605000000", "2020-11-10"), ("1605000000000", "2020-11-10")])
+def test_unix_time_fields(value, iso):
+    found = parse_input_time(value)
+    assert found is not None and found.value.isoformat() == iso and found.timestamp is not None
+
+
+def test_non_text_labels_are_noted_not_dropped(tmp_path):
+    from akhbar.ingest import read_inputs
+
+    feed = tmp_path / "f.jsonl"
+    feed.write_text('{"id": "a", "text": "زلزله ۶ ریشتری کرمان را لرزاند. تیم‌های امدادی اعزام شدند.", '
+                    '"lang": 5, "date": {"a": 1}}\n', encoding="utf-8")
+    articles, _ = read_inputs([feed])
+    doc = Ingestor().transform_one(articles[0])
+    assert any("'5' unknown" in n for n in doc.notes) and any('{"a": 1}' in n for n in doc.notes)
