@@ -227,6 +227,10 @@ def read_jsonl(path: Path, fields: JsonlFields, max_bytes: int = DEFAULT_MAX_BYT
                 if document is not None:
                     yield from _document_records(path, text, document, fields)
                     return
+                broken = _broken_document_reason(text)
+                if broken:
+                    yield Skipped(str(path), broken)
+                    return
             yield from _jsonl_records(path, (ln.encode("utf-8") for ln in _split_lines(text)), fields, max_bytes)
             return
         if b"\x00" in head and not _is_utf8_prefix(head):
@@ -241,6 +245,10 @@ def read_jsonl(path: Path, fields: JsonlFields, max_bytes: int = DEFAULT_MAX_BYT
             document = _json_document(text)
             if document is not None:
                 yield from _document_records(path, text, document, fields)
+                return
+            broken = _broken_document_reason(text)
+            if broken:
+                yield Skipped(str(path), broken)
                 return
         handle.seek(0)
         yield from _jsonl_records(path, iter(handle), fields, max_bytes)
@@ -276,6 +284,29 @@ def _may_be_json_document(head: str) -> bool:
     except (ValueError, RecursionError):
         return True
     return False
+
+
+def _broken_document_reason(text: str) -> str | None:
+    """Why a file that opens like one JSON document (and is not JSON Lines either: its
+    first line is not JSON by itself) cannot be read, e.g. a truncated array; None when it
+    may still be JSON Lines."""
+    body = text.lstrip("\ufeff").strip(" \t\r\n")
+    for line in body.splitlines()[:1000]:  # a line that is JSON by itself: JSON Lines after all
+        line = line.strip().rstrip(",")
+        if line[:1] in "{[" and line[-1:] in "}]" and len(line) > 2:
+            try:
+                json.loads(line)
+                return None
+            except (ValueError, RecursionError):
+                pass
+    try:
+        json.loads(body)
+    except json.JSONDecodeError as err:
+        return (f"one JSON document (an array or a pretty-printed object), not JSON Lines, and not valid JSON: "
+                f"{err.msg} (line {err.lineno}, column {err.colno}; truncated?)")
+    except (ValueError, RecursionError) as err:
+        return f"one JSON document, not JSON Lines, and not readable: {err}"
+    return None
 
 
 def _json_document(text: str) -> list | dict | None:

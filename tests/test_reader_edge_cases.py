@@ -302,3 +302,13 @@ def test_output_folder_inside_an_input_folder_is_not_read(tmp_path):
     articles, skipped = read_inputs([root], exclude=(root / "out",))
     assert _ids(articles) == ["fa1.txt"]
     assert [s.reason for s in skipped] == ["the output folder of this run (its files are not read as input)"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
+def test_truncated_json_array_is_one_clear_skip(tmp_path, encoding):
+    records = [{"id": f"r{i}", "text": EN} for i in range(4)]
+    path = tmp_path / "cut.jsonl"
+    path.write_text(json.dumps(records, indent=1)[:-30], encoding=encoding)
+    articles, skipped = read_inputs([path])
+    assert articles == [] and len(skipped) == 1
+    assert "not valid JSON" in skipped[0].reason and "truncated?" in skipped[0].reason
