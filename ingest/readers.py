@@ -171,7 +171,7 @@ def _reason(err: Exception, source: str) -> str:
 
 
 def _size_error(path: Path, size: int, max_bytes: int) -> InputError:
-    return InputError(f"{path}: file too large ({size / 1e6:.1f} MB > {max_bytes / 1e6:.1f} MB limit; "
+    return InputError(f"{path}: file too large ({_size(size)} > {_size(max_bytes)} limit; "
                       f"raise --max-bytes to read it, or split it into JSONL records)")
 
 
@@ -367,7 +367,7 @@ def _jsonl_records(path: Path, lines, fields: JsonlFields, max_bytes: int):
             raw = raw[3:]
         raw = raw.rstrip(b"\r\n").replace(b"\x00", b"")
         if len(raw) > max_bytes:
-            yield Skipped(source, f"record too large ({len(raw) / 1e6:.1f} MB > {max_bytes / 1e6:.1f} MB "
+            yield Skipped(source, f"record too large ({_size(len(raw))} > {_size(max_bytes)} "
                                   f"limit; raise --max-bytes to read it)")
             continue
         if not raw.strip():
@@ -382,6 +382,12 @@ def _jsonl_records(path: Path, lines, fields: JsonlFields, max_bytes: int):
                 yield Skipped(source, _reason(err, source))
                 continue
         yield _record(path, lineno, source, line, fields)
+    if lineno == 0:
+        yield Skipped(str(path), "empty file (no JSON lines)")
+
+
+def _size(n_bytes: float) -> str:
+    return f"{n_bytes / 1e6:.1f} MB" if n_bytes >= 100_000 else f"{n_bytes:,.0f} bytes"
 
 
 def _record(path: Path, lineno: int, source: str, line: str, fields: JsonlFields) -> Article | Skipped:

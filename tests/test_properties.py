@@ -144,6 +144,9 @@ def test_every_jsonl_line_is_accounted_for(tmp_path_factory, lines):
     path = tmp_path_factory.mktemp("jsonl") / "in.jsonl"
     path.write_bytes("".join(ln + "\n" for ln in lines).encode("utf-8", errors="surrogatepass"))
     items = list(read_jsonl(path, JsonlFields()))
+    if not lines:  # an empty file is itself accounted for
+        assert [(it.source, it.reason) for it in items] == [(str(path), "empty file (no JSON lines)")]
+        return
     # One item per line (U+2028 and friends are not line ends in JSONL).
     assert [it.source.rsplit(":", 1)[1] for it in items] == [str(i) for i in range(1, len(lines) + 1)]
     assert all(isinstance(it, (Article, Skipped)) for it in items)

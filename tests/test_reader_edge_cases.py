@@ -312,3 +312,12 @@ def test_truncated_json_array_is_one_clear_skip(tmp_path, encoding):
     articles, skipped = read_inputs([path])
     assert articles == [] and len(skipped) == 1
     assert "not valid JSON" in skipped[0].reason and "truncated?" in skipped[0].reason
+
+
+def test_empty_jsonl_is_accounted_for_and_small_limits_read_in_bytes(tmp_path):
+    empty = tmp_path / "empty.jsonl"
+    empty.write_bytes(b"")
+    assert read_inputs([empty]) == ([], [Skipped(str(empty), "empty file (no JSON lines)")])
+    small = _write(tmp_path / "a.txt", EN)
+    reason = read_inputs([small], max_bytes=10)[1][0].reason
+    assert "bytes > 10 bytes limit" in reason
