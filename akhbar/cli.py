@@ -136,10 +136,6 @@ def run(
         _err(f"... and {len(noted) - _MAX_SKIP_LINES} more notes (all in {out}/manifest.json)")
     if not quiet:
         _print_report(result)
-    if update is None and sum(map(bool, getattr(pipeline.clusterer, "articles_", ()))) == 2:
-        _err("warning: only 2 full articles: their pair is judged by sentence alignment relative to each "
-             "article's other candidates (local scaling), and with no other article there is no such "
-             "baseline; two reports of different events on one topic may be put together")
     n_dup = sum(1 for d in result.documents if d.duplicate_of)
     added = f" ({result.stats['update']['new_articles']} new)" if update is not None else ""
     wrote = "clusters.jsonl, summaries.jsonl, manifest.json" + (", state/" if (save_state or update) else "")

@@ -179,15 +179,18 @@ def calibrate(documents, vectors, gold, write_grid: bool = True, reference_means
         cal = Calibration(time_weight=time_weight, time_scale_days=scale, term_weight=term_weight,
                           missing_sim=missing,
                           source="og2021-dev grid search (benchmarks/og2021.py --calibrate), criterion best "
-                                 "BCubed F1, ties within 0.005 to cross-lingual recall; article_threshold carried over "
-                                 "(no full articles with event labels in the dev data)")
+                                 "BCubed F1, ties within 0.005 to cross-lingual recall; article_* carried over "
+                                 "(no full articles with event labels in the dev data); article_background and "
+                                 "article_sure_alignment from fa/ar reference articles "
+                                 "(benchmarks/article_alignment.py)")
         scores = clusterer.combine(parts, cal, rows, cols)
         for th in (0.175, 0.2, 0.225, 0.25):
             first = average_linkage(len(vectors), rows, cols, scores, th, missing)
             for centroid_th in (None, 0.3, 0.35, 0.4):
                 clusterer.calibration_ = Calibration(**{**asdict(cal), "threshold": th,
                                                         "centroid_threshold": centroid_th,
-                                                        "article_threshold": stored.article_threshold})
+                                                        **{name: value for name, value in asdict(stored).items()
+                                                           if name.startswith("article_")}})
                 labels = first if centroid_th is None else clusterer._merge_centroids(first, articles)
                 everything, _ = scores_for(labels, documents, gold)
                 tried.append((clusterer.calibration_, everything))

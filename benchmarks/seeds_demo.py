@@ -72,7 +72,9 @@ def evidence_alone():
         "days apart": parts["dt"],
         "sentence alignment (centred)": parts["align"],
         "sentence alignment, locally scaled (used)": np.where(
-            aligned, _local_scaling(np.nan_to_num(parts["align"]), aligned, rows, cols), np.nan),
+            aligned, _local_scaling(np.nan_to_num(parts["align"]), aligned, rows, cols,
+                                    clusterer._resolved().article_background,
+                                    clusterer._resolved().article_background_weight), np.nan),
         "combined pair score": clusterer.pair_scores(
             vectors, langs=[d.lang for d in documents], days=[d.event_day or np.nan for d in documents],
             texts=[d.title + "\n" + d.text for d in documents], sentence_vectors=sentence_vectors)[2],

@@ -35,6 +35,16 @@ class Calibration:
     # Threshold for pairs of full articles (sentence-alignment score); None = threshold.
     # OG2021 has headlines only, so this one is not re-fitted by the dev grid search.
     article_threshold: float | None = None
+    # Full articles: each one's mean sentence alignment with its other candidates (the
+    # local-scaling baseline, see combine) is shrunk toward the alignment typical of
+    # unrelated news articles, counted as this many candidates, so that an article with
+    # few or no other candidates (a batch of two) still has a baseline; and a pair whose
+    # alignment reaches article_sure_alignment scores at least article_threshold however
+    # high the baseline (a batch of reports of one event, where every candidate is a
+    # match). Measured on fa/ar reference articles: benchmarks/article_alignment.py.
+    article_background: float = 0.19
+    article_background_weight: float = 3.0
+    article_sure_alignment: float | None = 0.475
     source: str = "defaults"
 
     @classmethod
@@ -69,10 +79,17 @@ def _days(documents: list[Document]) -> np.ndarray:
     return out
 
 
-def _local_scaling(values: np.ndarray, mask: np.ndarray, rows, cols) -> np.ndarray:
-    """values[p] minus the mean, over both endpoints, of their other pairs' values.
+def _shrunk_mean(total, count, background: float, weight: float):
+    """(total + weight x background) / (count + weight); 0 where both counts are 0."""
+    denominator = count + weight
+    return np.where(denominator > 0, (total + weight * background) / np.where(denominator > 0, denominator, 1), 0.0)
 
-    An endpoint with no other pair keeps no correction (its mean is taken as 0)."""
+
+def _local_scaling(values: np.ndarray, mask: np.ndarray, rows, cols, background: float = 0.0,
+                   weight: float = 0.0) -> np.ndarray:
+    """values[p] minus the mean, over both endpoints, of their other pairs' values, each
+    mean shrunk toward ``background`` with ``weight`` pseudo-pairs (with weight 0, an
+    endpoint with no other pair keeps no correction)."""
     idx = np.flatnonzero(mask)
     r, c, v = rows[idx], cols[idx], values[idx]
     n = int(max(r.max(), c.max())) + 1
@@ -80,10 +97,20 @@ def _local_scaling(values: np.ndarray, mask: np.ndarray, rows, cols) -> np.ndarr
     count = np.bincount(r, None, n) + np.bincount(c, None, n)
 
     def mean_without(node):
-        others = count[node] - 1
-        return np.where(others > 0, (total[node] - v) / np.maximum(others, 1), 0.0)
+        return _shrunk_mean(total[node] - v, count[node] - 1, background, weight)
 
     return v - (mean_without(r) + mean_without(c)) / 2
+
+
+def _article_scores(align, baseline, cal: "Calibration") -> np.ndarray:
+    """Article-pair scores on the headline scale: alignment minus its baseline, or the
+    alignment's excess over article_sure_alignment where that is higher, shifted so that
+    article_threshold lands on threshold."""
+    article_threshold = cal.threshold if cal.article_threshold is None else cal.article_threshold
+    scores = align - baseline
+    if cal.article_sure_alignment is not None:
+        scores = np.maximum(scores, align - (cal.article_sure_alignment - article_threshold))
+    return scores + (cal.threshold - article_threshold)
 
 
 def _sum_rows_by_label(matrix: np.ndarray, labels: np.ndarray, n_labels: int) -> np.ndarray:
@@ -198,14 +225,18 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         alignment with CSLS-style local scaling, i.e. minus the mean alignment each of the
         two articles has with its other candidates, so the score says how much more these
         two correspond than each usually does with anything; 0 means "typical", as for
-        the centred cosine, which is why the calibrated threshold carries over.
+        the centred cosine, which is why the calibrated threshold carries over. Each
+        article's mean is shrunk toward the typical alignment of unrelated articles
+        (``article_background``), and a pair aligned at ``article_sure_alignment`` or
+        more scores at least the threshold (see ``Calibration``).
         """
         scores = parts["cos"].copy()
         has = np.isfinite(parts["align"]) if self.use_alignment else np.zeros(len(scores), bool)
         if has.any():
-            # Shifted so that one linkage threshold serves both kinds of pair.
-            article_threshold = cal.threshold if cal.article_threshold is None else cal.article_threshold
-            scores[has] = _local_scaling(parts["align"], has, rows, cols) + (cal.threshold - article_threshold)
+            align = parts["align"][has]
+            scaled = _local_scaling(parts["align"], has, rows, cols, cal.article_background,
+                                    cal.article_background_weight)
+            scores[has] = _article_scores(align, align - scaled, cal)
         if self.use_terms:
             scores[~has] += cal.term_weight * parts["terms"][~has]
         if self.use_time:
@@ -384,13 +415,10 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         candidates = earlier[chosen]
         align = np.array([sentence_alignment(sentences, self._prepared_sentences(*self.article_sentences_[int(j)]))
                           for j in candidates])
-        others = len(align) - 1
-        own_mean = (align.sum() - align) / others if others > 0 else np.zeros(len(align))
-        counts = self.align_counts_[candidates]
-        their_mean = np.where(counts > 0, self.align_sums_[candidates] / np.maximum(counts, 1), 0.0)
-        article_threshold = cal.threshold if cal.article_threshold is None else cal.article_threshold
-        scores[chosen] = (align - (own_mean + their_mean) / 2 + (cal.threshold - article_threshold)
-                          - time_penalty(dt[chosen]))
+        background, weight = cal.article_background, cal.article_background_weight
+        own_mean = _shrunk_mean(align.sum() - align, np.full(len(align), len(align) - 1.0), background, weight)
+        their_mean = _shrunk_mean(self.align_sums_[candidates], self.align_counts_[candidates], background, weight)
+        scores[chosen] = _article_scores(align, (own_mean + their_mean) / 2, cal) - time_penalty(dt[chosen])
         self.align_sums_[candidates] += align
         self.align_counts_[candidates] += 1
         self.align_sums_[i] += align.sum()

