@@ -183,7 +183,13 @@ def _print_report(result) -> None:
 @eval_app.command("clusters")
 def eval_clusters(gold: Path = typer.Option(..., help="gold.json (seeds) or JSONL with id/cluster_id/lang."),
                   pred: Path = typer.Option(..., help="clusters.jsonl written by `akhbar run`.")) -> None:
-    """Print BCubed P/R/F1, pairwise F1, ARI, NMI and cross-lingual link recall as JSON."""
+    """Print BCubed P/R/F1, pairwise F1, ARI, NMI and cross-lingual link recall as JSON.
+
+    Every gold id is scored: one missing from --pred counts as a singleton (its own predicted
+    cluster), so a partial prediction cannot score as a complete one; ids of --pred not in the
+    gold are ignored. Both are counted in the output (missing_in_pred, not_in_gold) and warned
+    about. Language labels are normalized (fa, FA, fas, fa-IR are one language) before
+    cross-lingual links are counted; cluster labels 1, "1" and 1.0 are one cluster."""
     from akhbar.eval import score_files
 
     _check_input_files(gold, pred)
@@ -194,8 +200,8 @@ def eval_clusters(gold: Path = typer.Option(..., help="gold.json (seeds) or JSON
         raise typer.Exit(code=2)
     missing, extra = scores["missing_in_pred"], scores["not_in_gold"]
     if missing or extra:
-        _err(f"warning: scored on the {scores['n_items']} id(s) in both files only: {missing} gold id(s) are "
-             f"missing from {pred}, {extra} id(s) of {pred} are not in {gold}")
+        _err(f"warning: {missing} gold id(s) are missing from {pred} (scored as singletons, each its own "
+             f"predicted cluster); {extra} id(s) of {pred} are not in {gold} (ignored)")
     typer.echo(json.dumps(_json_safe(scores), indent=2, allow_nan=False))
 
 
