@@ -39,7 +39,9 @@ def run(
     title_field: str = typer.Option("title", help="JSONL field with the title."),
     lang_field: str = typer.Option("lang", help="JSONL field with the language (ISO 639-1/3)."),
     time_field: str = typer.Option("date", help="JSONL field with the publication time."),
-    languages: Optional[str] = typer.Option(None, help="Comma-separated languages to keep (e.g. fa,ar)."),
+    languages: Optional[str] = typer.Option(None, help="Comma-separated languages to keep (e.g. fa,ar): ISO "
+                                                       "639-1/2/3 codes or tags as in a JSONL 'lang' field "
+                                                       "(fa, fas, pes, fa-IR, ara, ...), any case."),
     threshold: Optional[float] = typer.Option(None, help="Override the calibrated clustering threshold."),
     centroid_threshold: Optional[float] = typer.Option(
         None, help="Override the calibrated centroid-merging threshold (lower: more cross-lingual links, "
@@ -72,6 +74,8 @@ def run(
     from akhbar.pipeline import Pipeline
     from akhbar.summarize import ClusterSummarizer
 
+    keep_langs = _parse_languages(languages) if languages is not None else None
+    _check_output_dir(out)
     if update is not None and (threshold is not None or centroid_threshold is not None or no_centroid_merging):
         _err("error: --threshold, --centroid-threshold and --no-centroid-merging cannot be combined with "
              f"--update: the earlier run's clusterer and calibration ({update}/state) are used as they are")
@@ -93,7 +97,7 @@ def run(
              f"(delete it or pass another --cache-dir to cache again)")
         embedder = DocumentEmbedder(encoder, cache_dir=None, commit_every=max(1, commit_every))
     pipeline = Pipeline(
-        ingestor=Ingestor(languages=tuple(languages.split(",")) if languages else None),
+        ingestor=Ingestor(languages=keep_langs),
         embedder=embedder,
         clusterer=EventClusterer(threshold=threshold, centroid_threshold=centroid_threshold,
                                  merge_centroids=not no_centroid_merging,
@@ -155,6 +159,37 @@ def run(
 
 
 _MAX_SKIP_LINES = 200
+
+
+def _check_output_dir(out: Path) -> None:
+    """Exit with a usage error, before any work, when --out cannot be a folder: it, or the
+    first of its parents that exists, is not a folder."""
+    for path in (out, *out.absolute().parents):
+        if path.exists() or path.is_symlink():
+            if not path.is_dir():
+                which = "" if path == out else f" (its parent {path})"
+                _err(f"error: --out {out}{which} is an existing file, not a folder; "
+                     f"give a new or existing folder")
+                raise typer.Exit(code=2)
+            return
+
+
+def _parse_languages(value: str) -> tuple[str, ...]:
+    """--languages as ISO 639-1 codes, normalized as a JSONL 'lang' field is (``normalize_lang_code``:
+    ISO 639-1/2/3 codes and tags, any case, spaces around commas ignored); an unknown code is a
+    usage error, not a filter that silently skips every article."""
+    from akhbar.ingest import normalize_lang_code
+
+    items = [item.strip() for item in value.split(",")]
+    if not any(items):
+        _err("error: --languages is empty; give comma-separated language codes such as fa,ar")
+        raise typer.Exit(code=2)
+    unknown = [item for item in items if item and not normalize_lang_code(item)]
+    if unknown:
+        _err(f"error: --languages: unknown language code(s) {', '.join(map(repr, unknown))}; use ISO 639-1/2/3 "
+             f"codes or tags such as fa, fas, pes, fa-IR, ar, ara, arz")
+        raise typer.Exit(code=2)
+    return tuple(dict.fromkeys(normalize_lang_code(item) for item in items if item))
 
 
 def _print_report(result) -> None:

@@ -293,3 +293,42 @@ def test_eval_summaries_accepts_a_bom(tmp_path):
     scores = json.loads(result.stdout)
     assert scores["n"] == 1 and scores["rouge1"] == 100.0
 
+
+# --- run: --languages and --out are checked before any work ---
+
+def test_run_languages_are_normalized_like_jsonl_lang():
+    from akhbar.cli import _parse_languages
+
+    assert _parse_languages("fas,ara") == ("fa", "ar")
+    assert _parse_languages(" FA , ar,pes,fa-IR") == ("fa", "ar")
+
+
+@pytest.mark.parametrize("value, shown", [("farsi", "'farsi'"), ("fa,xx", "'xx'"), (" , ", "empty")])
+def test_run_unknown_language_is_a_usage_error(tmp_path, value, shown):
+    result = _invoke(["run", SEEDS, "--out", tmp_path / "out", "--languages", value, "-q", "--no-cache"])
+    assert result.exit_code == 2 and "--languages" in result.stderr and shown in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_run_languages_keep_articles_labelled_with_other_spellings(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    for name in (A, B):  # A is Persian, B Arabic
+        (src / name).write_bytes((SEEDS / name).read_bytes())
+    out = tmp_path / "out"
+    result = _invoke(["run", src, "--out", out, "--languages", "FAS, ara", "-q", "--no-cache"])
+    assert result.exit_code == 0, result.stderr
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["n_processed"] == 2 and manifest["n_skipped"] == 0
+
+
+def test_run_out_that_is_a_file_fails_before_any_work(tmp_path, monkeypatch):
+    import akhbar.embed
+
+    afile = _write(tmp_path / "afile", "x")
+    monkeypatch.setattr(akhbar.embed, "load_encoder", lambda *a, **k: pytest.fail("work started"))
+    for out in (afile, afile / "sub"):
+        result = _invoke(["run", SEEDS, "--out", out, "-q", "--no-cache"])
+        assert result.exit_code == 2
+        assert f"--out {out}" in result.stderr and "is an existing file, not a folder" in result.stderr
+    assert afile.read_text() == "x"
