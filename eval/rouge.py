@@ -37,7 +37,6 @@ reported in percent.
 """
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from pathlib import Path
