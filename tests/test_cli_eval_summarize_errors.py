@@ -46,16 +46,18 @@ def test_eval_clusters_no_common_id_is_an_error(tmp_path):
 
 
 def test_eval_clusters_partial_overlap_warns_and_never_writes_nan(tmp_path):
-    # One item in common: no gold cross-lingual link, so link recall is undefined -> null.
+    # One item in common; the 4 missing gold ids are singletons, so no predicted
+    # cross-lingual link: link precision is undefined -> null.
     pred = _jsonl(tmp_path / "clusters.jsonl", [{"id": C, "cluster_id": 0}, {"id": "extra", "cluster_id": 1}])
     result = _eval(GOLD, pred)
     assert result.exit_code == 0, result.stderr
     assert "warning:" in result.stderr
-    assert "4 gold id(s) are missing" in result.stderr and "1 id(s)" in result.stderr
+    assert "4 gold id(s) are missing" in result.stderr and "scored as singletons" in result.stderr
+    assert "1 id(s)" in result.stderr and "(ignored)" in result.stderr
     assert "NaN" not in result.stdout
     scores = json.loads(result.stdout)
-    assert scores["n_items"] == 1 and scores["missing_in_pred"] == 4 and scores["not_in_gold"] == 1
-    assert scores["xling_link_recall"] is None and scores["xling_link_precision"] is None
+    assert scores["n_items"] == 5 and scores["missing_in_pred"] == 4 and scores["not_in_gold"] == 1
+    assert scores["xling_link_recall"] == 0.0 and scores["xling_link_precision"] is None
 
 
 def test_eval_clusters_full_overlap_has_no_warning(tmp_path):
@@ -96,7 +98,8 @@ def test_eval_clusters_same_duplicate_pred_ids_are_accepted(tmp_path):
     pred = _jsonl(tmp_path / "clusters.jsonl", [{"id": A, "cluster_id": 0}, {"id": A, "cluster_id": 0},
                                                 {"id": B, "cluster_id": 0}])
     result = _eval(GOLD, pred)
-    assert result.exit_code == 0 and json.loads(result.stdout)["n_items"] == 2
+    scores = json.loads(result.stdout)
+    assert result.exit_code == 0 and scores["n_items"] == 5 and scores["missing_in_pred"] == 3
 
 
 @pytest.mark.parametrize("name, text, expected", [
@@ -191,3 +194,155 @@ def test_summarize_input_text_helper():
     assert _summarize_record('{"id": 3, "text": "x"}') == ({"id": "3", "text": "x"}, None)
     assert _summarize_record('{"id": " ", "text": "x"}')[1] == "no 'id'"
     assert "'title' must be a string" in _summarize_record('{"id": "a", "text": "x", "title": 7}')[1]
+
+
+# --- eval clusters: missing gold ids are singletons, languages normalized, 1.0 is 1 ---
+
+def _scores(tmp_path, gold: list, pred: list):
+    result = _eval(_jsonl(tmp_path / "gold.jsonl", gold), _jsonl(tmp_path / "pred.jsonl", pred))
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout), result.stderr
+
+
+def test_eval_clusters_partial_prediction_cannot_score_perfectly(tmp_path):
+    gold = [{"id": k, "cluster_id": c, "lang": lang} for k, c, lang in
+            [("a", 1, "fa"), ("b", 1, "ar"), ("c", 1, "fa"), ("d", 2, "fa"), ("e", 2, "ar"),
+             ("f", 3, "fa"), ("g", 3, "ar"), ("h", 4, "fa")]]
+    scores, err = _scores(tmp_path, gold, [{"id": "a", "cluster_id": 9}, {"id": "b", "cluster_id": 9},
+                                           {"id": "zz", "cluster_id": 9}])
+    assert scores["n_items"] == 8 and scores["missing_in_pred"] == 6 and scores["not_in_gold"] == 1
+    assert scores["n_pred_clusters"] == 7          # {a, b} and six singletons; zz ignored
+    assert scores["bcubed_p"] == 1.0 and scores["bcubed_f1"] < 0.8 and scores["pairwise_r"] == 0.2
+    assert scores["gold_xling_links"] == 4 and scores["xling_link_recall"] == 0.25
+    assert "6 gold id(s) are missing" in err and "scored as singletons" in err
+
+
+def test_eval_clusters_normalizes_language_codes(tmp_path):
+    # One language spelt three ways: no cross-lingual link.
+    scores, _ = _scores(tmp_path, [{"id": "a", "cluster_id": 1, "lang": "fa"},
+                                   {"id": "b", "cluster_id": 1, "lang": "FA"},
+                                   {"id": "c", "cluster_id": 1, "lang": " fas"}],
+                        [{"id": "a", "cluster_id": 1}, {"id": "b", "cluster_id": 1}, {"id": "c", "cluster_id": 2}])
+    assert scores["gold_xling_links"] == 0 and scores["pred_xling_links"] == 0
+    # OG2021-style 'ara' in gold, a gold record without lang takes the prediction's 'ar': same language.
+    scores, _ = _scores(tmp_path, [{"id": "a", "cluster_id": 1, "lang": "ara"}, {"id": "b", "cluster_id": 1},
+                                   {"id": "c", "cluster_id": 2, "lang": "pes"}, {"id": "d", "cluster_id": 2,
+                                                                                 "lang": "fa-IR"}],
+                        [{"id": k, "cluster_id": 1, "lang": "ar"} for k in "ab"]
+                        + [{"id": k, "cluster_id": 2, "lang": "Persian"} for k in "cd"])
+    assert scores["gold_xling_links"] == 0
+    # Real cross-lingual links still count; an unknown label is kept (case-insensitively).
+    scores, _ = _scores(tmp_path, [{"id": "a", "cluster_id": 1, "lang": "fas"},
+                                   {"id": "b", "cluster_id": 1, "lang": "ARA"},
+                                   {"id": "c", "cluster_id": 1, "lang": "Klingon"},
+                                   {"id": "d", "cluster_id": 1, "lang": "klingon"}],
+                        [{"id": k, "cluster_id": 1} for k in "abcd"])
+    assert scores["gold_xling_links"] == 5 and scores["xling_link_recall"] == 1.0
+
+
+def test_eval_clusters_integral_float_labels_are_integers(tmp_path):
+    scores, _ = _scores(tmp_path, [{"id": k, "cluster_id": 7} for k in "abc"] + [{"id": 4.0, "cluster_id": 8}],
+                        [{"id": "a", "cluster_id": 1.0}, {"id": "b", "cluster_id": 1},
+                         {"id": "c", "cluster_id": "1"}, {"id": 4, "cluster_id": 1.5}])
+    assert scores["n_pred_clusters"] == 2 and scores["missing_in_pred"] == 0 and scores["bcubed_f1"] == 1.0
+
+
+# --- eval summaries: read as eval clusters reads (one reader) ---
+
+_REFS = {"id": 1, "references": ["ضرب زلزال بقوة ٦ درجات محافظة كرمانشاه"]}
+
+
+def _eval_summaries(gold: Path, pred: Path):
+    return _invoke(["eval", "summaries", "--gold", gold, "--pred", pred])
+
+
+def test_eval_summaries_empty_gold_is_an_error(tmp_path):
+    gold = _write(tmp_path / "gold.jsonl", "\n")
+    pred = _jsonl(tmp_path / "pred.jsonl", [{"id": 1, "summary": "x"}])
+    result = _eval_summaries(gold, pred)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert f"{gold}: no gold records (the file is empty)" in result.stderr
+    result = _eval_summaries(_jsonl(tmp_path / "g2.jsonl", [_REFS]), _write(tmp_path / "empty.jsonl", ""))
+    assert result.exit_code == 2 and "empty.jsonl: no prediction records" in result.stderr
+
+
+def test_eval_summaries_bad_encoding_and_arrays_name_file_and_line(tmp_path):
+    gold = _jsonl(tmp_path / "gold.jsonl", [_REFS])
+    latin1 = tmp_path / "latin1.jsonl"
+    latin1.write_bytes(b'{"id": 0, "summary": "a"}\n{"id": 1, "summary": "\xe9t\xe9"}\n')
+    result = _eval_summaries(gold, latin1)
+    assert result.exit_code == 2 and f"{latin1}:2: not UTF-8 text" in result.stderr
+    arr = _write(tmp_path / "arr.jsonl", '[{"id": 1, "summary": "x"}]\n')
+    result = _eval_summaries(gold, arr)
+    assert result.exit_code == 2
+    assert f"{arr}:1: a JSON list, not an object; expected JSON Lines" in result.stderr
+    result = _eval_summaries(gold, _write(tmp_path / "bad.jsonl", "{oops\n"))
+    assert result.exit_code == 2 and "bad.jsonl:1: not valid JSON" in result.stderr
+    result = _eval_summaries(gold, _jsonl(tmp_path / "noid.jsonl", [{"summary": "x"}]))
+    assert result.exit_code == 2 and "noid.jsonl:1: no 'id'" in result.stderr
+
+
+def test_eval_summaries_accepts_a_bom(tmp_path):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_bytes(b"\xef\xbb\xbf" + json.dumps(_REFS, ensure_ascii=False).encode("utf-8") + b"\n")
+    pred = tmp_path / "pred.jsonl"
+    pred.write_bytes(b"\xef\xbb\xbf" + json.dumps({"id": "1", "summary": _REFS["references"][0]},
+                                                  ensure_ascii=False).encode("utf-8") + b"\n")
+    result = _eval_summaries(gold, pred)
+    assert result.exit_code == 0, result.stderr
+    scores = json.loads(result.stdout)
+    assert scores["n"] == 1 and scores["rouge1"] == 100.0
+
+
+# --- summarize: a non-JSONL input is said once ---
+
+def test_summarize_text_file_is_one_error_not_one_per_line(tmp_path):
+    src = _write(tmp_path / "article.txt", "".join(f"{_FA} {i}\n" for i in range(40)))
+    out = tmp_path / "pred.jsonl"
+    result = _invoke(["summarize", src, "--single-doc", "--out", out, "--no-cache"])
+    assert result.exit_code == 2 and not out.exists()
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert f"error: {src} is not JSON Lines (line 1: not valid JSON" in result.stderr
+    short = _write(tmp_path / "short.txt", "just a line of text\n\nanother one\n")
+    result = _invoke(["summarize", short, "--single-doc", "--out", out, "--no-cache"])
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1 and "is not JSON Lines" in result.stderr
+
+
+# --- run: --languages and --out are checked before any work ---
+
+def test_run_languages_are_normalized_like_jsonl_lang():
+    from akhbar.cli import _parse_languages
+
+    assert _parse_languages("fas,ara") == ("fa", "ar")
+    assert _parse_languages(" FA , ar,pes,fa-IR") == ("fa", "ar")
+
+
+@pytest.mark.parametrize("value, shown", [("farsi", "'farsi'"), ("fa,xx", "'xx'"), (" , ", "empty")])
+def test_run_unknown_language_is_a_usage_error(tmp_path, value, shown):
+    result = _invoke(["run", SEEDS, "--out", tmp_path / "out", "--languages", value, "-q", "--no-cache"])
+    assert result.exit_code == 2 and "--languages" in result.stderr and shown in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_run_languages_keep_articles_labelled_with_other_spellings(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    for name in (A, B):  # A is Persian, B Arabic
+        (src / name).write_bytes((SEEDS / name).read_bytes())
+    out = tmp_path / "out"
+    result = _invoke(["run", src, "--out", out, "--languages", "FAS, ara", "-q", "--no-cache"])
+    assert result.exit_code == 0, result.stderr
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["n_processed"] == 2 and manifest["n_skipped"] == 0
+
+
+def test_run_out_that_is_a_file_fails_before_any_work(tmp_path, monkeypatch):
+    import akhbar.embed
+
+    afile = _write(tmp_path / "afile", "x")
+    monkeypatch.setattr(akhbar.embed, "load_encoder", lambda *a, **k: pytest.fail("work started"))
+    for out in (afile, afile / "sub"):
+        result = _invoke(["run", SEEDS, "--out", out, "-q", "--no-cache"])
+        assert result.exit_code == 2
+        assert f"--out {out}" in result.stderr and "is an existing file, not a folder" in result.stderr
+    assert afile.read_text() == "x"

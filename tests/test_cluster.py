@@ -326,3 +326,54 @@ def test_cli_keeps_two_articles_of_different_events_apart(tmp_path):
     assert proc.returncode == 0, proc.stderr
     rows = [json.loads(line) for line in (tmp_path / "out" / "clusters.jsonl").read_text(encoding="utf-8").splitlines()]
     assert len({r["cluster_id"] for r in rows}) == 2
+
+
+# --- input checks of fit and assign: a ValueError naming the argument, sklearn-style ---
+
+def _blobs():
+    rng = np.random.default_rng(0)
+    centers = rng.normal(size=(3, 16))
+    X = np.vstack([c + 0.3 * rng.normal(size=(4, 16)) for c in centers]).astype(np.float32)
+    return X, ["fa", "ar"] * 6, np.full(12, 738000.5)
+
+
+def test_fit_rejects_non_finite_rows_naming_them():
+    X, langs, days = _blobs()
+    X[[3, 7]] = np.nan
+    with pytest.raises(ValueError, match=r"EventClusterer.fit: X has NaN or infinite values in row\(s\) 3, 7"):
+        EventClusterer().fit(X, langs=langs, days=days)
+    X[[3, 7]] = np.inf
+    with pytest.raises(ValueError, match=r"row\(s\) 3, 7"):
+        EventClusterer().fit(X)
+
+
+@pytest.mark.parametrize("field", ["langs", "days", "texts", "sentence_vectors"])
+def test_fit_and_assign_reject_evidence_of_the_wrong_length(field):
+    X, langs, days = _blobs()
+    evidence = {"langs": langs, "days": days, "texts": ["متن خبر"] * 12,
+                "sentence_vectors": [X[i:i + 1] for i in range(12)]}
+    short = dict(evidence, **{field: evidence[field][:5]})
+    with pytest.raises(ValueError, match=f"EventClusterer.fit: {field} has 5 entries but X has 12 rows"):
+        EventClusterer().fit(X, **short)
+    model = EventClusterer().fit(X[:8], **{k: v[:8] for k, v in evidence.items()})
+    new = {k: v[8:] for k, v in evidence.items()}
+    new[field] = evidence[field][:1]
+    with pytest.raises(ValueError, match=f"EventClusterer.assign: {field} has 1 entries but X has 4 rows"):
+        model.assign(X[8:], **new)
+
+
+def test_fit_rejects_1d_x_and_assign_rejects_another_dimension():
+    X, langs, days = _blobs()
+    with pytest.raises(ValueError, match="expected a 2-D X .* got a 1-D array of shape \\(16,\\); use X.reshape"):
+        EventClusterer().fit(X[0])
+    model = EventClusterer().fit(X, langs=langs, days=days)
+    with pytest.raises(ValueError, match="EventClusterer.assign: X has 10 features, but EventClusterer was "
+                                         "fitted with 16"):
+        model.assign(np.zeros((2, 10)), langs=["fa", "fa"])
+    with pytest.raises(ValueError, match=r"EventClusterer.assign: X has NaN or infinite values in row\(s\) 1"):
+        model.assign(np.vstack([X[:1], np.full((1, 16), np.nan)]), langs=["fa", "fa"])
+    with pytest.raises(ValueError, match=r"sentence_vectors\[1\] has shape \(2, 3\)"):
+        EventClusterer().fit(X[:2], sentence_vectors=[X[:2], np.zeros((2, 3))])
+    # Valid input is unchanged: labels as before, an empty batch still fits.
+    assert len(model.assign(X[:2], langs=["fa", "ar"])) == 2
+    assert len(EventClusterer().fit(np.zeros((0, 16))).labels_) == 0
