@@ -7,6 +7,10 @@ banding, so the cost stays near-linear in the number of documents; every candida
 pair is then checked with the exact Jaccard of the shingle sets, so the MinHash
 approximation never decides on its own.
 
+Copies are looked for within ``window_days``, the clusterer's time window: the same
+headline weeks apart ("Weather forecast for Tehran", a daily wire summary) is a
+recurring item, not a copy. Documents without a date match any date.
+
 Grouping is deterministic and independent of input order: documents are taken in id
 order, and each group's canonical copy is its smallest id. A document is marked a
 duplicate of a canonical document it matches directly (no chains of "similar to
@@ -66,6 +70,8 @@ class DuplicateDetector:
     exactly only: in a headline or a one-line item, one changed word (a place, a
     number) is a different story, not a copy.
     num_perm, bands: MinHash signature length and LSH bands (rows = num_perm / bands).
+    window_days: two documents dated further apart than this are never copies (None: any
+    dates); the default is EventClusterer's time window.
     """
 
     threshold: float = 0.7
@@ -74,6 +80,10 @@ class DuplicateDetector:
     num_perm: int = 128
     bands: int = 32
     seed: int = 20201115
+    window_days: float | None = 3.0
+
+    def _close_in_time(self, day_a: float | None, day_b: float | None) -> bool:
+        return self.window_days is None or day_a is None or day_b is None or abs(day_a - day_b) <= self.window_days
 
     def _signature_params(self):
         rng = np.random.RandomState(self.seed)
@@ -103,24 +113,28 @@ class DuplicateDetector:
         """One DuplicateMatch per document that is a copy of another, sorted by id."""
         docs = sorted(documents, key=lambda d: d.id)
         tokens = [fold_tokens(d.text) for d in docs]
-        # 1. Exact copies: same folded words.
+        days = [d.event_day for d in docs]
+        # 1. Exact copies: same folded words, within the time window of a canonical one.
         canonical_of: dict[int, int] = {}
-        by_text: dict[tuple[str, ...], int] = {}
+        by_text: dict[tuple[str, ...], list[int]] = defaultdict(list)
         for i, toks in enumerate(tokens):
             if not toks:
                 continue
-            key = tuple(toks)
-            if key in by_text:
-                canonical_of[i] = by_text[key]
+            same_text = by_text[tuple(toks)]
+            rep = next((j for j in same_text if self._close_in_time(days[i], days[j])), None)
+            if rep is None:
+                same_text.append(i)
             else:
-                by_text[key] = i
+                canonical_of[i] = rep
         # 2. Near copies among the remaining (exact-canonical) documents.
-        pool = [i for i in by_text.values() if len(tokens[i]) >= self.min_tokens]
+        pool = sorted(i for reps in by_text.values() for i in reps if len(tokens[i]) >= self.min_tokens)
         sets = {i: shingles(tokens[i], self.shingle_size) for i in pool}
         a, b = self._signature_params()
         signatures = {i: self._signature(sets[i], a, b) for i in pool}
         neighbours: dict[int, list[tuple[float, int]]] = defaultdict(list)
         for x, y in self._candidates(signatures):
+            if not self._close_in_time(days[x], days[y]):
+                continue
             sim = jaccard(sets[x], sets[y])
             if sim >= self.threshold:
                 lo, hi = min(x, y), max(x, y)

@@ -381,3 +381,20 @@ def test_jsonl_odd_records(tmp_path):
     assert items[4].reason == "blank line"
     assert "malformed JSON" in items[5].reason and "truncated" in items[5].reason
     assert items[6].id == "sep" and items[6].source.endswith(":7")   # U+2028 inside a string is not a line end
+
+
+def test_recurring_headline_weeks_apart_is_not_a_copy():
+    """The same headline on 1, 15 Nov and 20 Dec is a recurring item (three events); on
+    consecutive days it is a copy. Undated documents match any date."""
+    from datetime import timedelta
+
+    from akhbar.ingest import DuplicateDetector
+    from akhbar.types import DocDate, Document
+
+    def doc(doc_id, day):
+        when = DocDate(date(2020, 11, 1) + timedelta(days=day), "input") if day is not None else None
+        return Document(doc_id, "fa", "پیش‌بینی هوای تهران", ["پیش‌بینی هوای تهران"], "s", date=when)
+
+    matches = DuplicateDetector().find([doc("r1", 0), doc("r2", 14), doc("r3", 49), doc("r4", 15), doc("r5", None)])
+    assert {m.id: m.duplicate_of for m in matches} == {"r4": "r2", "r5": "r1"}
+    assert DuplicateDetector(window_days=None).find([doc("r1", 0), doc("r2", 14)])[0].duplicate_of == "r1"
