@@ -39,6 +39,17 @@ FURNITURE_PHRASES = [
 ]
 _FURNITURE = [fold(p) for p in FURNITURE_PHRASES]
 
+# Headings of lists of other stories ("Related news:"): the headline-like lines that
+# follow one are other stories' titles, not this article's text.
+RELATED_HEADINGS = [
+    "اخبار مرتبط", "مطالب مرتبط", "خبرهای مرتبط", "مطالب پیشنهادی", "اخبار پیشنهادی", "بیشتر بخوانید",
+    "پیشنهاد سردبیر", "آخرین اخبار", "پربازدیدترین", "پربازدیدترین ها", "پربازدیدترین‌ها",
+    "أخبار ذات صلة", "مقالات ذات صلة", "موضوعات ذات صلة", "اقرأ أيضا", "اقرأ أيضاً", "اقرأ المزيد",
+    "الأكثر قراءة", "آخر الأخبار", "related articles", "related news", "related stories", "read more",
+    "more on this story", "latest news", "most read",
+]
+_RELATED_HEADINGS = {" ".join(fold(p).split()) for p in RELATED_HEADINGS}
+
 # Whole-line labels (the line is nothing but the label).
 EDGE_LABELS = ["المصدر", "منبع", "source", "×", "اخبار", "أخبار", "home", "خانه", "صفحه اصلی"]
 _EDGE_LABELS = {fold(p) for p in EDGE_LABELS}
@@ -101,6 +112,30 @@ def _dedupe(paragraphs: list[str]) -> tuple[list[str], list[str]]:
     return kept, removed
 
 
+def _is_related_heading(line: str) -> bool:
+    return " ".join(fold(_BULLET.sub("", line)).strip(" :|-–—/").split()) in _RELATED_HEADINGS
+
+
+def _drop_related_lists(lines: list[str]) -> tuple[list[str], list[str]]:
+    """Remove each related-stories heading and the headline-like lines (no sentence
+    punctuation, at most 25 words) that follow it, once the body has begun (above the
+    first body sentence, the line after such a heading may be the article's own title;
+    the heading itself is furniture there too and goes with the other phrases)."""
+    kept, removed = [], []
+    in_list = body_started = False
+    for line in lines:
+        if body_started and _is_related_heading(line):
+            in_list = True
+            removed.append(line)
+        elif in_list and count_words(line) <= 25 and not _TERMINAL.search(line):
+            removed.append(line)
+        else:
+            in_list = False
+            body_started = body_started or (count_words(line) >= 8 and bool(_TERMINAL.search(line)))
+            kept.append(line)
+    return kept, removed
+
+
 def drop_furniture(lines: list[str]) -> list[str]:
     """The lines that are not site furniture (comment forms, copyright, menus of phrases)."""
     return [line for line in lines if not (_is_furniture(line) or _is_runon_list(line))]
@@ -115,7 +150,7 @@ def clean_scraped_text(text: str, date_lines: set[str] | None = None) -> CleanTe
     date_lines = date_lines or set()
     lines = [re.sub(r"\s+", " ", ln).strip() for ln in text.splitlines()]
     lines = [ln for ln in lines if ln]
-    removed: list[str] = []
+    lines, removed = _drop_related_lists(lines)
     kept: list[str] = []
     for line in lines:
         if line in date_lines or _is_furniture(line) or _is_runon_list(line):

@@ -398,3 +398,17 @@ def test_recurring_headline_weeks_apart_is_not_a_copy():
     matches = DuplicateDetector().find([doc("r1", 0), doc("r2", 14), doc("r3", 49), doc("r4", 15), doc("r5", None)])
     assert {m.id: m.duplicate_of for m in matches} == {"r4": "r2", "r5": "r1"}
     assert DuplicateDetector(window_days=None).find([doc("r1", 0), doc("r2", 14)])[0].duplicate_of == "r1"
+
+
+def test_related_stories_list_is_not_article_text():
+    from akhbar.ingest.boilerplate import clean_scraped_text
+
+    page = ("آخرین اخبار\nزلزله ۶ ریشتری کرمانشاه را لرزاند\n"
+            "زمین‌لرزه‌ای به بزرگی ۶ ریشتر ساعت ۲۱ روز یکشنبه استان کرمانشاه را لرزاند.\n"
+            "رئیس جمعیت هلال احمر گفت تا کنون ۱۲۳ نفر مصدوم شده‌اند.\n"
+            "اخبار مرتبط:\nزلزله ۵ ریشتری در هرمزگان خسارتی نداشت\nپیش‌بینی هواشناسی برای هفته آینده اعلام شد\n"
+            "استاندار کرمانشاه اعلام کرد مدارس استان روز دوشنبه تعطیل خواهد بود.\n")
+    cleaned = clean_scraped_text(page)
+    assert cleaned.title == "زلزله ۶ ریشتری کرمانشاه را لرزاند"
+    assert not any("هرمزگان" in p or "هواشناسی" in p for p in cleaned.paragraphs)
+    assert cleaned.paragraphs[-1].startswith("استاندار")  # the body goes on after the list
