@@ -164,7 +164,9 @@ def clean_scraped_text(text: str, date_lines: set[str] | None = None) -> CleanTe
     head: list[str] = []
     while kept and _is_label(kept[0], max_words=20):
         head.append(kept.pop(0))
-    if head:
+    if len(head) >= 2 and all(count_words(line) <= 3 for line in head):
+        removed.extend(head)  # a run of menu items ("صفحه اصلی", "اخبار ورزشی"), no headline
+    elif head:
         # The last short line before the body is the headline; earlier ones are menus.
         title = head[-1]
         removed.extend(head[:-1])

@@ -412,3 +412,14 @@ def test_related_stories_list_is_not_article_text():
     assert cleaned.title == "زلزله ۶ ریشتری کرمانشاه را لرزاند"
     assert not any("هرمزگان" in p or "هواشناسی" in p for p in cleaned.paragraphs)
     assert cleaned.paragraphs[-1].startswith("استاندار")  # the body goes on after the list
+
+
+def test_menu_items_above_the_body_are_not_its_title():
+    from akhbar.ingest.boilerplate import clean_scraped_text
+
+    page = ("صفحه اصلی\nاخبار سیاسی\nاخبار ورزشی\n"
+            "رئیس‌جمهور امروز در سفر به استان خوزستان از چند طرح عمرانی بازدید کرد و در جمع مردم اهواز سخنرانی کرد.\n"
+            "ارسال نظر\nتماس با ما\n")
+    cleaned = clean_scraped_text(page)
+    assert cleaned.title is None
+    assert cleaned.paragraphs == [page.splitlines()[3]]
