@@ -61,6 +61,24 @@ def normalize_lang_code(code: str | None) -> str | None:
     return _ISO3_TO_1.get(code)
 
 
+# lingua has neither Pashto nor Kurdish, and takes both for Persian or Arabic, after which
+# Persian normalization would rewrite their own letters (ښ -> س). Each writes letters that
+# Persian, Arabic and Urdu do not use; a text where they make up a share of the letters is
+# labelled by them (written here: no maintained detector covers these languages offline).
+_OWN_LETTERS = {
+    "ps": frozenset("ښږځڅړټډڼۍېګ"),       # Pashto
+    "ku": frozenset("ێۆڵڕەڤ"),              # Kurdish (Sorani, Arabic script)
+}
+_OWN_LETTER_SHARE = 0.01
+
+
+def _arabic_script_language(sample: str) -> str | None:
+    letters = [ch for ch in sample if ch.isalpha()]
+    counts = {lang: sum(ch in own for ch in letters) for lang, own in _OWN_LETTERS.items()}
+    lang, count = max(counts.items(), key=lambda item: item[1])
+    return lang if count >= 3 and count >= _OWN_LETTER_SHARE * len(letters) else None
+
+
 def detect_language(text: str, min_confidence: float = 0.5) -> str:
     """ISO 639-1 code of the text's language, or "other" when unsure or unknown."""
     sample = text[:2000]
@@ -70,4 +88,7 @@ def detect_language(text: str, min_confidence: float = 0.5) -> str:
     values = detector.compute_language_confidence_values(sample)
     if not values or values[0].value < min_confidence:
         return "other"
-    return values[0].language.iso_code_639_1.name.lower()
+    lang = values[0].language.iso_code_639_1.name.lower()
+    if lang in ("fa", "ar", "ur"):
+        return _arabic_script_language(sample) or lang
+    return lang

@@ -423,3 +423,19 @@ def test_menu_items_above_the_body_are_not_its_title():
     cleaned = clean_scraped_text(page)
     assert cleaned.title is None
     assert cleaned.paragraphs == [page.splitlines()[3]]
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("د یکشنبې په ماښام د ایران په کرمانشاه ولایت کې شپږ درجې زلزله وشوه. د زلزلې مرکز د سرپل ذهاب ښار ته نږدې و.", "ps"),
+    ("بوومەلەرزەیەک بە هێزی شەش پلە ئێوارەی یەکشەممە پارێزگای کرماشانی هەژاند.", "ku"),
+    ("زمین‌لرزه‌ای به بزرگی ۶ ریشتر ساعت ۲۱ روز یکشنبه استان کرمانشاه را لرزاند.", "fa"),
+    ("ضرب زلزال بقوة 6 درجات على مقياس ريختر محافظة كرمانشاه غرب إيران مساء الأحد.", "ar"),
+])
+def test_pashto_and_kurdish_are_not_taken_for_persian_or_arabic(text, lang):
+    assert detect_language(text) == lang
+
+
+def test_pashto_letters_survive_ingest():
+    docs, _ = Ingestor().transform([Article("ps", "په کرمانشاه کې زلزله\nد یکشنبې په ماښام د ایران په کرمانشاه "
+                                                  "ولایت کې شپږ درجې زلزله وشوه او ډېر خلک ټپیان شول.", "ps.txt")])
+    assert docs[0].lang == "ps" and "ماښام" in docs[0].text and "شپږ" in docs[0].text
