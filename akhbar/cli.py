@@ -246,8 +246,9 @@ def summarize_cmd(
                                                                             "detected."),
     whole_sentences: bool = typer.Option(False, "--whole-sentences",
                                          help="Use whole sentences only (summaries may be shorter than "
-                                              "--words). Sentences of more than 60 words (text without "
-                                              "punctuation) are first split at clause boundaries; if the "
+                                              "--words). Sentences of more than 60 words without "
+                                              "punctuation (120 with commas) are first split at clause "
+                                              "boundaries; if the "
                                               "best sentence alone is longer than --words, it is cut to "
                                               "--words (a summary is never empty). "
                                               "Default: cut to exactly --words, as ROUGE evaluations do."),

@@ -12,8 +12,9 @@ segmenters on PyPI that know Arabic or Persian (pysbd, sentencex) split at "د."
 back here: Arabic-script abbreviations are written as single letters with dots (أ.ف.ب،
 د.، ج.ا.ا، ق.م), which a short rule covers.
 
-A "sentence" longer than ``MAX_SENTENCE_WORDS`` (text without punctuation, a transcript)
-is cut at clause boundaries: after ";" "؛" ":", after a comma, after a finite Persian verb
+A "sentence" longer than ``MAX_SENTENCE_WORDS`` (text without punctuation, a transcript;
+twice that for a sentence with commas) is cut at clause boundaries (as few cuts as needed,
+or every clause of a text without any punctuation): after ";" "؛" ":", after a comma, after a finite Persian verb
 (Persian is verb-final; hazm's Lemmatizer knows the conjugated forms), before a word that
 opens a clause ("اما", "وقال", "however"...), and, failing all of those, at the length
 limit. No library splits unpunctuated Persian/Arabic text, hence these rules.
@@ -36,6 +37,7 @@ ABBREVIATIONS = frozenset("""mr mrs ms messrs dr prof st jr sr gen col lt sgt ca
     rev hon pres supt det insp mt ft vs jan feb aug sep sept oct nov dec""".split())
 
 MAX_SENTENCE_WORDS = 60
+_CLAUSE_MARKS = re.compile(r"[,،;؛:]")
 _MIN_PIECE_WORDS = 10
 
 # Words that open a clause: a cut is made before them.
@@ -137,11 +139,17 @@ def split_long_sentence(sentence: str, lang: str, max_words: int = MAX_SENTENCE_
     """``sentence`` cut at clause boundaries when it has more than ``max_words`` words
     (see the module docstring); a sentence within the limit is returned as it is.
 
-    Every clause boundary that leaves pieces of at least ``_MIN_PIECE_WORDS`` words is
-    used; a piece still over the limit is then cut evenly at its best boundaries."""
+    A punctuated sentence (commas, colons...) is cut only when it has more than twice
+    ``max_words`` words, into as few pieces as the limit needs, at its best boundaries. Text without any punctuation is cut at every clause boundary that leaves
+    pieces of at least ``_MIN_PIECE_WORDS`` words (its clauses are its sentences), and a
+    piece still over the limit is then cut as a punctuated one."""
     words = sentence.split()
     if len(words) <= max_words:
         return [sentence]
+    if _CLAUSE_MARKS.search(sentence):
+        # Punctuated news sentences of 60-80 words are common and read well: only a
+        # sentence of more than twice the limit is cut.
+        return [sentence] if len(words) <= 2 * max_words else _cut_evenly(words, lang, max_words)
     clauses, start = [], 0
     for i in range(_MIN_PIECE_WORDS, len(words) - _MIN_PIECE_WORDS + 1):
         if i - start >= _MIN_PIECE_WORDS and _break_rank(words, i, lang) >= 2:

@@ -303,8 +303,10 @@ def test_unpunctuated_text_is_split_at_clause_boundaries():
     assert len(sentences) >= 3 and all(10 <= len(s.split()) <= 60 for s in sentences)
     assert " ".join(sentences) == " ".join(normalized.split())           # nothing lost
     assert any(s.endswith("داشته است") for s in sentences)                 # cut after a finite verb
-    # Arabic: at commas, else evenly at the length limit.
-    ar = " ".join(["قال الوزير إن الحكومة ستواصل دعم الاقتصاد في المرحلة المقبلة،"] * 12)
+    # Arabic: at commas (only past twice the limit when the sentence has them), else
+    # evenly at the length limit.
+    assert len(split_sentences(" ".join(["قال الوزير إن الحكومة ستواصل الدعم، "] * 18), "ar")) == 1
+    ar = " ".join(["قال الوزير إن الحكومة ستواصل دعم الاقتصاد في المرحلة المقبلة،"] * 13)
     assert all(len(s.split()) <= 60 for s in split_sentences(ar, "ar"))
     assert all(s.endswith("،") for s in split_sentences(ar, "ar")[:-1])
     assert len(split_sentences(" ".join(["كلمة"] * 150), "ar")) == 3
