@@ -282,9 +282,13 @@ def summarize_cmd(
                                                                             "when they have no 'lang'; default: "
                                                                             "detected."),
     whole_sentences: bool = typer.Option(False, "--whole-sentences",
-                                         help="Never cut the last sentence (summaries may be shorter than "
-                                              "--words); default: cut to exactly --words, as ROUGE "
-                                              "evaluations do."),
+                                         help="Use whole sentences only (summaries may be shorter than "
+                                              "--words). Sentences of more than 60 words without "
+                                              "punctuation (120 with commas) are first split at clause "
+                                              "boundaries; if the "
+                                              "best sentence alone is longer than --words, it is cut to "
+                                              "--words (a summary is never empty). "
+                                              "Default: cut to exactly --words, as ROUGE evaluations do."),
     cache_dir: Optional[Path] = typer.Option(Path(".akhbar-cache"), help="Embedding cache directory."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Do not read or write the embedding cache."),
 ) -> None:

@@ -28,7 +28,9 @@ class DocDate:
     calendar: str                 # "jalali" | "hijri" | "gregorian" | "input"
     is_crawl_date: bool = False   # True when the page only states when it was crawled/viewed
     text: str = ""                # the span the date was read from
-    timestamp: datetime | None = None  # full time of day when the input gives it
+    # Full time of day when the input gives it: naive UTC when the input states its zone
+    # (an offset, "Z", Unix time), else as written; ``value`` is then its date.
+    timestamp: datetime | None = None
 
 
 @dataclass

@@ -1,12 +1,11 @@
 """akhbar.ingest: raw articles -> clean documents (text, sentences, language, date)."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from akhbar.types import Article, Document, Skipped
 
-from .boilerplate import clean_scraped_text, drop_furniture, extract_html
+from .boilerplate import clean_scraped_text, drop_furniture, extract_html, extract_html_page
 from .duplicates import DuplicateDetector, find_duplicates
 from .dates import choose_date, find_dates, parse_input_time
 from .langid import detect_language, normalize_lang_code
@@ -25,7 +24,7 @@ _HTML_MIN_SENTENCE_WORDS = 6
 # A one-line record longer than this, or of three sentences and more than 25 words, is an
 # article body written on one line, not a headline.
 _HEADLINE_MAX_WORDS = 40
-_SENTENCE_END = re.compile(r"(?<=[.!?؟…۔])[\"»”)]*\s+|(?<=[。！？])")
+_TITLE_MAX_WORDS = 20      # as clean_scraped_text's title line
 
 
 
@@ -67,24 +66,26 @@ class Ingestor:
 
     def transform_one(self, article: Article) -> Document | Skipped:
         if article.is_html:
-            html_title, text = extract_html(article.raw)
+            page = extract_html_page(article.raw)
+            html_title, text, published = page.title, page.text, page.published
             title_hint = article.title or html_title
             lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
             if title_hint and len(lines) > 1 and fold_tokens(lines[0]) == fold_tokens(title_hint):
                 text = "\n".join(lines[1:])      # the <h1> repeats the title
         else:
-            text, title_hint = article.raw, article.title
+            text, title_hint, published = article.raw, article.title, None
         lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+        written_lines = len(lines)
         if len(lines) == 1 and not article.is_html and _is_body_on_one_line(lines[0]):
             # A whole article on one line (JSONL bodies often are): its sentences are the
             # lines that the boilerplate rules and the title choice work on.
-            lines = [s.strip() for s in _SENTENCE_END.split(lines[0]) if s.strip()]
+            lines = split_sentences(lines[0], "und", max_words=None)
             text = "\n".join(lines)
         notes = []
         date = parse_input_time(article.time)
         if article.time and date is None:
             notes.append(f"time field {str(article.time)[:40]!r} not understood; date looked for in the text")
-        date = date or choose_date(lines)
+        date = date or parse_input_time(published) or choose_date(lines)
         date_lines = {ln for ln in lines if count_words(ln) <= _DATE_LINE_MAX_WORDS and find_dates([ln])}
         if article.is_html:  # already extracted; menus and footers that got through are dropped
             title, paragraphs = None, drop_furniture(lines)
@@ -93,6 +94,16 @@ class Ingestor:
         else:
             cleaned = clean_scraped_text(text, date_lines)
             title, paragraphs = cleaned.title, cleaned.paragraphs
+        if len(paragraphs) > 1:
+            known = title_hint or title
+            if known and fold_tokens(paragraphs[0]) == fold_tokens(known):
+                paragraphs = paragraphs[1:]          # the body repeats the title
+            elif not known and written_lines > 1 and _is_headline(paragraphs[0]):
+                # A first line (as written: not a sentence of a body written on one line)
+                # that is one short sentence is the headline, whatever mark
+                # ends it ("... شد." "...!" "...؟" "...…"); unpunctuated ones are found by
+                # clean_scraped_text.
+                title, paragraphs = paragraphs[0], paragraphs[1:]
         body = "\n".join(paragraphs)
         longest = max((count_words(p) for p in paragraphs), default=0)
         # A page's text needs one real sentence; what is left of a menu page is labels.
@@ -133,7 +144,11 @@ def _is_body_on_one_line(line: str) -> bool:
     words = count_words(line)
     if words > _HEADLINE_MAX_WORDS:
         return True
-    return words > 25 and sum(1 for part in _SENTENCE_END.split(line) if part.strip()) >= 3
+    return words > 25 and len(split_sentences(line, "und", max_words=None)) >= 3
+
+
+def _is_headline(line: str) -> bool:
+    return count_words(line) <= _TITLE_MAX_WORDS and len(split_sentences(line, "und", max_words=None)) == 1
 
 
 def _headline_from(sentence: str, max_words: int = 16) -> str:

@@ -206,8 +206,27 @@ def _fallback_html_text(html: str) -> str:
     return "\n".join(dict.fromkeys(blocks)) or root.text_content()
 
 
+@dataclass
+class HtmlPage:
+    title: str | None
+    text: str
+    published: str | None = None    # ISO 8601 time (with its UTC offset when the page gives one)
+
+
+# The page's own publication time from its metadata (article:published_time, JSON-LD,
+# <time>...), as htmldate reads it through trafilatura; not guessed from the text.
+_DATE_CONFIG = {"original_date": True, "extensive_search": False, "outputformat": "%Y-%m-%dT%H:%M:%S%z"}
+
+
 def extract_html(html: str) -> tuple[str | None, str]:
-    """Main text and title of an HTML page via trafilatura (scripts, menus, footers dropped).
+    """Main text and title of an HTML page (see ``extract_html_page``)."""
+    page = extract_html_page(html)
+    return page.title, page.text
+
+
+def extract_html_page(html: str) -> HtmlPage:
+    """Main text, title and publication time of an HTML page via trafilatura (scripts,
+    menus, footers dropped).
 
     Falls back to trafilatura's recall mode, then to the page's visible text with
     scripts/styles/menus removed, when the precise extraction finds nothing.
@@ -227,9 +246,12 @@ def extract_html(html: str) -> tuple[str | None, str]:
     if not text.strip():
         text = _fallback_html_text(html)
     try:
-        meta = trafilatura.extract_metadata(html)
+        meta = trafilatura.extract_metadata(html, date_config=_DATE_CONFIG)
     except Exception:
         meta = None
     title = meta.title if meta is not None and meta.title else None
+    published = meta.date if meta is not None and meta.date else None
+    if published and published.endswith("T00:00:00"):
+        published = published[:10]          # a day without a time of day
     restore = (lambda s: s.replace(_ZWNJ_CARRIER, "\u200c")) if _ZWNJ_CARRIER in html else (lambda s: s)
-    return (restore(title) if title else None), restore(text)
+    return HtmlPage((restore(title) if title else None), restore(text), published)

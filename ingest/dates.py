@@ -12,7 +12,7 @@ returned with ``is_crawl_date=True``.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from akhbar.types import DocDate
 
@@ -69,8 +69,13 @@ def _alternation(names) -> str:
                     for n in sorted(names, key=len, reverse=True))
 
 
-# Patterns run on fold()ed text, so digits are ASCII and letters folded.
-_DMY = r"(?<!\d)(?P<d>\d{{1,2}})\s*(?:ام|م)?\s*[,،]?\s*(?P<m>{months})\s*[,،]?\s*(?:سنه|سال|عام)?\s*(?P<y>\d{{4}})(?!\d)"
+# Patterns run on fold()ed text, so digits are ASCII and letters folded (ZWNJ removed).
+# {after}: what may follow the month name: "ماه" for Jalali months ("۲۵ آبان‌ماه ۱۳۹۹",
+# "۲۵ آبان ماه ۱۳۹۹"); for Gregorian months the other name of the same month, as the
+# Arabic press writes it ("15 تشرين الثاني/نوفمبر 2020", "15 تشرين الثاني (نوفمبر) 2020").
+# {year}: Jalali years may be written with two digits ("۲۵ آبان ۹۹"; see _full_year).
+_DMY = (r"(?<!\d)(?P<d>\d{{1,2}})\s*(?:ام|م)?\s*[,،]?\s*(?P<m>{months}){after}\s*[,،]?\s*(?:سنه|سال|عام)?\s*"
+        r"(?P<y>{year})(?!\d)")
 _YMD_WORD = r"(?<!\d)(?P<y>\d{{4}})\s+(?P<m>{months})\s+(?P<d>\d{{1,2}})\b"
 _MDY_WORD = r"\b(?P<m>{months})\s+(?P<d>\d{{1,2}}),?\s+(?P<y>\d{{4}})(?!\d)"
 _NOSPACE = {name: {_month_key(k): v for k, v in table.items()}
@@ -78,7 +83,9 @@ _NOSPACE = {name: {_month_key(k): v for k, v in table.items()}
 _PATTERNS = []
 for _calendar, _table in (("jalali", _JALALI), ("hijri", _HIJRI), ("gregorian", _GREG)):
     _months = _alternation(_table)
-    _PATTERNS.append((_calendar, _table, re.compile(_DMY.format(months=_months))))
+    _after = {"jalali": r"(?:\s*ماه)?", "gregorian": rf"(?:\s*(?:/|\()\s*(?:{_months})\s*\)?)?"}.get(_calendar, "")
+    _year = r"\d{4}|\d{2}" if _calendar == "jalali" else r"\d{4}"
+    _PATTERNS.append((_calendar, _table, re.compile(_DMY.format(months=_months, after=_after, year=_year))))
     if _calendar == "gregorian":
         _PATTERNS.append((_calendar, _table, re.compile(_YMD_WORD.format(months=_months))))
         _PATTERNS.append((_calendar, _table, re.compile(_MDY_WORD.format(months=_months))))
@@ -109,11 +116,24 @@ def _calendar_for_year(y: int) -> str:
     return "gregorian"
 
 
+def _full_year(year: str) -> int | None:
+    """A Jalali year written with two digits: "۹۹" is 1399, "۰۲" 1402. Two digits that
+    would make a year after next year are not a year ("۲۵ آبان ۱۲ نفر")."""
+    if len(year) != 2:
+        return int(year)
+    import jdatetime
+
+    value = int(year) + (1300 if int(year) >= 50 else 1400)
+    return value if value <= jdatetime.date.today().year + 1 else None
+
+
 def _candidates(line: str):
     folded = fold(line)
     for calendar, table, pattern in _PATTERNS:
         for match in pattern.finditer(folded):
-            y, d = int(match["y"]), int(match["d"])
+            y, d = _full_year(match["y"]), int(match["d"])
+            if y is None:
+                continue
             month = table.get(match["m"]) or _NOSPACE[calendar].get(_month_key(match["m"]))
             if month is None:
                 continue
@@ -157,9 +177,27 @@ def choose_date(lines: list[str], head_lines: int = 12) -> DocDate | None:
     return crawl[0] if crawl else None
 
 
+def _zone(offset: str) -> timezone:
+    if offset == "Z":
+        return timezone.utc
+    sign = -1 if offset[0] == "-" else 1
+    digits = offset[1:].replace(":", "")
+    return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
+
+
+def _to_utc(stamp: datetime) -> datetime:
+    """A time with a UTC offset as naive UTC (the representation of DocDate.timestamp);
+    a time without one is kept as written (its zone is unknown)."""
+    if stamp.tzinfo is None:
+        return stamp
+    return stamp.astimezone(timezone.utc).replace(tzinfo=None)
+
+
 def parse_input_time(value: str | None) -> DocDate | None:
-    """A timestamp given by the input (JSONL time field): ISO 8601 or YYYY-MM-DD HH:MM:SS,
-    the same with a Jalali or Hijri year, or Unix time (seconds or milliseconds, UTC)."""
+    """A timestamp given by the input (JSONL time field, HTML metadata): ISO 8601 or
+    YYYY-MM-DD HH:MM:SS, the same with a Jalali or Hijri year, or Unix time (seconds or
+    milliseconds, UTC). A time with a UTC offset ("+03:30", "Z") is converted to UTC, and
+    the date is then the UTC date, so that times from different sources compare."""
     if not value:
         return None
     text = to_ascii_digits(str(value)).strip()
@@ -168,23 +206,26 @@ def parse_input_time(value: str | None) -> DocDate | None:
         seconds = float(text) / (1000 if len(epoch.group(1)) > 10 else 1)
         stamp = datetime.fromtimestamp(seconds, tz=timezone.utc).replace(tzinfo=None)
         return DocDate(stamp.date(), "input", text=text, timestamp=stamp)
-    iso = re.match(r"(1[34]\d\d|1500)-(\d{1,2})-(\d{1,2})\b", text)
+    iso = re.match(r"(1[34]\d\d|1500)-(\d{1,2})-(\d{1,2})(?!\d)", text)
     if iso:  # "1399-08-25": a Jalali or Hijri date written the ISO way (no news is dated 1399 AD)
         y, m, d = map(int, iso.groups())
         calendar = _calendar_for_year(y)
         day = _to_gregorian(calendar, y, m, d)
         if day is None:
             return None
-        clock = re.match(r"[T ](\d{1,2}):(\d{2})(?::(\d{2}))?", text[iso.end():])
-        stamp = None
-        if clock and int(clock.group(1)) < 24 and int(clock.group(2)) < 60:
-            stamp = datetime(day.year, day.month, day.day, int(clock.group(1)), int(clock.group(2)),
-                             min(int(clock.group(3) or 0), 59))
-        return DocDate(day, calendar, text=text, timestamp=stamp)
+        clock = re.match(r"[T ](\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?\s*(Z|[+-]\d{2}:?\d{2})?",
+                         text[iso.end():])
+        if not (clock and int(clock.group(1)) < 24 and int(clock.group(2)) < 60):
+            return DocDate(day, calendar, text=text)
+        stamp = datetime(day.year, day.month, day.day, int(clock.group(1)), int(clock.group(2)),
+                         min(int(clock.group(3) or 0), 59))
+        if clock.group(4):
+            stamp = _to_utc(stamp.replace(tzinfo=_zone(clock.group(4))))
+        return DocDate(stamp.date(), calendar, text=text, timestamp=stamp)
     for parse in (datetime.fromisoformat, lambda s: datetime.strptime(s[:10], "%Y-%m-%d")):
         try:
-            stamp = parse(text.replace("Z", "+00:00"))
-            return DocDate(stamp.date(), "input", text=text, timestamp=stamp.replace(tzinfo=None))
+            stamp = _to_utc(parse(text.replace("Z", "+00:00")))
+            return DocDate(stamp.date(), "input", text=text, timestamp=stamp)
         except ValueError:
             continue
     found = find_dates([text])

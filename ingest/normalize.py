@@ -55,11 +55,18 @@ def _hazm_normalizer():
     from hazm import Normalizer
 
     # Keep the digits as written: digits are folded only in match keys.
-    return Normalizer(persian_numbers=False)
+    # persian_style=False: its rule rewrites "6.3" as "6٫3", which correct_spacing then
+    # tokenizes apart into "6 ٫ 3" (hazm's WordTokenizer keeps only [\d.:]+ together).
+    return Normalizer(persian_numbers=False, persian_style=False)
+
+
+# The Arabic decimal separator between digits; "." is the one hazm keeps inside numbers.
+_DECIMAL_SEPARATOR = re.compile(r"(?<=\d)\u066b(?=\d)")
 
 
 def normalize_persian(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text)
+    """hazm's Normalizer; a decimal number keeps its digits, with "." as separator."""
+    text = _DECIMAL_SEPARATOR.sub(".", unicodedata.normalize("NFKC", text))
     return _hazm_normalizer().normalize(text)
 
 

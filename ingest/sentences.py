@@ -1,17 +1,75 @@
 """Sentence splitting for Persian and Arabic news text.
 
-Persian uses hazm's SentenceTokenizer. Arabic uses the same end marks (. ! ? ؟ …).
-Neither splits on the Arabic comma "،" or on "؛". Scraped pages often glue sentences
-("...کردند.در این دیدار"); a space is restored after an end mark that is directly
-followed by a letter, but not inside numbers ("3.5") or Latin abbreviations.
+Persian uses hazm's SentenceTokenizer. Arabic (and other languages) use the same end
+marks (. ! ? ؟ …). Neither splits on the Arabic comma "،" or on "؛". Scraped pages often
+glue sentences ("...کردند.در این دیدار"); a space is restored after an end mark that is
+directly followed by a letter, but not inside numbers ("3.5", "٢.٥", "۴۵.۲").
+
+A dot after an initial or an abbreviation does not end a sentence: "(أ.ف.ب)", "د. برونو",
+"U.S.", "Mr. Smith". hazm's tokenizer and the end-mark rule split there, and the
+segmenters on PyPI that know Arabic or Persian (pysbd, sentencex) split at "د." and inside
+"٢.٥" (sentencex) or at the Arabic comma and the colon (pysbd), so the pieces are joined
+back here: Arabic-script abbreviations are written as single letters with dots (أ.ف.ب،
+د.، ج.ا.ا، ق.م), which a short rule covers.
+
+A "sentence" longer than ``MAX_SENTENCE_WORDS`` (text without punctuation, a transcript;
+twice that for a sentence with commas) is cut at clause boundaries (as few cuts as needed,
+or every clause of a text without any punctuation): after ";" "؛" ":", after a comma, after a finite Persian verb
+(Persian is verb-final; hazm's Lemmatizer knows the conjugated forms), before a word that
+opens a clause ("اما", "وقال", "however"...), and, failing all of those, at the length
+limit. No library splits unpunctuated Persian/Arabic text, hence these rules.
 """
 from __future__ import annotations
 
+import math
 import re
 from functools import lru_cache
 
-_GLUED = re.compile(r"([.!?؟…۔]+)(?=[\u0600-\u06FF«\"“])")
+# End marks directly followed by an Arabic-script letter or an opening quote (not a digit:
+# "۴۵.۲" and "٢.٥" are numbers).
+_GLUED = re.compile(r"(\w*)([.!?؟…۔]+)(?=[\u0600-\u065F\u066E-\u06EF\u06FA-\u06FF«\"“])")
 _END = re.compile(r"(?<=[.!?؟…۔])[\"»”)]*\s+|(?<=[。！？])")   # ۔ : the Urdu full stop; 。！？ CJK
+# The word before a final dot, and what precedes it.
+_LAST_WORD = re.compile(r"(?:^|(?P<before>\S*)\s+|(?<=[^\w\s]))(?P<word>[^\W\d_]+)\.$")
+
+# Latin abbreviations that are followed by a name or a number, not by a new sentence.
+ABBREVIATIONS = frozenset("""mr mrs ms messrs dr prof st jr sr gen col lt sgt capt cpt maj adm gov sen rep
+    rev hon pres supt det insp mt ft vs jan feb aug sep sept oct nov dec""".split())
+
+MAX_SENTENCE_WORDS = 60
+_CLAUSE_MARKS = re.compile(r"[,،;؛:]")
+_MIN_PIECE_WORDS = 10
+
+# Words that open a clause: a cut is made before them.
+_CLAUSE_OPENERS = frozenset("""اما ولی لیکن زیرا سپس همچنین درحالیکه بنابراین
+    لكن لكنّ ثم بينما حيث فيما كما وقال وأضاف واضاف وأكد واكد وأشار واشار وتابع وأوضح واوضح ولفت
+    وبين واعتبر وذكر وكان وكانت وقالت وأعلن واعلن وأعلنت
+    however but meanwhile while""".split())
+# Persian auxiliaries and words that continue the verb phrase: no cut before them.
+_FA_CONTINUATIONS = frozenset("است اند بود بودند باشد باشند شد شده شدند شود شوند که را".split())
+
+
+def is_abbreviation_dot(text: str) -> bool:
+    """Whether the dot that ends ``text`` belongs to an initial or abbreviation
+    ("أ.", "د.", "U.S.", "Mr.") rather than ending a sentence.
+
+    A single letter after a number is an era mark ("٢٠٢٠ م.", "١٤٤١ ه.") and does end it.
+    """
+    match = _LAST_WORD.search(text[-64:])
+    if match is None:
+        return False
+    word = match["word"]
+    if len(word) == 1:
+        before = match["before"] or ""
+        return not (before and before[-1].isdigit())
+    return word.lower() in ABBREVIATIONS
+
+
+def _unglue(match: re.Match) -> str:
+    word, marks = match.group(1), match.group(2)
+    if marks == "." and is_abbreviation_dot(word + "."):
+        return match.group(0)          # "أ.ف.ب": a chain of initials
+    return f"{word}{marks} "
 
 
 @lru_cache(maxsize=1)
@@ -21,15 +79,100 @@ def _hazm_sentences():
     return SentenceTokenizer()
 
 
-def split_sentences(paragraph: str, lang: str) -> list[str]:
-    paragraph = _GLUED.sub(r"\1 ", paragraph.strip())
+@lru_cache(maxsize=1)
+def _persian_verbs() -> dict:
+    from hazm import Lemmatizer
+
+    return Lemmatizer().verbs
+
+
+def _rejoin_abbreviations(parts: list[str]) -> list[str]:
+    out: list[str] = []
+    for part in parts:
+        if out and is_abbreviation_dot(out[-1]):
+            out[-1] = f"{out[-1]} {part}"
+        else:
+            out.append(part)
+    return out
+
+
+def _break_rank(words: list[str], i: int, lang: str) -> int:
+    """How good a cut between ``words[i-1]`` and ``words[i]`` is (0: not a boundary)."""
+    prev, nxt = words[i - 1], words[i]
+    if prev.endswith((";", "؛", ":")):
+        return 5
+    if prev.endswith((",", "،")):
+        return 4
+    # A finite verb; participles ("کشته") and infinitives ("شدن") continue the clause.
+    if lang == "fa" and nxt not in _FA_CONTINUATIONS and not prev.endswith(("ه", "ن")) \
+            and prev in _persian_verbs():
+        return 3
+    if nxt.lower() in _CLAUSE_OPENERS:
+        return 2
+    if nxt in ("و", "and"):
+        return 1
+    return 0
+
+
+def _cut_evenly(words: list[str], lang: str, max_words: int) -> list[str]:
+    """Pieces of at most ``max_words`` words, of about even length, each cut at the best
+    boundary near its target length (at the target itself when there is none)."""
+    pieces: list[str] = []
+    start = 0
+    while len(words) - start > max_words:
+        left = len(words) - start
+        target = start + left / math.ceil(left / max_words)
+        low, high = start + min(_MIN_PIECE_WORDS, max_words // 2), start + max_words
+        best, best_key = min(max(round(target), low), high), (0, 0.0)
+        for i in range(low, high + 1):
+            rank = _break_rank(words, i, lang)
+            key = (rank, -abs(i - target))
+            if rank and key > best_key:
+                best, best_key = i, key
+        pieces.append(" ".join(words[start:best]))
+        start = best
+    pieces.append(" ".join(words[start:]))
+    return pieces
+
+
+def split_long_sentence(sentence: str, lang: str, max_words: int = MAX_SENTENCE_WORDS) -> list[str]:
+    """``sentence`` cut at clause boundaries when it has more than ``max_words`` words
+    (see the module docstring); a sentence within the limit is returned as it is.
+
+    A punctuated sentence (commas, colons...) is cut only when it has more than twice
+    ``max_words`` words, into as few pieces as the limit needs, at its best boundaries. Text without any punctuation is cut at every clause boundary that leaves
+    pieces of at least ``_MIN_PIECE_WORDS`` words (its clauses are its sentences), and a
+    piece still over the limit is then cut as a punctuated one."""
+    words = sentence.split()
+    if len(words) <= max_words:
+        return [sentence]
+    if _CLAUSE_MARKS.search(sentence):
+        # Punctuated news sentences of 60-80 words are common and read well: only a
+        # sentence of more than twice the limit is cut.
+        return [sentence] if len(words) <= 2 * max_words else _cut_evenly(words, lang, max_words)
+    clauses, start = [], 0
+    for i in range(_MIN_PIECE_WORDS, len(words) - _MIN_PIECE_WORDS + 1):
+        if i - start >= _MIN_PIECE_WORDS and _break_rank(words, i, lang) >= 2:
+            clauses.append(words[start:i])
+            start = i
+    clauses.append(words[start:])
+    return [piece for clause in clauses for piece in _cut_evenly(clause, lang, max_words)]
+
+
+def split_sentences(paragraph: str, lang: str, max_words: int | None = MAX_SENTENCE_WORDS) -> list[str]:
+    """Sentences of a paragraph; those over ``max_words`` words are cut at clause
+    boundaries (``split_long_sentence``; None: never)."""
+    paragraph = _GLUED.sub(_unglue, paragraph.strip())
     if not paragraph:
         return []
     if lang == "fa":
         parts = _hazm_sentences().tokenize(paragraph)
     else:
         parts = _END.split(paragraph)
-    return [p.strip() for p in parts if p and p.strip()]
+    parts = _rejoin_abbreviations([p.strip() for p in parts if p and p.strip()])
+    if max_words is None:
+        return parts
+    return [piece for part in parts for piece in split_long_sentence(part, lang, max_words)]
 
 
 def split_paragraphs(paragraphs: list[str], lang: str) -> list[str]:

@@ -71,7 +71,10 @@ class ClusterSummarizer:
 
     Budget: max_sentences (None: no limit) and/or max_words (None: no limit); with
         truncate=True the last sentence is cut so the summary has exactly max_words
-        words (the usual ROUGE convention), otherwise only whole sentences are used.
+        words (the usual ROUGE convention), otherwise only whole sentences are used
+        (a best sentence alone longer than max_words is still cut: a summary is never
+        empty; ingest splits unpunctuated sentences of more than 60 words, and
+        sentences with commas of more than 120, at clause boundaries).
     Relevance: centroid_weight, centrality_weight, position_weight, position_power,
         length_weight, length_target (words).
     Redundancy: mmr_lambda, redundancy, soft_redundancy, margin, margin_k,

@@ -3,7 +3,7 @@ language ID, normalization, sentence splitting, digits, dates, HTML and JSONL fi
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 
@@ -52,11 +52,12 @@ def _doc_key(doc) -> str:
 
 @pytest.mark.parametrize("name", sorted(SEED_LINES))
 def test_seed_event_sentences_survive(seed_documents, name):
+    # Title or body: a first line that is a headline ending in "." (seed 004) is the title.
     doc = seed_documents[name]
-    body = _key(" ".join(doc.sentences))
+    text = _doc_key(doc)
     lines = _raw_lines(name)
     for lineno in SEED_LINES[name]["body"]:
-        assert _key(lines[lineno - 1]) in body, f"{name}: body line {lineno} lost: {lines[lineno - 1][:80]}"
+        assert _key(lines[lineno - 1]) in text, f"{name}: body line {lineno} lost: {lines[lineno - 1][:80]}"
 
 
 @pytest.mark.parametrize("name", sorted(SEED_LINES))
@@ -133,6 +134,13 @@ def test_seed_004_end_furniture(seed_documents):
     for furniture in ("انتهای پیام", "اخبار پیشنهادی", "تبادل نظر", "آدرس ایمیل", "آخرین اخبار"):
         assert furniture not in text
     assert doc.sentences[-1].startswith("دبیر کل وزارت دفاع عراق گفت")
+
+
+def test_seed_004_headline_with_full_stop_is_the_title_not_a_body_sentence(seed_documents):
+    doc = seed_documents[S004]
+    headline = _raw_lines(S004)[0]
+    assert _key(doc.title) == _key(headline)
+    assert all(_key(s) != _key(headline) for s in doc.sentences)
 
 
 def test_every_seed_is_ingested_with_its_language(seed_documents):
@@ -252,6 +260,86 @@ def test_sentence_split_glued_sentences_but_not_decimals():
     assert fa == ["دو طرف تاکید کردند.", "در این دیدار گفتگو شد."]
 
 
+def test_sentence_split_keeps_initials_and_abbreviations():
+    ar = "باريس (أ.ف.ب) - أعلنت الحكومة خطة جديدة. وقال د. برونو لومير إن الخطة ستبدأ. نعم."
+    assert split_sentences(ar, "ar") == ["باريس (أ.ف.ب) - أعلنت الحكومة خطة جديدة.",
+                                         "وقال د. برونو لومير إن الخطة ستبدأ.", "نعم."]
+    en = "Mr. Smith flew to the U.S. on Monday. He met Dr. Jones."
+    assert split_sentences(en, "en") == ["Mr. Smith flew to the U.S. on Monday.", "He met Dr. Jones."]
+    fa = "سخنگوی ج.ا.ا گفت سفر موفق بود. وی افزود همکاری ادامه دارد."
+    assert split_sentences(fa, "fa") == ["سخنگوی ج.ا.ا گفت سفر موفق بود.", "وی افزود همکاری ادامه دارد."]
+    # A single letter after a year is an era mark, and the sentence does end there.
+    assert split_sentences("وقع ذلك عام ٢٠٢٠ م. وقال الوزير إن الوضع تحسن.", "ar") == [
+        "وقع ذلك عام ٢٠٢٠ م.", "وقال الوزير إن الوضع تحسن."]
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("ارتفع المؤشر بنسبة ٢.٥ في المئة وبلغ سعر البرميل 70.3 دولارا.", "ar"),
+    ("نرخ تورم ۴۵.۲ درصد اعلام شد و ۱.۵ واحد کاهش یافت.", "fa"),
+    ("نرخ تورم ۴۵٫۲ درصد اعلام شد.", "fa"),
+])
+def test_sentence_split_never_inside_numbers(text, lang):
+    assert split_sentences(text, lang) == [text]
+
+
+def test_one_line_body_is_split_at_sentences_not_initials():
+    text = ("باريس (أ.ف.ب) - أعلنت الحكومة الفرنسية اليوم الاثنين عن خطة جديدة بقيمة ١٠٠ مليار يورو لدعم "
+            "الاقتصاد. وقال د. برونو لومير وزير الاقتصاد إن الخطة ستبدأ في أيلول المقبل. وارتفع مؤشر البورصة "
+            "بنسبة ٢.٥ في المئة بعد الإعلان. وأضاف الوزير أن الحكومة تتوقع عودة النمو بحلول عام ٢٠٢٢.")
+    doc = Ingestor().transform_one(Article("ar1", text, "f.jsonl:1", title="فرنسا تعلن خطة", lang="ar"))
+    assert len(doc.sentences) == 4
+    assert doc.sentences[0].startswith("باريس (أ.ف.ب) - أعلنت")
+    assert "بنسبة ٢.٥ في المئة" in doc.sentences[2]
+
+
+def test_unpunctuated_text_is_split_at_clause_boundaries():
+    text = ("احمد متوسلیان فرمانده لشکر ۲۷ محمدرسول الله بود گفته می شود او با محسن رضایی فرمانده وقت سپاه "
+            "اختلافاتی داشته است مقام های ایران از جمله آیت الله علی خامنه ای احتمال مرگ او را منتفی دانسته اند "
+            "اما در برابر شواهد و مستنداتی وجود داشته که علیرغم کشته شدن احمد متوسلیان مقام های جمهوری اسلامی "
+            "ایران موضوع را مخفی نگه داشته و تلاش کرده اند زنده ماندن او را برای افکار عمومی محتمل باقی نگه "
+            "دارند یکی از تازه ترین ادعاهای زنده بودن احمد متوسلیان مربوط به چهار سال پیش است")
+    normalized = normalize_text(text, "fa")
+    sentences = split_sentences(normalized, "fa")
+    assert len(sentences) >= 3 and all(10 <= len(s.split()) <= 60 for s in sentences)
+    assert " ".join(sentences) == " ".join(normalized.split())           # nothing lost
+    assert any(s.endswith("داشته است") for s in sentences)                 # cut after a finite verb
+    # Arabic: at commas (only past twice the limit when the sentence has them), else
+    # evenly at the length limit.
+    assert len(split_sentences(" ".join(["قال الوزير إن الحكومة ستواصل الدعم، "] * 18), "ar")) == 1
+    ar = " ".join(["قال الوزير إن الحكومة ستواصل دعم الاقتصاد في المرحلة المقبلة،"] * 13)
+    assert all(len(s.split()) <= 60 for s in split_sentences(ar, "ar"))
+    assert all(s.endswith("،") for s in split_sentences(ar, "ar")[:-1])
+    assert len(split_sentences(" ".join(["كلمة"] * 150), "ar")) == 3
+    # A sentence within the limit is not touched.
+    assert split_sentences("قال الوزير، في مؤتمر صحفي، إن التعاون مستمر", "ar") == [
+        "قال الوزير، في مؤتمر صحفي، إن التعاون مستمر"]
+
+
+@pytest.mark.parametrize("title", ["وزیر خارجه ایران وارد بغداد شد.", "سفر وزیر خارجه به بغداد …",
+                                   "سفر تاریخی وزیر خارجه به بغداد!", "آیا روابط ایران و عراق وارد مرحله تازه‌ای می‌شود؟",
+                                   "سفر وزیر خارجه ایران به بغداد"])
+def test_title_is_not_a_body_sentence_whatever_ends_it(title):
+    body = ["وزیر امور خارجه ایران امروز در سفری رسمی وارد بغداد شد و با همتای عراقی خود دیدار کرد.",
+            "دو طرف در این دیدار درباره همکاری‌های اقتصادی و امنیتی گفتگو کردند.",
+            "قرار است دو کشور در سفر آینده چند سند همکاری در حوزه انرژی امضا کنند."]
+    doc = Ingestor().transform_one(Article("t.txt", "\n".join([title, *body]), "t.txt"))
+    assert _key(doc.title) == _key(title)
+    assert len(doc.sentences) == 3 and _key(doc.sentences[0]) == _key(body[0])
+
+
+def test_body_repeating_the_given_title_is_not_kept_twice():
+    body = "زلزله کرمانشاه را لرزاند.\nزمین‌لرزه‌ای به بزرگی ۶ ریشتر شامگاه یکشنبه استان کرمانشاه را لرزاند."
+    doc = Ingestor().transform_one(Article("e", body, "f.jsonl:1", title="زلزله کرمانشاه را لرزاند."))
+    assert len(doc.sentences) == 1 and doc.sentences[0].startswith("زمین")
+
+
+def test_persian_numbers_are_not_rewritten():
+    assert normalize_text("نرخ تورم ۴۵.۲ درصد و ۶.۳ و 6.3 اعلام شد", "fa") == \
+        "نرخ تورم ۴۵.۲ درصد و ۶.۳ و 6.3 اعلام شد"
+    # The Arabic decimal separator is unified to ".", without spaces.
+    assert normalize_text("نرخ ۴۵٫۲ درصد", "fa") == "نرخ ۴۵.۲ درصد"
+
+
 # --------------------------------------------------------------------------- dates
 
 def test_seed_000_date_line():
@@ -281,6 +369,13 @@ def test_crawl_date_is_flagged():
     ("15/11/2020", date(2020, 11, 15), "gregorian"),
     ("1399/08/25", date(2020, 11, 15), "jalali"),
     ("۱۲ دی ۱۳۹۹", date(2021, 1, 1), "jalali"),
+    ("۲۵ آبان\u200cماه ۱۳۹۹", date(2020, 11, 15), "jalali"),
+    ("۲۵ آبان ماه ۱۳۹۹", date(2020, 11, 15), "jalali"),
+    ("۲۵ آبان ۹۹", date(2020, 11, 15), "jalali"),
+    ("۱۲ دی ۰۰", date(2022, 1, 2), "jalali"),
+    ("15 تشرين الثاني/نوفمبر 2020", date(2020, 11, 15), "gregorian"),
+    ("15 تشرين الثاني (نوفمبر) 2020", date(2020, 11, 15), "gregorian"),
+    ("١٥ كانون الأول / ديسمبر ٢٠٢٠", date(2020, 12, 15), "gregorian"),
 ])
 def test_hijri_gregorian_jalali_dates(text, expected, calendar):
     (found,) = find_dates([text])
@@ -291,6 +386,30 @@ def test_invalid_dates_are_ignored():
     assert find_dates(["۳۱ اسفند ۱۴۰۱"]) == []          # 1401 is not a leap year
     assert find_dates(["32/13/2020"]) == []
     assert find_dates(["شماره ۱۲۳۴۵۶۷۸ و کد ۹۹"]) == []
+    assert [d.value for d in find_dates(["۲۵ آبان ۸۰"])] == [date(2001, 11, 16)]  # a two-digit year...
+    assert find_dates(["در ۲۵ آبان ۳۰ نفر کشته شدند"]) == []                    # ...but not after next year
+
+
+def test_input_time_with_offset_is_converted_to_utc():
+    found = parse_input_time("2020-11-15T10:00:00+03:30")
+    assert found.timestamp == datetime(2020, 11, 15, 6, 30) and found.value == date(2020, 11, 15)
+    late = parse_input_time("2020-11-15T01:00:00+03:30")        # the UTC day is the 14th
+    assert late.timestamp == datetime(2020, 11, 14, 21, 30) and late.value == date(2020, 11, 14)
+    assert parse_input_time("2020-11-15T06:30:00Z").timestamp == found.timestamp
+    assert parse_input_time("2020-11-15T10:00:00").timestamp == datetime(2020, 11, 15, 10, 0)  # zone unknown
+    jalali = parse_input_time("1399-08-25T10:00:00+03:30")
+    assert (jalali.calendar, jalali.timestamp) == ("jalali", datetime(2020, 11, 15, 6, 30))
+
+
+def test_html_published_time_from_metadata(tmp_path):
+    page = ('<html lang="fa"><head><meta charset="utf-8"><title>زلزله ۶ ریشتری کرمانشاه را لرزاند</title>'
+            '<meta property="article:published_time" content="2020-11-15T21:00:00+03:30"></head><body><article>'
+            '<p>زمین‌لرزه‌ای به بزرگی ۶ ریشتر شامگاه یکشنبه استان کرمانشاه را لرزاند و ساکنان را به خیابان‌ها کشاند.</p>'
+            '<p>بر اساس اعلام مرکز لرزه‌نگاری، کانون این زلزله در عمق ۱۰ کیلومتری زمین بوده است.</p>'
+            '</article></body></html>')
+    doc = Ingestor().transform_one(Article("meta.html", page, "meta.html", is_html=True))
+    assert doc.date is not None and doc.date.value == date(2020, 11, 15)
+    assert doc.date.timestamp == datetime(2020, 11, 15, 17, 30)
 
 
 def test_input_time_field():

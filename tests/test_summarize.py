@@ -246,3 +246,16 @@ def test_keywords_work_in_arabic_script_with_stopwords():
     # Persian preference: a keyword written in both scripts is shown in Persian spelling.
     fa_first = extract_keywords([("fa", ["باقری گفت"]), ("ar", ["قال باقري", "باقري"])], prefer_lang="fa")
     assert "باقری" in fa_first
+
+
+def test_whole_sentences_summary_of_unpunctuated_text_is_not_cut():
+    # A text without punctuation is one 300-word "sentence" unless it is split at clause
+    # boundaries; with truncate=False the summary must then be made of whole sentences.
+    clause = "وزیر دفاع عراق روز شنبه در سفری رسمی وارد تهران شد و با همتای ایرانی خود دیدار کرد"
+    text = " ".join([clause] * 18)
+    summarizer = ClusterSummarizer.single_document(embedder=_FakeEmbedder(), truncate=False)
+    summary = summarizer.summarize_text(text, "fa", max_words=60)
+    sentences = text_sentences(text, "fa")
+    assert len(sentences) > 1 and all(len(s.split()) <= 60 for s in sentences)
+    assert summary.sentences and all(s.text in sentences for s in summary.sentences)
+    assert len(summary_text(summary).split()) <= 60
