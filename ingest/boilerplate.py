@@ -136,6 +136,22 @@ def _drop_related_lists(lines: list[str]) -> tuple[list[str], list[str]]:
     return kept, removed
 
 
+def drop_furniture_sentences(sentences: list[str], min_sentences: int = 3) -> list[str]:
+    """Furniture inside an article's paragraphs, seen once they are split into sentences:
+    a sentence that is a furniture phrase ("... در کانال تلگرام ... دنبال کنید" at the end
+    of a page flattened to one line), and a last "sentence" of at most 8 words without
+    sentence punctuation after punctuated ones (the titles of linked stories glued to
+    the end of the text). Texts of fewer than ``min_sentences`` sentences (headlines,
+    one-line items) are left as they are."""
+    if len(sentences) < min_sentences:
+        return sentences
+    kept = [sentence for sentence in sentences if not _is_furniture(sentence)]
+    if (len(kept) >= min_sentences and count_words(kept[-1]) <= 8 and not _TERMINAL.search(kept[-1])
+            and sum(bool(_TERMINAL.search(sentence)) for sentence in kept[:-1]) >= (len(kept) - 1) / 2):
+        kept = kept[:-1]
+    return kept or sentences
+
+
 def drop_furniture(lines: list[str]) -> list[str]:
     """The lines that are not site furniture (comment forms, copyright, menus of phrases)."""
     return [line for line in lines if not (_is_furniture(line) or _is_runon_list(line))]

@@ -558,3 +558,22 @@ def test_pashto_letters_survive_ingest():
     docs, _ = Ingestor().transform([Article("ps", "په کرمانشاه کې زلزله\nد یکشنبې په ماښام د ایران په کرمانشاه "
                                                   "ولایت کې شپږ درجې زلزله وشوه او ډېر خلک ټپیان شول.", "ps.txt")])
     assert docs[0].lang == "ps" and "ماښام" in docs[0].text and "شپږ" in docs[0].text
+
+
+def test_furniture_inside_a_flattened_page_is_dropped():
+    body = ("بانک جهانی رشد اقتصادی افغانستان را در سال ۲۰۲۰ میلادی سه درصد پیش بینی کرده است. "
+            "در این گزارش آمده که کمک‌های بین‌المللی ۷۵ درصد از نیازهای مالی این کشور را تامین می‌کند. "
+            "بحران مهاجرت ادامه یافته و در سال گذشته نزدیک به ۴۰۰ هزار نفر در داخل افغانستان مهاجر شده‌اند. "
+            "خبرهای بیشتر را در کانال تلگرام بی‌بی‌سی فارسی دنبال کنید")
+    docs, _ = Ingestor().transform([Article("a", "رشد اقتصادی افغانستان\n" + body, "a.txt")])
+    assert len(docs[0].sentences) == 3 and not any("تلگرام" in s for s in docs[0].sentences)
+    tail = ("ضرب زلزال بقوة 6 درجات محافظة كرمانشاه غرب إيران مساء الأحد. وقال مركز رصد الزلازل إن مركز الزلزال كان "
+            "على عمق عشرة كيلومترات. وأعلن الهلال الأحمر إصابة ١٢٣ شخصا. تسلسل زمني لأهم الأحداث في كشمير")
+    docs, _ = Ingestor().transform([Article("b", "زلزال يضرب غرب إيران\n" + tail, "b.txt")])
+    assert docs[0].sentences[-1].startswith("وأعلن")
+
+
+def test_headline_sentences_are_not_taken_for_furniture():
+    from akhbar.ingest.boilerplate import drop_furniture_sentences
+
+    assert drop_furniture_sentences(["86-85.", "Japan beats Belgium"]) == ["86-85.", "Japan beats Belgium"]
