@@ -136,14 +136,15 @@ def _drop_related_lists(lines: list[str]) -> tuple[list[str], list[str]]:
     return kept, removed
 
 
-def drop_furniture_sentences(sentences: list[str], min_sentences: int = 3) -> list[str]:
+def drop_furniture_sentences(sentences: list[str], min_sentences: int = 3, min_words: int = 50) -> list[str]:
     """Furniture inside an article's paragraphs, seen once they are split into sentences:
     a sentence that is a furniture phrase ("... در کانال تلگرام ... دنبال کنید" at the end
     of a page flattened to one line), and a last "sentence" of at most 8 words without
     sentence punctuation after punctuated ones (the titles of linked stories glued to
-    the end of the text). Texts of fewer than ``min_sentences`` sentences (headlines,
-    one-line items) are left as they are."""
-    if len(sentences) < min_sentences:
+    the end of the text). Texts of fewer than ``min_sentences`` sentences or ``min_words``
+    words (headlines, one-line items, whose last fragment is often content: "..., EE. UU.
+    se corona en el baloncesto") are left as they are."""
+    if len(sentences) < min_sentences or sum(count_words(sentence) for sentence in sentences) < min_words:
         return sentences
     kept = [sentence for sentence in sentences if not _is_furniture(sentence)]
     if (len(kept) >= min_sentences and count_words(kept[-1]) <= 8 and not _TERMINAL.search(kept[-1])
