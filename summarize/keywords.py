@@ -22,6 +22,7 @@ from akhbar.ingest import fold, fold_tokens
 _CLITICS = ("و", "ف", "ب", "ل")
 # Words of news prose that carry no topic (both languages), on top of the lists.
 _EXTRA = ("گفت", "افزود", "کرد", "کردند", "شد", "شده", "است", "گزارش", "خبرگزاری", "امروز", "روز",
+          "شده‌اند", "کرده‌اند", "شده‌است", "کرده‌است", "بوده‌است", "می‌شود", "می‌کند", "می‌شوند", "خواهد",
           "قال", "وقال", "اضاف", "واضاف", "اكد", "واكد", "اشار", "واشار", "الى", "خلال", "ايضا")
 
 
@@ -82,14 +83,14 @@ def extract_keywords(texts_by_doc: list[tuple[str, list[str]]], top_k: int = 10,
     """
     import re
 
-    word = re.compile(r"\w+")
+    word = re.compile(r"\w+(?:\u200c\w+)*")  # a Persian word keeps its ZWNJ (سرپل‌ذهاب) when shown
     freq: Counter = Counter()
     docs: dict[str, set[int]] = defaultdict(set)
     langs: dict[str, set[str]] = defaultdict(set)
     surface: dict[str, Counter] = defaultdict(Counter)
     for index, (lang, texts) in enumerate(texts_by_doc):
         for text in texts:
-            for raw in word.findall(text.replace("\u200c", "")):
+            for raw in word.findall(text):
                 folded = fold(raw)
                 key = _key(folded)
                 if key is None or not key.isalpha():

@@ -259,3 +259,12 @@ def test_whole_sentences_summary_of_unpunctuated_text_is_not_cut():
     assert len(sentences) > 1 and all(len(s.split()) <= 60 for s in sentences)
     assert summary.sentences and all(s.text in sentences for s in summary.sentences)
     assert len(summary_text(summary).split()) <= 60
+
+
+def test_keywords_keep_the_zwnj_of_persian_words_and_skip_auxiliaries():
+    from akhbar.summarize.keywords import extract_keywords
+
+    keywords = extract_keywords([("fa", ["زلزله در سرپل‌ذهاب ۱۲۳ نفر را مصدوم کرد و چهار نفر کشته شده‌اند",
+                                         "مصدومان سرپل‌ذهاب به بیمارستان منتقل شده‌اند"])])
+    assert "سرپل\u200cذهاب" in keywords and "سرپلذهاب" not in keywords
+    assert not {"شده‌اند", "شدهاند"} & set(keywords)
