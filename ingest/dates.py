@@ -42,6 +42,11 @@ GREGORIAN_MONTHS = [
 ]
 
 _CRAWL_MARKERS = ("امروز", "اليوم", "today")
+# "امروز : شنبه, ۳ آذر" inside a line (a page flattened to one line): the marker, a colon,
+# at most a weekday, then the date. Without the colon "اليوم الأحد ١٥ ..." is news text
+# ("today, Sunday the 15th"), the event's own date.
+_CRAWL_BEFORE = re.compile(r"(?:^|[^\w])(?:%s)\s*:\s*(?:[^\W\d]+\s*[,،]?\s*)?$"
+                           % "|".join(fold(m) for m in _CRAWL_MARKERS))
 _PUBLISH_MARKERS = ("تاریخ انتشار", "تاریخ خبر", "تاريخ النشر", "نشر في", "published", "posted")
 
 
@@ -157,8 +162,9 @@ def find_dates(lines: list[str]) -> list[DocDate]:
     for line in lines:
         low = fold(line)
         is_crawl = any(low.lstrip(" •-|:").startswith(fold(m)) for m in _CRAWL_MARKERS)
-        for _, found_date in sorted(_candidates(line), key=lambda c: c[0]):
-            found.append(DocDate(found_date.value, found_date.calendar, is_crawl, found_date.text))
+        for start, found_date in sorted(_candidates(line), key=lambda c: c[0]):
+            crawl = is_crawl or bool(_CRAWL_BEFORE.search(low[max(0, start - 40):start]))
+            found.append(DocDate(found_date.value, found_date.calendar, crawl, found_date.text))
     return found
 
 

@@ -49,6 +49,17 @@ _CLAUSE_OPENERS = frozenset("""اما ولی لیکن زیرا سپس همچنی
 _FA_CONTINUATIONS = frozenset("است اند بود بودند باشد باشند شد شده شدند شود شوند که را".split())
 
 
+# Persian datelines and the standard lede "به گزارش <source>، ..." ("as <source> reports");
+# not "با توجه به گزارش" / "بنا به گزارش" ("according to the report"), which run on mid-sentence.
+_LEDE = re.compile(r"(?<![\w\u200c])(?:تاریخ انتشار\s*:|کد خبر\s*:|(?<!توجه )(?<!بنا )(?<!طبق )"
+                   r"به گزارش\s+(?:[^\s،؛,.:]+\s+){0,5}?[^\s،؛,.:]+\s*[،؛,])")
+# "کرد./": the slash that Persian agencies put after a story's last sentence (end of
+# message). It hides the sentence end from the splitters, so it is dropped.
+_END_OF_MESSAGE = re.compile(r"([.!?؟…])\s*/+(?=\s|$)")
+_MIN_WORDS_BEFORE_LEDE = 6
+_ENDS_SENTENCE = re.compile(r"[.!?؟…۔:\"»”)]\s*$")
+
+
 def is_abbreviation_dot(text: str) -> bool:
     """Whether the dot that ends ``text`` belongs to an initial or abbreviation
     ("أ.", "د.", "U.S.", "Mr.") rather than ending a sentence.
@@ -159,12 +170,32 @@ def split_long_sentence(sentence: str, lang: str, max_words: int = MAX_SENTENCE_
     return [piece for clause in clauses for piece in _cut_evenly(clause, lang, max_words)]
 
 
+def split_at_ledes(paragraph: str) -> list[str]:
+    """``paragraph`` cut before each Persian news dateline or lede opener that follows
+    other text without an end mark: a page flattened to one line (a JSONL record, a
+    copied page) glues the site's headline list and the dateline to the article's
+    first sentence, which then matches nothing in a report of the same event."""
+    cuts: list[int] = []
+    for match in _LEDE.finditer(paragraph):
+        before = paragraph[cuts[-1] if cuts else 0:match.start()]
+        # Only after a run of words that no end mark closed (headlines, a site name):
+        # "مردم به گزارش ایرنا، اعتماد دارند" is a sentence, not a glued lede.
+        if len(before.split()) >= _MIN_WORDS_BEFORE_LEDE and not _ENDS_SENTENCE.search(before):
+            cuts.append(match.start())
+    bounds = [0, *cuts, len(paragraph)]
+    return [paragraph[a:b].strip() for a, b in zip(bounds, bounds[1:]) if paragraph[a:b].strip()]
+
+
 def split_sentences(paragraph: str, lang: str, max_words: int | None = MAX_SENTENCE_WORDS) -> list[str]:
     """Sentences of a paragraph; those over ``max_words`` words are cut at clause
     boundaries (``split_long_sentence``; None: never)."""
-    paragraph = _GLUED.sub(_unglue, paragraph.strip())
+    paragraph = _GLUED.sub(_unglue, _END_OF_MESSAGE.sub(r"\1", paragraph.strip()))
     if not paragraph:
         return []
+    if lang == "fa":
+        chunks = split_at_ledes(paragraph)
+        if len(chunks) > 1:
+            return [s for chunk in chunks for s in split_sentences(chunk, lang, max_words)]
     if lang == "fa":
         parts = _hazm_sentences().tokenize(paragraph)
     else:
