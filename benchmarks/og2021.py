@@ -152,7 +152,7 @@ def variant(documents, vectors, gold, thresholds, **switches):
     rows, cols, parts = clusterer.pair_components(vectors, **evidence_inputs(documents))
     scores = clusterer.combine(parts, cal, rows, cols)
     return best_over(thresholds, lambda th: average_linkage(len(vectors), rows, cols, scores, th,
-                                                            cal.missing_sim), documents, gold)
+                                                            cal.missing_for(th)), documents, gold)
 
 
 def calibrate(documents, vectors, gold, write_grid: bool = True, reference_means=REFERENCE_MEANS):

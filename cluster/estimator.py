@@ -19,6 +19,9 @@ from .graph import average_linkage, knn_candidates
 MIN_ARTICLE_SENTENCES = 3
 MIN_ARTICLE_WORDS = 60
 CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
+# How far below a stage's threshold a pair outside the candidate graph counts at most
+# (the calibrated gap between threshold and missing_sim; see Calibration.missing_for).
+MISSING_MARGIN = 0.025
 
 
 @dataclass
@@ -54,6 +57,17 @@ class Calibration:
             return cls()
         data = json.loads(path.read_text(encoding="utf-8"))
         return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
+
+    def missing_for(self, threshold: float) -> float:
+        """What a pair outside the candidate graph counts at a stage stopped at ``threshold``.
+
+        Such a pair is less similar than the neighbours kept, so it counts ``missing_sim``,
+        but never more than ``threshold - MISSING_MARGIN``: counted at or above the threshold
+        (a --threshold set below missing_sim), every two groups joined by a single edge
+        would merge, and a whole collection would chain into one cluster. At the stored
+        calibration (threshold 0.175, missing_sim 0.15) nothing changes.
+        """
+        return min(self.missing_sim, threshold - MISSING_MARGIN)
 
     def save(self, path: str | Path = CALIBRATION_FILE) -> None:
         Path(path).write_text(json.dumps(asdict(self), indent=2) + "\n", encoding="utf-8")
@@ -329,7 +343,8 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         scores = self.combine(parts, self.calibration_, rows, cols)
         self._remember(X, langs, days)
         self._remember_articles(rows, cols, parts["align"], langs, sentence_vectors, texts)
-        labels = average_linkage(n, rows, cols, scores, self.calibration_.threshold, self.calibration_.missing_sim)
+        cal = self.calibration_
+        labels = average_linkage(n, rows, cols, scores, cal.threshold, cal.missing_for(cal.threshold))
         self.n_rounds_ = 0  # rounds of the centroid stage that merged something
         if self.merge_centroids and self.calibration_.centroid_threshold is not None:
             articles = article_mask(sentence_vectors, texts) if sentence_vectors is not None else np.zeros(n, bool)
@@ -393,7 +408,8 @@ class EventClusterer(ClusterMixin, BaseEstimator):
             times = day_sums / np.where(day_counts > 0, day_counts, np.nan)
             rows, cols, scores = self._group_pair_scores(l2_normalize(vector_sums), times, term_sums, changed)
             scores[has_article[rows] | has_article[cols]] = -1.0
-            merged = average_linkage(m, rows, cols, scores, cal.centroid_threshold, cal.missing_sim)
+            merged = average_linkage(m, rows, cols, scores, cal.centroid_threshold,
+                                     cal.missing_for(cal.centroid_threshold))
             new_m = int(merged.max()) + 1
             if new_m == m:
                 break
@@ -447,7 +463,7 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         records the new alignments for later local scaling."""
         cal = self.calibration_
         earlier = np.flatnonzero(articles[:i])
-        scores = np.full(len(earlier), cal.missing_sim)
+        scores = np.full(len(earlier), cal.missing_for(cal.threshold))
         if not len(earlier):
             return earlier, scores
         allowed = np.ones(len(earlier), dtype=bool)
@@ -481,7 +497,7 @@ class EventClusterer(ClusterMixin, BaseEstimator):
             return vectors @ vector - time_penalty(np.abs(days - day))
         gap = np.abs(days - day)
         near = np.flatnonzero(~(gap > self.window_days))  # unknown dates are compared with all
-        scores = np.full(len(vectors), self.calibration_.missing_sim)
+        scores = np.full(len(vectors), self.calibration_.missing_for(self.calibration_.threshold))
         scores[near] = vectors[near] @ vector - time_penalty(gap[near])
         return scores
 

@@ -377,3 +377,28 @@ def test_fit_rejects_1d_x_and_assign_rejects_another_dimension():
     # Valid input is unchanged: labels as before, an empty batch still fits.
     assert len(model.assign(X[:2], langs=["fa", "ar"])) == 2
     assert len(EventClusterer().fit(np.zeros((0, 16))).labels_) == 0
+
+
+def _separate_events(n_events=8, size=6, dim=64, seed=5):
+    rng = np.random.default_rng(seed)
+    centres = np.linalg.qr(rng.normal(size=(dim, n_events)))[0].T * 4.0   # orthogonal events
+    X = np.vstack([c + 0.15 * rng.normal(size=(size, dim)) for c in centres]).astype(np.float32)
+    return X, np.repeat(np.arange(n_events), size)
+
+
+@pytest.mark.parametrize("threshold", [0.1, 0.14, 0.15])
+def test_threshold_below_missing_sim_does_not_chain_everything(threshold):
+    """A pair outside the neighbour graph counted missing_sim >= the threshold made every
+    two groups with one edge between them merge: the whole batch became one cluster."""
+    X, gold = _separate_events()
+    cal = Calibration(threshold=threshold, missing_sim=0.15, centroid_threshold=None)
+    labels = EventClusterer(use_time=False, use_terms=False, center_languages=False, k=10,
+                            calibration=cal).fit_predict(X)
+    assert clustering_scores(gold, labels)["bcubed_f1"] > 0.95
+    assert cal.missing_for(threshold) < threshold
+
+
+def test_missing_for_keeps_the_stored_calibration_as_it_is():
+    cal = Calibration.load()
+    assert cal.missing_for(cal.threshold) == cal.missing_sim
+    assert cal.missing_for(cal.centroid_threshold) == cal.missing_sim
