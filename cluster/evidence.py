@@ -29,7 +29,7 @@ def l2_normalize(matrix: np.ndarray) -> np.ndarray:
 class LanguageCentering:
     """Subtract a per-language mean vector, then re-normalise.
 
-    The mean of a language is estimated from the documents being clustered, shrunk
+    The mean of a language is estimated from the distinct rows being clustered, shrunk
     toward a stored reference mean (when one exists for that language) when the batch
     has few documents in it: mean = (n * batch_mean + k * reference) / (n + k).
     With no reference and too few documents, the global mean of the batch is used.
@@ -42,12 +42,16 @@ class LanguageCentering:
         self.min_docs = min_docs
 
     def fit(self, X: np.ndarray, langs: list[str]):
+        # Means and counts are over distinct rows: copies of an article (kept with
+        # --keep-duplicates, or one story filed twice) would otherwise count as more
+        # documents of the language, outweigh the reference mean and bring back the
+        # mirror effect of a batch centred on its own few articles.
         X = np.asarray(X, dtype=np.float32)
         langs_arr = np.asarray(langs)
-        global_mean = X.mean(axis=0)
+        global_mean = np.unique(X, axis=0).mean(axis=0) if len(X) else X.mean(axis=0)
         self.means_: dict[str, np.ndarray] = {}
         for lang in sorted(set(langs)):
-            rows = X[langs_arr == lang]
+            rows = np.unique(X[langs_arr == lang], axis=0)
             n = len(rows)
             reference = self.reference_means.get(lang)
             if reference is not None:

