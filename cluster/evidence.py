@@ -26,6 +26,16 @@ def l2_normalize(matrix: np.ndarray) -> np.ndarray:
     return matrix / np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
 
 
+def _distinct_rows(X: np.ndarray) -> np.ndarray:
+    """The distinct rows of X, sorted by their bytes (so also independent of input order).
+    Twice as fast as np.unique(axis=0), which matters at 100k rows."""
+    X = np.ascontiguousarray(X)
+    if len(X) < 2:
+        return X
+    rows = X.view(np.dtype((np.void, X.dtype.itemsize * X.shape[1]))).ravel()
+    return np.unique(rows).view(X.dtype).reshape(-1, X.shape[1])
+
+
 class LanguageCentering:
     """Subtract a per-language mean vector, then re-normalise.
 
@@ -48,10 +58,10 @@ class LanguageCentering:
         # mirror effect of a batch centred on its own few articles.
         X = np.asarray(X, dtype=np.float32)
         langs_arr = np.asarray(langs)
-        global_mean = np.unique(X, axis=0).mean(axis=0) if len(X) else X.mean(axis=0)
+        global_mean = _distinct_rows(X).mean(axis=0) if len(X) else X.mean(axis=0)
         self.means_: dict[str, np.ndarray] = {}
         for lang in sorted(set(langs)):
-            rows = np.unique(X[langs_arr == lang], axis=0)
+            rows = _distinct_rows(X[langs_arr == lang])
             n = len(rows)
             reference = self.reference_means.get(lang)
             if reference is not None:
