@@ -1,6 +1,6 @@
 """Clustering time and peak memory at 1k, 10k and 100k documents (embedding excluded).
 
-    python benchmarks/scale.py [--sizes 1000 10000 100000] [--bertopic-max 100000]
+    python benchmarks/scale.py [--sizes 1000 10000 100000] [--bertopic-max 100000] [--repeats 3]
 
 Inputs are synthetic vectors drawn from the OG2021 dev distribution: each synthetic
 document is an OG2021 document vector (embedded once, from the cache) plus Gaussian
@@ -8,7 +8,9 @@ noise, with the source's language, and a publication time spread over 45 days so
 number of documents per day grows with n, as in a real crawl. Each size runs in a
 fresh subprocess so that peak RSS (ru_maxrss) is that run's own. BERTopic (UMAP +
 HDBSCAN) runs on the same inputs up to --bertopic-max documents; the ratio is
-BERTopic time / akhbar time.
+BERTopic time / akhbar time. akhbar runs --repeats times per size (fresh processes) and its
+median time is reported with the range: on this shared machine one run of the same work
+varies by 10-20%.
 """
 from __future__ import annotations
 
@@ -68,6 +70,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
     parser.add_argument("--bertopic-max", type=int, default=100000)
+    parser.add_argument("--repeats", type=int, default=3, help="akhbar runs per size (median reported)")
     parser.add_argument("--child", nargs=2, metavar=("N", "METHOD"))
     args = parser.parse_args(argv)
     if args.child:
@@ -79,10 +82,15 @@ def main(argv=None):
         for method in ("akhbar", "bertopic"):
             if method == "bertopic" and n > args.bertopic_max:
                 continue
-            out = subprocess.run([sys.executable, __file__, "--child", str(n), method], capture_output=True,
-                                 text=True, check=True)
-            result = json.loads(out.stdout.strip().splitlines()[-1])
-            print(result, flush=True)
+            runs = []
+            for _ in range(max(1, args.repeats) if method == "akhbar" else 1):
+                out = subprocess.run([sys.executable, __file__, "--child", str(n), method], capture_output=True,
+                                     text=True, check=True)
+                runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
+                print(runs[-1], flush=True)
+            times = sorted(r["seconds"] for r in runs)
+            result = {**runs[0], "seconds": float(np.median(times)), "runs_seconds": times,
+                      "peak_rss_mb": max(r["peak_rss_mb"] for r in runs)}
             rows.append(result)
     by = {(r["n"], r["method"]): r for r in rows}
     for r in rows:
@@ -90,9 +98,11 @@ def main(argv=None):
             r["bertopic_time_ratio"] = round(by[(r["n"], "bertopic")]["seconds"] / r["seconds"], 1)
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "scale.json").write_text(json.dumps({"rows": rows}, indent=2) + "\n", encoding="utf-8")
-    table = "| n | method | seconds | peak RSS (MB) | clusters | BERTopic/akhbar time |\n|---|---|---|---|---|---|\n"
-    table += "\n".join(f"| {r['n']} | {r['method']} | {r['seconds']} | {r['peak_rss_mb']} | {r['n_clusters']} | "
-                       f"{r.get('bertopic_time_ratio', '')} |" for r in rows) + "\n"
+    table = ("| n | method | seconds (median) | runs (s) | peak RSS (MB) | clusters | BERTopic/akhbar time |\n"
+             "|---|---|---|---|---|---|---|\n")
+    table += "\n".join(f"| {r['n']} | {r['method']} | {r['seconds']} | {', '.join(map(str, r['runs_seconds']))} | "
+                       f"{r['peak_rss_mb']} | {r['n_clusters']} | {r.get('bertopic_time_ratio', '')} |"
+                       for r in rows) + "\n"
     (RESULTS / "scale.md").write_text(table, encoding="utf-8")
     print(table)
 

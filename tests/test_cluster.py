@@ -250,6 +250,24 @@ def test_top_k_per_row_is_exact_with_ties_to_smaller_column(shape, k):
         assert sorted(cols[rows == r].tolist()) == sorted(expected)
 
 
+@pytest.mark.parametrize("shape,k", [((40, 500), 7), ((30, 12), 5), ((25, 300), 40), ((6, 4), 3)])
+def test_top_k_per_row_orders_by_value_then_column_with_masked_entries(shape, k):
+    """Output is grouped by row, each row by value (descending) then column; masked
+    (-inf) entries come last and are still returned when a row has fewer finite ones."""
+    from akhbar.cluster.graph import top_k_per_row
+
+    rng = np.random.default_rng(sum(shape) + k)
+    sims = np.round(rng.normal(size=shape), 1).astype(np.float32)
+    sims[rng.random(shape) < 0.3] = -np.inf
+    rows, cols = top_k_per_row(sims, k)
+    expected_rows, expected_cols = [], []
+    for r in range(shape[0]):
+        best = sorted(range(shape[1]), key=lambda c: (-sims[r, c], c))[:k]
+        expected_rows += [r] * len(best)
+        expected_cols += best
+    assert rows.tolist() == expected_rows and cols.tolist() == expected_cols
+
+
 def test_knn_candidates_match_brute_force_within_window():
     rng = np.random.default_rng(11)
     n, k, window = 300, 6, 2.0
