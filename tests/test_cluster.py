@@ -181,6 +181,30 @@ def test_sparse_average_linkage_matches_dense_reference(seed):
     assert 1 < len(set(labels)) < n
 
 
+@pytest.mark.parametrize("seed", range(3))
+def test_average_linkage_matches_dense_reference_on_chained_events(seed):
+    """Many merge rounds: events of 20-40 documents whose edges are weak enough that
+    clusters grow a few documents per round, with pairs listed in both orders, twice,
+    and self-pairs, which must change nothing."""
+    from sklearn.metrics import adjusted_rand_score
+
+    rng = np.random.default_rng(100 + seed)
+    n = 150
+    groups = np.sort(rng.integers(0, 5, n))
+    pairs = np.array([(a, b) for a in range(n) for b in range(a + 1, n)
+                      if rng.random() < (0.8 if groups[a] == groups[b] else 0.2)])
+    rows, cols = pairs[:, 0], pairs[:, 1]
+    same = groups[rows] == groups[cols]
+    sims = np.round(np.where(same, 0.42, 0.12) + rng.normal(0, 0.15, len(rows)), 5)
+    reference = _dense_average_linkage(n, rows, cols, sims, threshold=0.3, missing_sim=0.1)
+    noisy_rows = np.concatenate([rows, cols, [4, 9]])
+    noisy_cols = np.concatenate([cols, rows, [4, 9]])
+    noisy_sims = np.concatenate([sims, sims, [0.9, 0.9]])
+    labels = average_linkage(n, noisy_rows, noisy_cols, noisy_sims, threshold=0.3, missing_sim=0.1)
+    assert adjusted_rand_score(reference, labels) == 1.0
+    assert len(set(labels)) <= 12 and np.bincount(labels).max() >= 20
+
+
 def _noisy_bilingual_events(seed=7, n_events=6, per_lang=8, d=256):
     """Each event told in fa and ar; headlines too noisy to match pair by pair across
     languages, while each language's headlines share some wording."""
@@ -238,8 +262,31 @@ def test_assign_falls_back_to_event_centroids():
     assert (members @ centred).mean() < cal.threshold
 
 
+@pytest.fixture(params=["torch", "numpy"])
+def backend(request, monkeypatch):
+    """Run a test with torch doing the block products and cuts, and with numpy alone
+    (torch is an optional extra)."""
+    from akhbar.cluster import graph
+
+    if request.param == "torch":
+        pytest.importorskip("torch")
+    else:
+        monkeypatch.setattr(graph, "_torch", lambda: None)
+    return request.param
+
+
+def test_inner_products_match_numpy(backend):
+    from akhbar.cluster.graph import inner_products
+
+    rng = np.random.default_rng(3)
+    A, B = rng.normal(size=(50, 24)).astype(np.float32), rng.normal(size=(70, 24)).astype(np.float32)
+    out = inner_products(A, B)
+    assert out.dtype == np.float32 and out.shape == (50, 70)
+    np.testing.assert_allclose(out, A @ B.T, rtol=1e-5, atol=1e-5)
+
+
 @pytest.mark.parametrize("shape,k", [((40, 500), 7), ((30, 12), 5), ((5, 3), 2)])
-def test_top_k_per_row_is_exact_with_ties_to_smaller_column(shape, k):
+def test_top_k_per_row_is_exact_with_ties_to_smaller_column(shape, k, backend):
     from akhbar.cluster.graph import top_k_per_row
 
     rng = np.random.default_rng(sum(shape))
@@ -251,7 +298,7 @@ def test_top_k_per_row_is_exact_with_ties_to_smaller_column(shape, k):
 
 
 @pytest.mark.parametrize("shape,k", [((40, 500), 7), ((30, 12), 5), ((25, 300), 40), ((6, 4), 3)])
-def test_top_k_per_row_orders_by_value_then_column_with_masked_entries(shape, k):
+def test_top_k_per_row_orders_by_value_then_column_with_masked_entries(shape, k, backend):
     """Output is grouped by row, each row by value (descending) then column; masked
     (-inf) entries come last and are still returned when a row has fewer finite ones."""
     from akhbar.cluster.graph import top_k_per_row
@@ -268,7 +315,7 @@ def test_top_k_per_row_orders_by_value_then_column_with_masked_entries(shape, k)
     assert rows.tolist() == expected_rows and cols.tolist() == expected_cols
 
 
-def test_knn_candidates_match_brute_force_within_window():
+def test_knn_candidates_match_brute_force_within_window(backend):
     rng = np.random.default_rng(11)
     n, k, window = 300, 6, 2.0
     X = rng.normal(size=(n, 16)).astype(np.float32)
