@@ -10,7 +10,8 @@ fresh subprocess so that peak RSS (ru_maxrss) is that run's own. BERTopic (UMAP 
 HDBSCAN) runs on the same inputs up to --bertopic-max documents; the ratio is
 BERTopic time / akhbar time. akhbar runs --repeats times per size (fresh processes) and its
 median time is reported with the range: on this shared machine one run of the same work
-varies by 10-20%.
+varies by 10-20%. "akhbar-numpy" (one run per size) is akhbar without torch (installed
+without the ``st`` extra): block products and top-k cuts in numpy alone.
 """
 from __future__ import annotations
 
@@ -46,8 +47,11 @@ def synthetic(n: int, seed: int = 0):
 def run_one(n: int, method: str) -> dict:
     X, langs, days = synthetic(n)
     start = time.perf_counter()
-    if method == "akhbar":
-        from akhbar.cluster import EventClusterer
+    if method in ("akhbar", "akhbar-numpy"):
+        from akhbar.cluster import EventClusterer, graph
+
+        if method == "akhbar-numpy":  # as installed without the st extra: no torch
+            graph._torch = lambda: None
 
         labels = EventClusterer(use_terms=False).fit_predict(X, langs=langs, days=days)
     else:
@@ -79,7 +83,7 @@ def main(argv=None):
     # Baseline RSS of a child that only builds the inputs, to separate it from clustering memory.
     rows = []
     for n in args.sizes:
-        for method in ("akhbar", "bertopic"):
+        for method in ("akhbar", "akhbar-numpy", "bertopic"):
             if method == "bertopic" and n > args.bertopic_max:
                 continue
             runs = []

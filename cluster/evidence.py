@@ -41,8 +41,11 @@ class LanguageCentering:
 
     The mean of a language is estimated from the distinct rows being clustered, shrunk
     toward a stored reference mean (when one exists for that language) when the batch
-    has few documents in it: mean = (n * batch_mean + k * reference) / (n + k).
-    With no reference and too few documents, the global mean of the batch is used.
+    has few documents in it: mean = (n * batch_mean + k * reference) / (n + k). A
+    language with no rows in the batch (met later, in ``assign``) takes its reference
+    mean, not the batch's global mean, which for a batch in one language is that
+    language's own offset. With no reference and too few documents, the global mean of
+    the batch is used.
     """
 
     def __init__(self, reference_means: dict[str, np.ndarray] | None = None, shrinkage: float = 20.0,
@@ -71,6 +74,8 @@ class LanguageCentering:
             else:
                 mean = global_mean
             self.means_[lang] = mean.astype(np.float32)
+        for lang, reference in self.reference_means.items():
+            self.means_.setdefault(lang, np.asarray(reference, dtype=np.float32))
         self.global_mean_ = global_mean
         return self
 

@@ -15,6 +15,11 @@ from functools import lru_cache
 import numpy as np
 
 
+# Below this many multiply-adds a search runs in numpy: importing torch (about 1 s and
+# 190 MB) costs more than its faster products save (numpy: about 32 GFLOP/s here).
+TORCH_MIN_WORK = 2e10
+
+
 @lru_cache(maxsize=1)
 def _torch():
     try:
@@ -24,15 +29,21 @@ def _torch():
     return torch
 
 
-def inner_products(A: np.ndarray, B: np.ndarray) -> np.ndarray:
-    """A @ B.T as a float32 numpy array.
+def _torch_for(work: float):
+    """torch for a search of ``work`` multiply-adds, or None (numpy). Decided by the
+    size of the work alone, never by whether torch happens to be imported already, so
+    the same input takes the same path in every process."""
+    return _torch() if work >= TORCH_MIN_WORK else None
 
-    With torch installed (the ``st`` extra), its CPU matmul does the work: numpy 1.24's
-    bundled OpenBLAS (hazm pins numpy 1.24.3) has no kernels for recent CPUs and runs
-    this product 5-7x slower on the machines measured (32 against 220 GFLOP/s on a
-    600 x 13k x 384 block), and the block products are most of the neighbour search.
+
+def inner_products(A: np.ndarray, B: np.ndarray, torch=None) -> np.ndarray:
+    """A @ B.T as a float32 numpy array; with ``torch`` (the module), its CPU matmul.
+
+    numpy 1.24's bundled OpenBLAS (hazm pins numpy 1.24.3) has no kernels for recent
+    CPUs and runs this product 5-7x slower than torch on the machines measured (32
+    against 220 GFLOP/s on a 600 x 13k x 384 block), and the block products are most
+    of a large neighbour search.
     """
-    torch = _torch()
     A = np.ascontiguousarray(A, dtype=np.float32)
     B = np.ascontiguousarray(B, dtype=np.float32)
     if torch is None:
@@ -40,10 +51,10 @@ def inner_products(A: np.ndarray, B: np.ndarray) -> np.ndarray:
     return torch.matmul(torch.from_numpy(A), torch.from_numpy(B).T).numpy()
 
 
-def top_k_per_row(sims: np.ndarray, k: int, stride: int = 8) -> tuple[np.ndarray, np.ndarray]:
+def top_k_per_row(sims: np.ndarray, k: int, stride: int = 8, torch=None) -> tuple[np.ndarray, np.ndarray]:
     """(row, col) of the k largest values of each row; ties go to the smaller column.
 
-    With torch installed, each row's cut is its exact k-th largest value (torch.topk).
+    With ``torch`` (the module), each row's cut is its exact k-th largest value (torch.topk).
     Otherwise: np.argpartition over every row is the slow part of a block kNN search. Instead a
     per-row cut is read from every ``stride``-th column (a value that about 2k entries
     of the row reach), only entries at or above it are kept and sorted; rows where
@@ -54,7 +65,6 @@ def top_k_per_row(sims: np.ndarray, k: int, stride: int = 8) -> tuple[np.ndarray
     n_rows, n_cols = sims.shape
     sample = sims[:, ::stride]
     rank = min(sample.shape[1], 2 * k // stride + 1)
-    torch = _torch()
     if n_cols <= 4 * k or rank >= sample.shape[1]:
         cut = np.full(n_rows, -np.inf, dtype=sims.dtype)
     elif torch is not None and sims.dtype == np.float32 and sims.flags.c_contiguous:
@@ -144,6 +154,8 @@ def knn_candidates(X: np.ndarray, k: int, times: np.ndarray | None = None,
     # Queries in one block share a candidate range; a block spanning a small part of the
     # window keeps that range close to each query's own.
     block = max(64, min(block, most_candidates // 4, 8_000_000 // max(most_candidates, 1)))
+    n_queries = n if queries is None else len(np.unique(np.asarray(queries)))
+    torch = _torch_for(float(n_queries) * most_candidates * X.shape[1])
     position = np.full(n, -1, dtype=np.int64)
     is_query = np.ones(n, bool)
     if queries is not None:
@@ -168,7 +180,7 @@ def knn_candidates(X: np.ndarray, k: int, times: np.ndarray | None = None,
                 cand_idx = np.arange(n)
         else:
             cand_idx = np.arange(n)
-        sims = inner_products(X[query_idx], X[cand_idx])
+        sims = inner_products(X[query_idx], X[cand_idx], torch)
         if use_time:
             _mask_outside_window(sims, times[query_idx], times[cand_idx], window_days)
         position[cand_idx] = np.arange(len(cand_idx))
@@ -178,7 +190,7 @@ def knn_candidates(X: np.ndarray, k: int, times: np.ndarray | None = None,
         kk = min(k, sims.shape[1] - 1)
         if kk <= 0:
             continue
-        top_rows, top_cols = top_k_per_row(sims, kk)
+        top_rows, top_cols = top_k_per_row(sims, kk, torch=torch)
         vals = sims[top_rows, top_cols]
         keep = np.isfinite(vals)
         pair_rows.append(query_idx[top_rows[keep]])

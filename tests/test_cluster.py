@@ -264,15 +264,16 @@ def test_assign_falls_back_to_event_centroids():
 
 @pytest.fixture(params=["torch", "numpy"])
 def backend(request, monkeypatch):
-    """Run a test with torch doing the block products and cuts, and with numpy alone
-    (torch is an optional extra)."""
+    """The torch module (with every neighbour search, however small, sent to it) or None
+    (numpy alone, as without the optional st extra)."""
     from akhbar.cluster import graph
 
-    if request.param == "torch":
-        pytest.importorskip("torch")
-    else:
+    if request.param == "numpy":
         monkeypatch.setattr(graph, "_torch", lambda: None)
-    return request.param
+        return None
+    torch = pytest.importorskip("torch")
+    monkeypatch.setattr(graph, "TORCH_MIN_WORK", 0.0)
+    return torch
 
 
 def test_inner_products_match_numpy(backend):
@@ -280,9 +281,17 @@ def test_inner_products_match_numpy(backend):
 
     rng = np.random.default_rng(3)
     A, B = rng.normal(size=(50, 24)).astype(np.float32), rng.normal(size=(70, 24)).astype(np.float32)
-    out = inner_products(A, B)
-    assert out.dtype == np.float32 and out.shape == (50, 70)
+    out = inner_products(A, B, backend)
+    assert isinstance(out, np.ndarray) and out.dtype == np.float32 and out.shape == (50, 70)
     np.testing.assert_allclose(out, A @ B.T, rtol=1e-5, atol=1e-5)
+
+
+def test_small_searches_stay_in_numpy_large_ones_use_torch():
+    from akhbar.cluster import graph
+
+    torch = pytest.importorskip("torch")
+    assert graph._torch_for(1e6) is None
+    assert graph._torch_for(graph.TORCH_MIN_WORK) is torch
 
 
 @pytest.mark.parametrize("shape,k", [((40, 500), 7), ((30, 12), 5), ((5, 3), 2)])
@@ -291,7 +300,7 @@ def test_top_k_per_row_is_exact_with_ties_to_smaller_column(shape, k, backend):
 
     rng = np.random.default_rng(sum(shape))
     sims = np.round(rng.normal(size=shape), 1).astype(np.float32)  # many ties
-    rows, cols = top_k_per_row(sims, k)
+    rows, cols = top_k_per_row(sims, k, torch=backend)
     for r in range(shape[0]):
         expected = sorted(range(shape[1]), key=lambda c: (-sims[r, c], c))[:k]
         assert sorted(cols[rows == r].tolist()) == sorted(expected)
@@ -306,7 +315,7 @@ def test_top_k_per_row_orders_by_value_then_column_with_masked_entries(shape, k,
     rng = np.random.default_rng(sum(shape) + k)
     sims = np.round(rng.normal(size=shape), 1).astype(np.float32)
     sims[rng.random(shape) < 0.3] = -np.inf
-    rows, cols = top_k_per_row(sims, k)
+    rows, cols = top_k_per_row(sims, k, torch=backend)
     expected_rows, expected_cols = [], []
     for r in range(shape[0]):
         best = sorted(range(shape[1]), key=lambda c: (-sims[r, c], c))[:k]
@@ -467,3 +476,20 @@ def test_missing_for_keeps_the_stored_calibration_as_it_is():
     cal = Calibration.load()
     assert cal.missing_for(cal.threshold) == cal.missing_sim
     assert cal.missing_for(cal.centroid_threshold) == cal.missing_sim
+
+
+def test_language_absent_from_fit_is_centred_on_its_reference_mean():
+    """A batch fitted in Persian alone: an Arabic document met later (assign) is centred
+    on the Arabic reference mean, not on the batch's global mean (which is Persian)."""
+    rng = np.random.default_rng(5)
+    fa_offset, ar_offset = rng.normal(size=16), rng.normal(size=16)
+    fa_rows = (fa_offset + 0.1 * rng.normal(size=(12, 16))).astype(np.float32)
+    centring = LanguageCentering(reference_means={"fa": fa_offset, "ar": ar_offset}, shrinkage=6.0)
+    centring.fit(fa_rows, ["fa"] * len(fa_rows))
+    np.testing.assert_allclose(centring.means_["ar"], ar_offset.astype(np.float32))
+    ar_doc = (ar_offset + 0.1 * rng.normal(size=16)).astype(np.float32)[None, :]
+    residual = ar_doc - ar_offset
+    expected = residual / np.linalg.norm(residual)
+    np.testing.assert_allclose(centring.transform(ar_doc, ["ar"]), expected, rtol=1e-5, atol=1e-6)
+    # a language with neither rows nor a reference still falls back to the global mean
+    np.testing.assert_allclose(centring.means_.get("xx", centring.global_mean_), fa_rows.mean(axis=0), rtol=1e-5)
