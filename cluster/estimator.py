@@ -128,10 +128,16 @@ def _article_scores(align, baseline, cal: "Calibration") -> np.ndarray:
 
 
 def _sum_rows_by_label(matrix: np.ndarray, labels: np.ndarray, n_labels: int) -> np.ndarray:
-    """Row sums per label (every label 0..n_labels-1 present), in a fixed order."""
+    """Row sums per label 0..n_labels-1 (zero rows for absent labels), in a fixed order."""
     by_label = np.argsort(labels, kind="stable")
     starts = np.searchsorted(labels[by_label], np.arange(n_labels))
-    return np.add.reduceat(matrix[by_label], starts, axis=0)
+    present = np.bincount(labels, minlength=n_labels)[:n_labels] > 0
+    if present.all():
+        return np.add.reduceat(matrix[by_label], starts, axis=0)
+    out = np.zeros((n_labels, matrix.shape[1]), dtype=matrix.dtype)
+    if present.any():
+        out[present] = np.add.reduceat(matrix[by_label], starts[present], axis=0)
+    return out
 
 
 def _merge_rows(sums: np.ndarray, merged: np.ndarray, n_labels: int) -> np.ndarray:
@@ -550,7 +556,8 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         n_clusters = int(self.labels_.max()) + 1 if n_old else 0
         capacity = n_clusters + n_new
         vector_sums = np.zeros((capacity, vectors.shape[1]), np.float64)
-        np.add.at(vector_sums, self.labels_, self.vectors_)
+        if n_clusters:  # summed as the centroid stage of fit sums them (np.add.at took 2.3 s at 100k)
+            vector_sums[:n_clusters] = _sum_rows_by_label(self.vectors_, self.labels_, n_clusters)
         known_old = np.isfinite(self.days_)
         day_sums = np.bincount(self.labels_[known_old], self.days_[known_old], capacity)
         day_counts = np.bincount(self.labels_[known_old], None, capacity).astype(float)

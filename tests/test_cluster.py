@@ -493,3 +493,17 @@ def test_language_absent_from_fit_is_centred_on_its_reference_mean():
     np.testing.assert_allclose(centring.transform(ar_doc, ["ar"]), expected, rtol=1e-5, atol=1e-6)
     # a language with neither rows nor a reference still falls back to the global mean
     np.testing.assert_allclose(centring.means_.get("xx", centring.global_mean_), fa_rows.mean(axis=0), rtol=1e-5)
+
+
+@pytest.mark.parametrize("present", [[0, 1, 2, 3], [0, 2, 3, 6]])
+def test_sum_rows_by_label_matches_add_at_with_absent_labels(present):
+    from akhbar.cluster.estimator import _sum_rows_by_label
+
+    rng = np.random.default_rng(len(present) + present[-1])
+    matrix = rng.normal(size=(30, 4))
+    labels = rng.choice(present, 30)
+    labels[: len(present)] = present  # every listed label occurs
+    n_labels = max(present) + 2
+    expected = np.zeros((n_labels, 4))
+    np.add.at(expected, labels, matrix)
+    np.testing.assert_allclose(_sum_rows_by_label(matrix, labels, n_labels), expected)
