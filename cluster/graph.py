@@ -15,8 +15,8 @@ from functools import lru_cache
 import numpy as np
 
 
-# Below this many multiply-adds a search runs in numpy: importing torch (about 1 s and
-# 190 MB) costs more than its faster products save (numpy: about 32 GFLOP/s here).
+# Below this many multiply-adds a search runs without torch: importing it (about 1 s and
+# 190 MB) costs more than its faster products and top-k save.
 TORCH_MIN_WORK = 2e10
 
 
@@ -37,18 +37,24 @@ def _torch_for(work: float):
 
 
 def inner_products(A: np.ndarray, B: np.ndarray, torch=None) -> np.ndarray:
-    """A @ B.T as a float32 numpy array; with ``torch`` (the module), its CPU matmul.
+    """A @ B.T as a C-ordered float32 numpy array; with ``torch`` (the module), its CPU matmul.
 
     numpy 1.24's bundled OpenBLAS (hazm pins numpy 1.24.3) has no kernels for recent
-    CPUs and runs this product 5-7x slower than torch on the machines measured (32
-    against 220 GFLOP/s on a 600 x 13k x 384 block), and the block products are most
-    of a large neighbour search.
+    CPUs: on a 600 x 13k x 384 block it runs at 32 GFLOP/s here, scipy's own (newer)
+    OpenBLAS at about 80 and torch at 220, and these products are most of a large
+    neighbour search. Without torch, scipy's sgemm is called on the transposes, which
+    for C-ordered inputs are Fortran-ordered views (no copies), and returns the result
+    already in C order.
     """
     A = np.ascontiguousarray(A, dtype=np.float32)
     B = np.ascontiguousarray(B, dtype=np.float32)
-    if torch is None:
-        return A @ B.T
-    return torch.matmul(torch.from_numpy(A), torch.from_numpy(B).T).numpy()
+    if torch is not None:
+        return torch.matmul(torch.from_numpy(A), torch.from_numpy(B).T).numpy()
+    if not (A.size and B.size):
+        return np.zeros((A.shape[0], B.shape[0]), dtype=np.float32)
+    from scipy.linalg.blas import sgemm
+
+    return sgemm(1.0, B.T, A.T, trans_a=True).T
 
 
 def top_k_per_row(sims: np.ndarray, k: int, stride: int = 8, torch=None) -> tuple[np.ndarray, np.ndarray]:
