@@ -24,7 +24,7 @@ TORCH_MIN_WORK = 2e10
 def _torch():
     try:
         import torch
-    except ImportError:
+    except (ImportError, OSError):  # not installed, or a build whose libraries do not load
         return None
     return torch
 
