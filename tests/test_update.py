@@ -46,9 +46,11 @@ def test_document_record_round_trip():
     assert document_from_dict(document_to_dict(bare)) == bare
 
 
-def test_saved_clusterer_assigns_as_the_fitted_one(tmp_path):
+@pytest.mark.parametrize("refit_up_to", [1000, 0])
+def test_saved_clusterer_assigns_as_the_fitted_one(tmp_path, refit_up_to):
     """save() + load() keep everything assign() uses: the loaded clusterer gives the same
-    labels as the one that was fitted, for headlines and for full articles."""
+    labels as the one that was fitted, for headlines and for full articles, whether assign
+    refits this small state (the kept fit inputs are saved) or goes one by one."""
     rng = np.random.default_rng(5)
     centres = rng.normal(size=(5, 48))
     X = np.vstack([c + 0.3 * rng.normal(size=(6, 48)) for c in centres[:4]]).astype(np.float32)
@@ -56,7 +58,8 @@ def test_saved_clusterer_assigns_as_the_fitted_one(tmp_path):
     days = np.repeat(np.arange(4.0), 6) + 738000
     sentences = [rng.normal(size=(4 if i % 5 == 0 else 1, 48)).astype(np.float32) for i in range(len(X))]
     texts = [("word " * 80) if i % 5 == 0 else "headline" for i in range(len(X))]
-    fitted = EventClusterer(calibration=Calibration(threshold=0.3, centroid_threshold=0.5, missing_sim=0.1))
+    fitted = EventClusterer(calibration=Calibration(threshold=0.3, centroid_threshold=0.5, missing_sim=0.1),
+                            refit_up_to=refit_up_to, reference_means={"fa": centres[0].astype(np.float32)})
     fitted.fit(X, langs=langs, days=days, texts=texts, sentence_vectors=sentences)
     fitted.save(tmp_path / "state")
     loaded = EventClusterer.load(tmp_path / "state")
