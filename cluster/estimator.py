@@ -300,11 +300,11 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         toward its reference by ``centering_shrinkage`` pseudo-sentences, so that a batch
         with few articles in a language is not centred on those articles themselves
         (with two articles, centring on their own mean makes them exact opposites).
-      refit_up_to: while the fitted and new documents together number at most this,
-        ``assign`` fits again on all of them (earlier labels kept) instead of attaching
-        new documents one by one: what a small fit learned (language means, the IDF of
-        names, each article's typical alignment) rests on too few documents to judge new
-        ones by. 0 turns it off.
+      refit_up_to: while the fitted documents number at most this, ``assign`` fits again
+        on them and the new ones together (earlier labels kept) instead of attaching new
+        documents one by one: what a small fit learned (language means, the IDF of names,
+        each article's typical alignment) rests on too few documents to judge new ones
+        by. Only states this small keep their inputs for it. 0 turns it off.
 
     fit(X, langs=None, days=None, texts=None, sentence_vectors=None)
       X: (n, d) document vectors; langs: language per row; days: float day numbers
@@ -628,8 +628,8 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         Full articles (``sentence_vectors``, and ``texts`` for the length test; see
         ``article_mask``) are scored against earlier articles by sentence alignment with
         local scaling, as in ``fit``, and, as there, take no part in the centroid stage.
-        While the fitted and new documents together number at most ``refit_up_to`` (and
-        bring the same kinds of evidence), ``fit`` runs again on all of them instead; the
+        While the fitted documents number at most ``refit_up_to`` (and the new ones bring
+        the same kinds of evidence), ``fit`` runs again on old and new together instead; the
         earlier documents keep their labels and a new document takes the label that most
         earlier documents of its refitted event have (see ``_earlier_numbering``).
         Updates labels_ and returns the new documents' labels.
@@ -723,7 +723,7 @@ class EventClusterer(ClusterMixin, BaseEstimator):
     def _refit_assign(self, X, langs, days, texts, sentence_vectors) -> np.ndarray | None:
         """``assign`` by fitting again on earlier and new documents; None where it does not apply."""
         kept = getattr(self, "fit_inputs_", None)
-        if (kept is None or len(kept.X) != len(self.labels_) or len(self.labels_) + len(X) > self.refit_up_to
+        if (kept is None or len(kept.X) != len(self.labels_) or len(self.labels_) > self.refit_up_to
                 or not kept.accepts(texts, sentence_vectors)):
             return None
         inputs = kept.extended(FitInputs.of(X, langs, days, texts, sentence_vectors))
@@ -737,7 +737,7 @@ class EventClusterer(ClusterMixin, BaseEstimator):
                 setattr(self, name, value)
         self.labels_ = np.concatenate([earlier, new_labels])
         self.n_clusters_ = int(self.labels_.max()) + 1 if len(self.labels_) else 0
-        self.fit_inputs_ = inputs
+        self.fit_inputs_ = inputs if len(inputs.X) <= self.refit_up_to else None  # as fit keeps them
         return new_labels.copy()
 
     STATE_FORMAT = 1

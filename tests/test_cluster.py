@@ -564,9 +564,14 @@ def test_assign_refits_only_small_states_given_the_same_evidence():
     assert len(small.fit_inputs_.X) == 12 and np.array_equal(small.vectors_, whole.vectors_)
     assert np.array_equal(small.centering_.means_["fa"], whole.centering_.means_["fa"])
     assert len(new) == 4 and len(small.labels_) == 12
-    # Past refit_up_to, or without the texts fit had, new documents are attached one by one
-    # and the kept inputs are dropped (the state no longer matches them).
-    for model, evidence in ((fitted(11), {"texts": texts[8:]}), (fitted(12), {})):
+    # A state that grows past refit_up_to is refitted once more, but keeps no inputs.
+    grown = fitted(11)
+    grown.assign(X[8:], langs=langs[8:], days=days[8:], texts=texts[8:])
+    assert grown.fit_inputs_ is None and np.array_equal(grown.vectors_, whole.vectors_)
+    # A state fitted on more than refit_up_to documents, or new documents without the texts
+    # fit had, are attached one by one, and kept inputs are dropped (the state no longer
+    # matches them).
+    for model, evidence in ((fitted(7), {"texts": texts[8:]}), (fitted(12), {})):
         model.assign(X[8:], langs=langs[8:], days=days[8:], **evidence)
         assert model.fit_inputs_ is None and len(model.labels_) == 12
         assert not np.array_equal(model.vectors_[:8], whole.vectors_[:8])
