@@ -575,3 +575,54 @@ def test_assign_refits_only_small_states_given_the_same_evidence():
         model.assign(X[8:], langs=langs[8:], days=days[8:], **evidence)
         assert model.fit_inputs_ is None and len(model.labels_) == 12
         assert not np.array_equal(model.vectors_[:8], whole.vectors_[:8])
+
+
+def test_assign_merges_the_events_new_documents_open_by_their_centroids():
+    """Attached one by one (a state too large to refit), the fa and ar halves of events
+    new to the state each open an event of their own: a single headline is too noisy to
+    reach another event's centroid (centroid threshold 0.55). The centroid stage that
+    follows, as in fit, joins the halves (cross-lingual recall 0.03 without it); events
+    of the fit are never merged with each other by it, though some of them are the two
+    halves of one event."""
+    X, langs, gold, headline = _noisy_bilingual_events(n_events=8)
+    cal = Calibration(threshold=0.45, centroid_threshold=0.55, missing_sim=0.0)
+    old = [i for i, e in enumerate(gold) if e < 4]
+    more = np.asarray([headline(e, lang) for e in range(4) for lang in ("fa", "ar") for _ in range(2)], np.float32)
+    more_gold = [e for e in range(4) for _ in range(4)]
+    more_langs = ["fa", "fa", "ar", "ar"] * 4
+    new = [i for i, e in enumerate(gold) if e >= 4]
+    model = EventClusterer(use_time=False, use_terms=False, calibration=cal, refit_up_to=0)
+    earlier = model.fit_predict(X[old], langs=[langs[i] for i in old]).copy()
+    earlier_gold = np.array([gold[i] for i in old])
+    assert clustering_scores(earlier_gold, earlier, [langs[i] for i in old])["xling_link_recall"] < 0.6
+    assigned = model.assign(np.vstack([more, X[new]]), langs=more_langs + [langs[i] for i in new])
+    assert np.array_equal(model.labels_[:len(old)], earlier)
+    joined = [(label, event) for label, event in zip(assigned[:len(more)], more_gold) if label in set(earlier.tolist())]
+    assert len(joined) >= len(more) // 2
+    for label, event in joined:  # an earlier event of their own
+        assert set(earlier_gold[earlier == label].tolist()) == {event}
+    opened = assigned[len(more):]
+    scores = clustering_scores([gold[i] for i in new], opened, [langs[i] for i in new])
+    assert scores["xling_link_recall"] == 1.0 and scores["bcubed_p"] == 1.0
+    assert not set(opened.tolist()) & set(earlier.tolist())
+
+
+def test_earlier_numbering_matches_the_one_event_at_a_time_rule():
+    from akhbar.cluster.estimator import _earlier_numbering
+
+    def one_at_a_time(earlier, refit):
+        n_old, to_earlier = len(earlier), {}
+        for event in np.unique(refit[:n_old]):
+            to_earlier[int(event)] = int(np.argmax(np.bincount(earlier[refit[:n_old] == event])))
+        next_label, out = int(earlier.max()) + 1 if n_old else 0, []
+        for event in refit[n_old:].tolist():
+            if event not in to_earlier:
+                to_earlier[event], next_label = next_label, next_label + 1
+            out.append(to_earlier[event])
+        return out
+
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        n_old, n_new = rng.integers(0, 30, size=2)
+        earlier, refit = rng.integers(0, 6, n_old), rng.integers(0, 8, n_old + n_new)
+        assert _earlier_numbering(earlier, refit).tolist() == one_at_a_time(earlier, refit)
