@@ -643,7 +643,10 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         reaches ``threshold``; otherwise, with centroid merging on, the event whose
         centroid it matches best if that reaches ``centroid_threshold``; otherwise it
         opens a new event. As in ``fit``, only documents and events within
-        ``window_days`` are compared; members outside the window count ``missing_sim``. Later new documents can join events opened by earlier ones.
+        ``window_days`` are compared; members outside the window count ``missing_sim``.
+        Later new documents can join events opened by earlier ones. Then the events the new
+        documents opened or joined go through the centroid stage of ``fit`` with each other
+        and with the earlier events, two earlier events never merging (``_merge_new_events``).
         Full articles (``sentence_vectors``, and ``texts`` for the length test; see
         ``article_mask``) are scored against earlier articles by sentence alignment with
         local scaling, as in ``fit``, and, as there, take no part in the centroid stage.
