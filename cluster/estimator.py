@@ -177,12 +177,14 @@ def _sum_rows_by_label(matrix: np.ndarray, labels: np.ndarray, n_labels: int) ->
     return out
 
 
-def _fit_inputs_record(kept: FitInputs, dim: int) -> tuple[dict, dict]:
-    """``FitInputs`` as JSON metadata and arrays for ``EventClusterer.save``."""
+def _fit_inputs_record(kept: FitInputs, dim: int, articles: set[int]) -> tuple[dict, dict]:
+    """``FitInputs`` as JSON metadata and arrays for ``EventClusterer.save``. The sentence
+    vectors of full articles (rows in ``articles``) are saved once, with the articles."""
     references = sorted(kept.reference_means or {})
     meta = {"langs": kept.langs, "texts": kept.texts, "has_sentences": kept.sentence_vectors is not None,
-            "reference_langs": references}
-    sentences = kept.sentence_vectors or []
+            "reference_langs": references, "sentences_with_articles": sorted(articles)}
+    sentences = [np.zeros((0, dim), np.float32) if i in articles else s
+                 for i, s in enumerate(kept.sentence_vectors or [])]
     arrays = {"fit_X": kept.X, "fit_days": kept.days,
               "fit_sentence_offsets": np.cumsum([0] + [len(s) for s in sentences]).astype(np.int64),
               "fit_sentences": (np.vstack([np.asarray(s, np.float32).reshape(-1, dim) for s in sentences])
@@ -192,7 +194,7 @@ def _fit_inputs_record(kept: FitInputs, dim: int) -> tuple[dict, dict]:
     return meta, arrays
 
 
-def _fit_inputs_from(meta: dict, arrays: dict) -> FitInputs:
+def _fit_inputs_from(meta: dict, arrays: dict, article_sentences: dict) -> FitInputs:
     X, days, offsets = arrays["fit_X"].astype(np.float32), arrays["fit_days"].astype(float), arrays["fit_sentence_offsets"]
     n = len(X)
     if len(days) != n or len(meta["langs"]) != n or (meta["texts"] is not None and len(meta["texts"]) != n):
@@ -203,6 +205,8 @@ def _fit_inputs_from(meta: dict, arrays: dict) -> FitInputs:
             raise ValueError("kept sentence vectors do not agree with their offsets")
         stored = arrays["fit_sentences"].astype(np.float32)
         sentences = [stored[offsets[i]:offsets[i + 1]] for i in range(n)]
+        for i in meta["sentences_with_articles"]:
+            sentences[i] = article_sentences[i][0]
     references = dict(zip(meta["reference_langs"], arrays["fit_reference_means"].astype(np.float32)))
     return FitInputs(X, list(meta["langs"]), days, meta["texts"], sentences, references or None)
 
@@ -314,7 +318,10 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         on them and the new ones together (earlier labels kept) instead of attaching new
         documents one by one: what a small fit learned (language means, the IDF of names,
         each article's typical alignment) rests on too few documents to judge new ones
-        by. Only states this small keep their inputs for it. 0 turns it off.
+        by, and one by one the groups new documents form among themselves meet only in
+        the centroid stage. Up to about 10,000 documents a refit costs what attaching
+        does (benchmarks/update_scale.py). Only states this small keep their inputs for
+        it (about 1.5 KB per document and per sentence vector). 0 turns it off.
 
     fit(X, langs=None, days=None, texts=None, sentence_vectors=None)
       X: (n, d) document vectors; langs: language per row; days: float day numbers
@@ -333,7 +340,7 @@ class EventClusterer(ClusterMixin, BaseEstimator):
                  merge_centroids: bool = True, centroid_threshold: float | None = None,
                  max_merge_rounds: int = 20, calibration: Calibration | str | None = None,
                  reference_means: dict[str, np.ndarray] | None = None, centering_shrinkage: float = 6.0,
-                 refit_up_to: int = 1000):
+                 refit_up_to: int = 10_000):
         self.threshold = threshold
         self.center_languages = center_languages
         self.use_time = use_time
@@ -751,7 +758,7 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         earlier events (never two earlier events with each other), as ``fit`` merges the
         groups of its first stage. One by one, a new headline meets earlier events only
         alone, and the groups new headlines form among themselves never meet at all (fit
-        the earliest 1,000 OG2021 dev headlines and attach the other 3,840: cross-lingual
+        the earliest 1,000 OG2021 dev headlines and attach the other 3,840 with refit_up_to=0: cross-lingual
         recall 0.20 without this step). Returns the new documents' labels in the earlier
         numbering (``_earlier_numbering``)."""
         fixed = np.zeros(len(labels), dtype=bool)
@@ -816,7 +823,7 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         }
         kept = getattr(self, "fit_inputs_", None)
         if kept is not None:
-            meta["fit_inputs"], fit_arrays = _fit_inputs_record(kept, dim)
+            meta["fit_inputs"], fit_arrays = _fit_inputs_record(kept, dim, set(self.article_sentences_))
             arrays.update(fit_arrays)
         with open(directory / "clusterer.npz", "wb") as handle:
             np.savez(handle, **arrays)
@@ -863,7 +870,7 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         model.fit_inputs_ = None
         if "fit_inputs" in meta:
             try:
-                model.fit_inputs_ = _fit_inputs_from(meta["fit_inputs"], arrays)
+                model.fit_inputs_ = _fit_inputs_from(meta["fit_inputs"], arrays, model.article_sentences_)
             except (KeyError, ValueError, TypeError) as err:
                 raise ValueError(f"{directory}: not a saved EventClusterer (its kept fit inputs: "
                                  f"{type(err).__name__}: {err})") from err

@@ -70,6 +70,9 @@ def test_saved_clusterer_assigns_as_the_fitted_one(tmp_path, refit_up_to):
                      rng.normal(size=(1, 48)).astype(np.float32)]
     evidence = dict(langs=["ar", "fa", "ar"], days=[738001.0, 738003.0, 738003.0],
                     sentence_vectors=new_sentences, texts=["word " * 80, "headline", "headline"])
+    with np.load(tmp_path / "state" / "clusterer.npz") as stored:  # article sentences are saved once
+        assert len(stored.get("fit_sentences", [])) == (sum(len(s) for s, t in zip(sentences, texts) if t == "headline")
+                                                        if refit_up_to else 0)
     expected = fitted.assign(new, **evidence)
     assert np.array_equal(loaded.assign(new, **evidence), expected)
     assert np.array_equal(loaded.labels_, fitted.labels_)
