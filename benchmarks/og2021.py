@@ -403,7 +403,7 @@ def main(argv=None):
     by_language = crosslingual_recall_by_language(*expanded(labels, documents, gold))
     spread = half_sample_spread(labels, documents, gold)
     for first_n, share in ((None, "the earliest 80% by time"), (1000, "the earliest 1,000")):
-        for how, params in (("refitted (default)", {}), ("one by one (refit_up_to=0)", {"refit_up_to": 0})):
+        for how, params in (("refitted (default)", {}), ("without a refit (refit_up_to=0)", {"refit_up_to": 0})):
             t0 = time.perf_counter()
             labels = incremental_labels(documents, vectors, first_n=first_n, **params)
             seconds = time.perf_counter() - t0

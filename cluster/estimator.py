@@ -12,7 +12,7 @@ from sklearn.base import BaseEstimator, ClusterMixin, clone
 from akhbar.types import Document
 
 from .evidence import LanguageCentering, SharedTermSimilarity, l2_normalize, sentence_alignment
-from .graph import average_linkage, knn_candidates
+from .graph import _edge_table, average_linkage, grouped_average_linkage, knn_candidates
 
 # Alignment needs articles, not headlines: a headline may split into several "sentences"
 # ("86-85. Japan beats Belgium. ..."), so an article also needs some length.
@@ -644,14 +644,16 @@ class EventClusterer(ClusterMixin, BaseEstimator):
     def assign(self, X, langs=None, days=None, sentence_vectors=None, texts=None) -> np.ndarray:
         """Attach new documents to the fitted events, or open new ones.
 
-        Each new document (in the order given) is tested as in the two stages of ``fit``
-        (centred cosine and time; shared terms need the whole batch and are not used
-        here): it joins the event whose members it matches best on average if that
-        reaches ``threshold``; otherwise, with centroid merging on, the event whose
-        centroid it matches best if that reaches ``centroid_threshold``; otherwise it
-        opens a new event. As in ``fit``, only documents and events within
-        ``window_days`` are compared; members outside the window count ``missing_sim``.
-        Later new documents can join events opened by earlier ones. Then the events the new
+        New headlines go through the first stage of ``fit`` together: average linkage over
+        their candidate pairs (k nearest earlier or new documents within ``window_days``;
+        centred cosine and time, shared terms need the whole batch and are not used here),
+        started from the earlier events as fixed groups (``_first_stage_in_batch``). A
+        batch with full articles goes one by one instead, in the order given: each joins
+        the event whose members it matches best on average if that reaches ``threshold``;
+        otherwise, with centroid merging on, the event whose centroid it matches best if
+        that reaches ``centroid_threshold``; otherwise it opens a new event (only documents
+        and events within ``window_days`` are compared; members outside it count
+        ``missing_sim``), and later new documents can join events opened by earlier ones. Then the events the new
         documents opened or joined go through the centroid stage of ``fit`` with each other
         and with the earlier events, two earlier events never merging (``_merge_new_events``).
         Full articles (``sentence_vectors``, and ``texts`` for the length test; see
@@ -707,7 +709,13 @@ class EventClusterer(ClusterMixin, BaseEstimator):
                 out[ok] = cal.time_weight * (1.0 - np.exp(-dt[ok] / cal.time_scale_days))
             return out
 
-        for j in range(n_new):
+        # New headlines go through the first stage together; a batch with full articles
+        # goes one by one (their scores, sentence alignment with local scaling, are per pair).
+        in_batch = bool(n_clusters) and not new_articles.any()
+        if in_batch:
+            labels[n_old:] = self._first_stage_in_batch(vectors, all_days, labels, n_old, time_penalty)
+            n_clusters = int(labels.max()) + 1
+        for j in range(0 if in_batch else n_new):  # one by one (full articles: scored by alignment)
             i = n_old + j
             vector, day = vectors[i], all_days[i]
             label = n_clusters
@@ -751,6 +759,26 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         self.labels_, self.vectors_, self.days_, self.articles_ = labels, vectors, all_days, articles
         self.n_clusters_ = n_clusters
         return labels[n_old:].copy()
+
+    def _first_stage_in_batch(self, vectors, days, labels, n_old, time_penalty) -> np.ndarray:
+        """The first stage of ``fit`` for new headlines: average linkage over the candidate
+        graph of the new documents (their k nearest among earlier and new documents within
+        the time window, scored by centred cosine - time penalty), started from the earlier
+        events as fixed groups (never merged with each other) and the new documents alone.
+        Returns the new documents' labels: an earlier event's, or new ones after them."""
+        cal = self.calibration_
+        n, n_old_events = len(vectors), int(labels[:n_old].max()) + 1
+        rows, cols, sims = knn_candidates(vectors, self.k, days, self.window_days if self.use_time else None,
+                                          queries=np.arange(n_old, n))
+        scores = sims.astype(np.float64) - time_penalty(np.abs(days[rows] - days[cols]))
+        node = np.concatenate([labels[:n_old], n_old_events + np.arange(n - n_old)])
+        lo, hi, sums, counts = _edge_table(n_old_events + n - n_old, node[rows], node[cols],
+                                           np.round(scores, 5) + 1j)
+        sizes = np.concatenate([np.bincount(labels[:n_old], minlength=n_old_events), np.ones(n - n_old)])
+        fixed = np.arange(len(sizes)) < n_old_events
+        merged = grouped_average_linkage(sizes, lo, hi, sums, counts, cal.threshold, cal.missing_for(cal.threshold),
+                                         fixed=fixed)
+        return _earlier_numbering(labels[:n_old], merged[node])
 
     def _merge_new_events(self, labels, vectors, days, articles, n_old) -> np.ndarray:
         """The centroid stage of ``fit`` after new documents were attached one by one: the

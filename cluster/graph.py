@@ -296,13 +296,30 @@ def average_linkage(n: int, rows: np.ndarray, cols: np.ndarray, sims: np.ndarray
     lo, hi, sims = lo[order], hi[order], sims[order]
     first = np.r_[True, (lo[1:] != lo[:-1]) | (hi[1:] != hi[:-1])] if len(lo) else np.zeros(0, bool)
     lo, hi, edge_sum = lo[first], hi[first], sims[first]
-    edge_count = np.ones(len(lo))
-    size = np.ones(n)
+    return _reciprocal_rounds(n, lo, hi, edge_sum, np.ones(len(lo)), np.ones(n), threshold, missing_sim, decimals)
+
+
+def grouped_average_linkage(sizes: np.ndarray, lo: np.ndarray, hi: np.ndarray, edge_sums: np.ndarray,
+                            edge_counts: np.ndarray, threshold: float, missing_sim: float = 0.0,
+                            fixed: np.ndarray | None = None, decimals: int = 5) -> np.ndarray:
+    """``average_linkage`` started from groups instead of single documents: node i stands
+    for ``sizes[i]`` documents, and each node pair (lo < hi, listed once) carries the sum
+    and the number of its document-pair edges. Two ``fixed`` nodes (or clusters holding
+    one each) never merge. Returns labels 0..n_clusters-1 over the nodes."""
+    sizes = np.asarray(sizes, dtype=np.float64)
+    return _reciprocal_rounds(len(sizes), np.asarray(lo, np.int64), np.asarray(hi, np.int64),
+                              np.asarray(edge_sums, np.float64), np.asarray(edge_counts, np.float64), sizes.copy(),
+                              threshold, missing_sim, decimals, fixed)
+
+
+def _reciprocal_rounds(n, lo, hi, edge_sum, edge_count, size, threshold, missing_sim, decimals, fixed=None):
+    """The RAC rounds of ``average_linkage`` (see there) over node pairs with summed edges."""
+    fixed = np.zeros(n, bool) if fixed is None else np.asarray(fixed, bool).copy()
     parent = np.arange(n, dtype=np.int64)
     while len(lo):
         pairs = size[lo] * size[hi]
         mean = np.round((edge_sum + (pairs - edge_count) * missing_sim) / pairs, decimals)
-        strong = mean >= threshold
+        strong = (mean >= threshold) & ~(fixed[lo] & fixed[hi])
         if not strong.any():
             break
         best = _best_neighbours(n, lo[strong], hi[strong], mean[strong])
@@ -311,6 +328,7 @@ def average_linkage(n: int, rows: np.ndarray, cols: np.ndarray, sims: np.ndarray
         keep, drop = mutual, best[mutual]
         parent[drop] = keep
         size[keep] += size[drop]
+        fixed[keep] |= fixed[drop]
         # Clusters with no neighbour at or above the threshold are final (reducibility).
         active = best >= 0
         live = active[lo] & active[hi]

@@ -626,3 +626,63 @@ def test_earlier_numbering_matches_the_one_event_at_a_time_rule():
         n_old, n_new = rng.integers(0, 30, size=2)
         earlier, refit = rng.integers(0, 6, n_old), rng.integers(0, 8, n_old + n_new)
         assert _earlier_numbering(earlier, refit).tolist() == one_at_a_time(earlier, refit)
+
+
+def _same_partition(a, b) -> bool:
+    a, b = np.asarray(a), np.asarray(b)
+    return bool(((a[:, None] == a[None, :]) == (b[:, None] == b[None, :])).all())
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_grouped_average_linkage_matches_linkage_of_the_documents(seed):
+    """Started from groups (sizes, summed edges between them), average linkage gives what
+    it gives on the documents when each group is first made whole."""
+    from akhbar.cluster.graph import _edge_table, grouped_average_linkage
+
+    rng = np.random.default_rng(seed)
+    n_docs = 40
+    group = np.sort(rng.integers(0, 15, n_docs))
+    _, group = np.unique(group, return_inverse=True)
+    rows, cols = np.triu_indices(n_docs, 1)
+    keep = (rng.random(len(rows)) < 0.3) & (group[rows] != group[cols])
+    rows, cols = rows[keep], cols[keep]
+    sims = np.round(rng.uniform(0.0, 0.9, len(rows)), 3)
+    within = np.triu_indices(n_docs, 1)
+    same = group[within[0]] == group[within[1]]
+    all_rows, all_cols = np.r_[rows, within[0][same]], np.r_[cols, within[1][same]]
+    all_sims = np.r_[sims, np.ones(int(same.sum()))]  # groups are whole first (distance 0)
+    expected = _dense_average_linkage(n_docs, all_rows, all_cols, all_sims, 0.35, 0.1)
+    lo, hi, sums, counts = _edge_table(group.max() + 1, group[rows], group[cols], sims + 1j)
+    labels = grouped_average_linkage(np.bincount(group), lo, hi, sums, counts, 0.35, 0.1)
+    assert _same_partition(labels[group], expected)
+
+
+def test_fixed_groups_never_merge_with_each_other():
+    from akhbar.cluster.graph import grouped_average_linkage
+
+    # 0 and 1 are fixed and close; 2 is close to both: it joins one of them, never both.
+    lo, hi = np.array([0, 0, 1]), np.array([1, 2, 2])
+    sums, counts = np.array([0.9, 0.8, 0.7]), np.ones(3)
+    assert grouped_average_linkage(np.ones(3), lo, hi, sums, counts, 0.5).tolist() == [0, 0, 0]
+    labels = grouped_average_linkage(np.ones(3), lo, hi, sums, counts, 0.5, fixed=np.array([True, True, False]))
+    assert labels[0] != labels[1] and labels[2] == labels[0]
+
+
+def test_assigning_headlines_does_not_depend_on_their_order():
+    """New headlines go through the first stage together, so the order they come in
+    changes neither the events nor which earlier event each joins."""
+    X, langs, gold, headline = _noisy_bilingual_events(n_events=8)
+    cal = Calibration(threshold=0.45, centroid_threshold=0.55, missing_sim=0.0)
+    old = [i for i, e in enumerate(gold) if e < 4 or i % 3 == 0]
+    new = [i for i in range(len(X)) if i not in old]
+    results = []
+    for order in (new, new[::-1], list(np.random.default_rng(0).permutation(new))):
+        model = EventClusterer(use_time=False, use_terms=False, calibration=cal, refit_up_to=0)
+        earlier = model.fit_predict(X[old], langs=[langs[i] for i in old])
+        assigned = dict(zip(order, model.assign(X[order], langs=[langs[i] for i in order]).tolist()))
+        results.append((earlier, [assigned[i] for i in new]))
+    (earlier, first), *others = results
+    n_old_events = int(earlier.max()) + 1
+    for other_earlier, labels in others:
+        assert np.array_equal(other_earlier, earlier) and _same_partition(labels, first)
+        assert [x for x in labels if x < n_old_events] == [x for x in first if x < n_old_events]
