@@ -781,14 +781,13 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         return _earlier_numbering(labels[:n_old], merged[node])
 
     def _merge_new_events(self, labels, vectors, days, articles, n_old) -> np.ndarray:
-        """The centroid stage of ``fit`` after new documents were attached one by one: the
-        events they opened or joined are merged by their centroids with each other and with
-        earlier events (never two earlier events with each other), as ``fit`` merges the
-        groups of its first stage. One by one, a new headline meets earlier events only
-        alone, and the groups new headlines form among themselves never meet at all (fit
-        the earliest 1,000 OG2021 dev headlines and attach the other 3,840 with refit_up_to=0: cross-lingual
-        recall 0.20 without this step). Returns the new documents' labels in the earlier
-        numbering (``_earlier_numbering``)."""
+        """The centroid stage of ``fit`` after the first stage of ``assign``: the events the
+        new documents opened or joined are merged by their centroids with each other and
+        with earlier events (never two earlier events with each other), as ``fit`` merges
+        the groups of its first stage. Without it the groups new headlines form among
+        themselves never meet (fit the earliest 1,000 OG2021 dev headlines and attach the
+        other 3,840 one by one with refit_up_to=0: cross-lingual recall 0.20). Returns the
+        new documents' labels in the earlier numbering (``_earlier_numbering``)."""
         fixed = np.zeros(len(labels), dtype=bool)
         fixed[:n_old] = True
         rounds = getattr(self, "n_rounds_", 0)
