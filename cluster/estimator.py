@@ -12,7 +12,7 @@ from sklearn.base import BaseEstimator, ClusterMixin, clone
 from akhbar.types import Document
 
 from .evidence import LanguageCentering, SharedTermSimilarity, l2_normalize, sentence_alignment
-from .graph import _edge_table, average_linkage, grouped_average_linkage, knn_candidates
+from .graph import average_linkage, grouped_average_linkage, grouped_edges, knn_candidates
 
 # Alignment needs articles, not headlines: a headline may split into several "sentences"
 # ("86-85. Japan beats Belgium. ..."), so an article also needs some length.
@@ -772,8 +772,7 @@ class EventClusterer(ClusterMixin, BaseEstimator):
                                           queries=np.arange(n_old, n))
         scores = sims.astype(np.float64) - time_penalty(np.abs(days[rows] - days[cols]))
         node = np.concatenate([labels[:n_old], n_old_events + np.arange(n - n_old)])
-        lo, hi, sums, counts = _edge_table(n_old_events + n - n_old, node[rows], node[cols],
-                                           np.round(scores, 5) + 1j)
+        lo, hi, sums, counts = grouped_edges(n_old_events + n - n_old, node[rows], node[cols], np.round(scores, 5))
         sizes = np.concatenate([np.bincount(labels[:n_old], minlength=n_old_events), np.ones(n - n_old)])
         fixed = np.arange(len(sizes)) < n_old_events
         merged = grouped_average_linkage(sizes, lo, hi, sums, counts, cal.threshold, cal.missing_for(cal.threshold),

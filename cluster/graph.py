@@ -299,6 +299,14 @@ def average_linkage(n: int, rows: np.ndarray, cols: np.ndarray, sims: np.ndarray
     return _reciprocal_rounds(n, lo, hi, edge_sum, np.ones(len(lo)), np.ones(n), threshold, missing_sim, decimals)
 
 
+def grouped_edges(n_nodes: int, node_rows: np.ndarray, node_cols: np.ndarray, sims: np.ndarray):
+    """Document-pair edges summed per pair of the nodes (groups) they join, as
+    ``grouped_average_linkage`` takes them: (lo, hi, sums, counts), lo < hi."""
+    lo, hi, sums, counts = _edge_table(n_nodes, np.asarray(node_rows, np.int64), np.asarray(node_cols, np.int64),
+                                       np.asarray(sims, np.float64) + 1j)
+    return lo, hi, sums, counts
+
+
 def grouped_average_linkage(sizes: np.ndarray, lo: np.ndarray, hi: np.ndarray, edge_sums: np.ndarray,
                             edge_counts: np.ndarray, threshold: float, missing_sim: float = 0.0,
                             fixed: np.ndarray | None = None, decimals: int = 5) -> np.ndarray:

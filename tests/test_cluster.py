@@ -637,7 +637,7 @@ def _same_partition(a, b) -> bool:
 def test_grouped_average_linkage_matches_linkage_of_the_documents(seed):
     """Started from groups (sizes, summed edges between them), average linkage gives what
     it gives on the documents when each group is first made whole."""
-    from akhbar.cluster.graph import _edge_table, grouped_average_linkage
+    from akhbar.cluster.graph import grouped_average_linkage, grouped_edges
 
     rng = np.random.default_rng(seed)
     n_docs = 40
@@ -652,7 +652,7 @@ def test_grouped_average_linkage_matches_linkage_of_the_documents(seed):
     all_rows, all_cols = np.r_[rows, within[0][same]], np.r_[cols, within[1][same]]
     all_sims = np.r_[sims, np.ones(int(same.sum()))]  # groups are whole first (distance 0)
     expected = _dense_average_linkage(n_docs, all_rows, all_cols, all_sims, 0.35, 0.1)
-    lo, hi, sums, counts = _edge_table(group.max() + 1, group[rows], group[cols], sims + 1j)
+    lo, hi, sums, counts = grouped_edges(group.max() + 1, group[rows], group[cols], sims)
     labels = grouped_average_linkage(np.bincount(group), lo, hi, sums, counts, 0.35, 0.1)
     assert _same_partition(labels[group], expected)
 
