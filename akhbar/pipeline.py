@@ -281,7 +281,7 @@ class Pipeline:
             duplicates = self.deduplicator.attach(earlier_canonical, new)
         else:  # a deduplicator with only apply(): copies among the new documents only
             duplicates = self.deduplicator.apply(new)
-        # Time order (undated last), then id: assign() sees documents one by one.
+        # Time order (undated last), then id: a fixed order for the new events' numbering.
         fresh = sorted((d for d in new if not d.duplicate_of),
                        key=lambda d: (d.event_day is None, d.event_day or 0.0, d.id))
         encoded0, cached0 = self._embedding_counts()

@@ -22,7 +22,7 @@ alignment of unrelated news articles, and lets a pair aligned at
 3. tests/data/one_event (5 synthetic reports of one earthquake, fa and ar): number of
    events for the whole folder and for each subset of 2-4 reports (1 is right).
 4. The seeds: fit() on every subset of 2-5 seeds; fit() on 1-4, assign() the rest (as by
-   default, refitting a state this small, and one by one with refit_up_to=0).
+   default, refitting a state this small, and without a refit, refit_up_to=0).
 Parts 2-4 compare the stored calibration with local scaling alone (the earlier scoring).
 """
 from __future__ import annotations
@@ -148,7 +148,7 @@ def seed_splits(calibration, documents, vectors, sentences, means) -> dict:
         for first in itertools.combinations(range(n), k):
             later = [i for i in range(n) if i not in first]
             splits += 1
-            for refit_up_to in (EventClusterer().refit_up_to, 0):  # the default, then assign one by one
+            for refit_up_to in (EventClusterer().refit_up_to, 0):  # the default, then assign without a refit
                 clusterer = EventClusterer(calibration=calibration, reference_means=means, refit_up_to=refit_up_to)
                 labels = list(clusterer.fit_predict(vectors[list(first)],
                                                     **evidence(documents, list(first), sentences)))
@@ -192,7 +192,7 @@ def main() -> dict:
     sizes = list(next(iter(result["variants"].values()))["unrelated_merges"])
     md += ("\n\n| scoring | " + " | ".join(f"unrelated pairs merged, batches of {s}" for s in sizes)
            + " | one event, all 5 reports: events | one event, subsets of 2-4 in one event "
-             "| seeds, fit subsets right | seeds, fit+assign splits right | same, assign one by one (refit_up_to=0) |\n|---"
+             "| seeds, fit subsets right | seeds, fit+assign splits right | same, assign without a refit (refit_up_to=0) |\n|---"
            + "|---" * (len(sizes) + 5) + "|\n")
     for name, v in result["variants"].items():
         merges = " | ".join(f"{v['unrelated_merges'][s]['merged_pairs']} of {v['unrelated_merges'][s]['pairs']}"

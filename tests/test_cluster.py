@@ -136,6 +136,31 @@ def test_assign_scores_full_articles_by_sentence_alignment(seed_documents, first
     assert est.articles_.all() and len(est.article_sentences_) == 5
 
 
+@pytest.mark.parametrize("first", [["002", "003"], ["003", "004"], ["000", "002"], ["004"]])
+def test_assigning_full_articles_does_not_depend_on_their_order(embedded_seeds, first):
+    """Without a refit, new full articles go through the first stage together (sentence
+    alignment with local scaling over the batch's candidate pairs), so their order
+    changes nothing. Attached one by one, each scored only against those before it,
+    these four splits gave two or three different partitions across the six orders."""
+    import itertools
+
+    by_prefix, means = embedded_seeds
+    later = [p for p in sorted(by_prefix) if p not in first]
+
+    def inputs(prefixes):
+        return ([by_prefix[p][0] for p in prefixes], np.stack([by_prefix[p][1] for p in prefixes]),
+                [by_prefix[p][2] for p in prefixes])
+
+    partitions = set()
+    for order in itertools.permutations(later):
+        est = EventClusterer(refit_up_to=0, reference_means=means)
+        earlier = est.fit_predict_documents(*inputs(first))
+        new = est.assign_documents(*inputs(order))
+        labels = dict(zip(first + list(order), list(earlier) + list(new)))
+        partitions.add(frozenset(frozenset(p for p in labels if labels[p] == label) for label in set(labels.values())))
+    assert len(partitions) == 1
+
+
 @pytest.mark.parametrize("refit_up_to", [1000, 0])
 def test_assign_attaches_to_existing_events_or_opens_new_ones(refit_up_to):
     rng = np.random.default_rng(3)
@@ -569,7 +594,7 @@ def test_assign_refits_only_small_states_given_the_same_evidence():
     grown.assign(X[8:], langs=langs[8:], days=days[8:], texts=texts[8:])
     assert grown.fit_inputs_ is None and np.array_equal(grown.vectors_, whole.vectors_)
     # A state fitted on more than refit_up_to documents, or new documents without the texts
-    # fit had, are attached one by one, and kept inputs are dropped (the state no longer
+    # fit had, are attached without a refit, and kept inputs are dropped (the state no longer
     # matches them).
     for model, evidence in ((fitted(7), {"texts": texts[8:]}), (fitted(12), {})):
         model.assign(X[8:], langs=langs[8:], days=days[8:], **evidence)
@@ -578,9 +603,9 @@ def test_assign_refits_only_small_states_given_the_same_evidence():
 
 
 def test_assign_merges_the_events_new_documents_open_by_their_centroids():
-    """Attached one by one (a state too large to refit), the fa and ar halves of events
-    new to the state each open an event of their own: a single headline is too noisy to
-    reach another event's centroid (centroid threshold 0.55). The centroid stage that
+    """Attached without a refit (as to a state too large to refit), the fa and ar halves of
+    events new to the state each open an event of their own in the first stage: their
+    headline pairs are too noisy to pass its threshold. The centroid stage that
     follows, as in fit, joins the halves (cross-lingual recall 0.03 without it); events
     of the fit are never merged with each other by it, though some of them are the two
     halves of one event."""

@@ -50,7 +50,7 @@ def test_document_record_round_trip():
 def test_saved_clusterer_assigns_as_the_fitted_one(tmp_path, refit_up_to):
     """save() + load() keep everything assign() uses: the loaded clusterer gives the same
     labels as the one that was fitted, for headlines and for full articles, whether assign
-    refits this small state (the kept fit inputs are saved) or goes one by one."""
+    refits this small state (the kept fit inputs are saved) or not."""
     rng = np.random.default_rng(5)
     centres = rng.normal(size=(5, 48))
     X = np.vstack([c + 0.3 * rng.normal(size=(6, 48)) for c in centres[:4]]).astype(np.float32)
