@@ -711,3 +711,19 @@ def test_assigning_headlines_does_not_depend_on_their_order():
     for other_earlier, labels in others:
         assert np.array_equal(other_earlier, earlier) and _same_partition(labels, first)
         assert [x for x in labels if x < n_old_events] == [x for x in first if x < n_old_events]
+
+
+def test_assign_to_a_state_fitted_on_nothing_clusters_as_fit():
+    """With no earlier events, assign's two stages are fit's (shared names and the
+    language means aside, both switched off here)."""
+    X, langs, gold, _ = _noisy_bilingual_events(n_events=6)
+    cal = Calibration(threshold=0.45, centroid_threshold=0.55, missing_sim=0.0)
+
+    def model():
+        return EventClusterer(use_time=False, use_terms=False, center_languages=False, calibration=cal,
+                              refit_up_to=0)
+
+    empty = model().fit(np.zeros((0, X.shape[1]), np.float32))
+    assigned = empty.assign(X, langs=langs)
+    assert _same_partition(assigned, model().fit_predict(X, langs=langs))
+    assert len(set(assigned.tolist())) > 1 and empty.n_clusters_ == len(set(assigned.tolist()))
