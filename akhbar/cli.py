@@ -45,6 +45,9 @@ def run(
     languages: Optional[str] = typer.Option(None, help="Comma-separated languages to keep (e.g. fa,ar): ISO "
                                                        "639-1/2/3 codes or tags as in a JSONL 'lang' field "
                                                        "(fa, fas, pes, fa-IR, ara, ...), any case."),
+    calibration: Optional[Path] = typer.Option(
+        None, help="Calibration JSON for the clusterer (as cluster/calibration.json; e.g. one re-calibrated for "
+                   "another --model by benchmarks/og2021_other_encoder.py); default: the stored one."),
     threshold: Optional[float] = typer.Option(None, help="Override the calibrated clustering threshold."),
     centroid_threshold: Optional[float] = typer.Option(
         None, help="Override the calibrated centroid-merging threshold (lower: more cross-lingual links, "
@@ -87,6 +90,19 @@ def run(
         _err(f"error: --out {out} is inside {update}/state, the saved state this --update reads; "
              f"write to {update} itself or to another folder")
         raise typer.Exit(code=2)
+    if calibration is not None and update is not None:
+        _err(f"error: --calibration cannot be combined with --update: the earlier run's calibration "
+             f"({update}/state) is used as it is")
+        raise typer.Exit(code=2)
+    calibration_used = None
+    if calibration is not None:
+        from akhbar.cluster import Calibration
+
+        try:
+            calibration_used = Calibration.from_file(calibration)
+        except (OSError, ValueError) as err:
+            _err(f"error: --calibration {calibration}: {err}")
+            raise typer.Exit(code=2)
     for name, value in (("--threshold", threshold), ("--centroid-threshold", centroid_threshold)):
         if value is not None and not -1.0 <= value <= 1.0:  # also refuses nan
             _err(f"error: {name} must be a number between -1 and 1 (a combined similarity score), not {value}")
@@ -110,6 +126,7 @@ def run(
         ingestor=Ingestor(languages=keep_langs),
         embedder=embedder,
         clusterer=EventClusterer(threshold=threshold, centroid_threshold=centroid_threshold,
+                                 calibration=calibration_used,
                                  merge_centroids=not no_centroid_merging,
                                  reference_means=embedder.language_means()),
         summarizer=ClusterSummarizer(max_sentences=summary_sentences, summary_lang=summary_lang),

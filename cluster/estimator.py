@@ -66,6 +66,33 @@ class Calibration:
         data = json.loads(path.read_text(encoding="utf-8"))
         return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
 
+    @classmethod
+    def from_file(cls, path: str | Path) -> "Calibration":
+        """A calibration written by hand or by a benchmark; unlike ``load``, a missing file,
+        an unknown field or a value of the wrong type is an error (ValueError or OSError)."""
+        path = Path(path)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as err:
+            raise ValueError(f"not valid JSON ({err})") from None
+        if not isinstance(data, dict):
+            raise ValueError("expected a JSON object of calibration fields")
+        unknown = sorted(set(data) - set(cls.__dataclass_fields__))
+        if unknown:
+            raise ValueError(f"unknown calibration field(s): {', '.join(unknown)}")
+        for name, value in data.items():
+            if name == "source":
+                continue
+            if name == "article_null":
+                ok = value is None or (isinstance(value, list) and len(value) == 3
+                                       and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value))
+            else:
+                ok = (value is None and name in _OPTIONAL_FIELDS) or (
+                    isinstance(value, (int, float)) and not isinstance(value, bool) and np.isfinite(value))
+            if not ok:
+                raise ValueError(f"field {name} has an invalid value: {value!r}")
+        return cls(**data)
+
     def missing_for(self, threshold: float) -> float:
         """What a pair outside the candidate graph counts at a stage stopped at ``threshold``.
 
@@ -162,6 +189,9 @@ def _local_scaling(values: np.ndarray, mask: np.ndarray, rows, cols, background:
         return _shrunk_mean(total[node] - v, count[node] - 1, background, weight)
 
     return v - (mean_without(r) + mean_without(c)) / 2
+
+
+_OPTIONAL_FIELDS = {"centroid_threshold", "article_threshold", "article_sure_alignment"}
 
 
 def _alignment_over_null(align, log_sentences, same_language, cal: "Calibration") -> np.ndarray:

@@ -346,3 +346,39 @@ def test_run_out_that_is_a_file_fails_before_any_work(tmp_path, monkeypatch):
         assert result.exit_code == 2
         assert f"--out {out}" in result.stderr and "is an existing file, not a folder" in result.stderr
     assert afile.read_text() == "x"
+
+
+# --- run --calibration: a calibration file for another model, checked before any input is read ---
+
+@pytest.mark.parametrize("content, reason", [
+    (None, "No such file"),
+    ("{not json", "not valid JSON"),
+    ('["threshold", 0.2]', "expected a JSON object"),
+    ('{"threshold": 0.2, "treshold": 0.3}', "unknown calibration field(s): treshold"),
+    ('{"threshold": "high"}', "field threshold has an invalid value: 'high'"),
+    ('{"article_null": [0.1, 0.2]}', "field article_null has an invalid value"),
+])
+def test_run_refuses_a_bad_calibration_file(tmp_path, content, reason):
+    path = tmp_path / "calibration.json"
+    if content is not None:
+        _write(path, content)
+    result = _invoke(["run", SEEDS, "--out", tmp_path / "out", "--calibration", path, "--quiet"])
+    assert result.exit_code == 2
+    assert f"--calibration {path}" in result.stderr and reason in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_run_uses_the_calibration_file_it_is_given(tmp_path):
+    """A calibration whose thresholds nothing reaches: every seed is its own event (the
+    stored calibration puts 000 and 001 together)."""
+    from akhbar.cluster import Calibration
+
+    stored = json.loads((Path(__file__).parents[1] / "cluster" / "calibration.json").read_text(encoding="utf-8"))
+    strict = {**stored, "threshold": 0.95, "article_threshold": 0.95, "centroid_threshold": 0.99,
+              "article_sure_alignment": None, "source": "test: nothing merges"}
+    assert Calibration.from_file(_write(tmp_path / "strict.json", json.dumps(strict))).threshold == 0.95
+    result = _invoke(["run", SEEDS, "--out", tmp_path / "out", "--calibration", tmp_path / "strict.json",
+                      "--no-cache", "--quiet"])
+    assert result.exit_code == 0, result.stderr
+    labels = [json.loads(line)["cluster_id"] for line in (tmp_path / "out" / "clusters.jsonl").read_text().splitlines()]
+    assert len(labels) == 5 and len(set(labels)) == 5
