@@ -258,19 +258,27 @@ def test_alignment_null_discounts_long_and_same_language_pairs():
     np.testing.assert_array_equal(_alignment_over_null(align, log_sentences, same_language, Calibration()), align)
 
 
+# Ten XL-Sum sample articles (BBC Persian and Arabic), each its own story: three long Persian
+# magazine pieces, two economy reports years apart, five others.
+UNRELATED_BBC = ("140000_an_china_cult_demons", "arts-43893781", "iran-53293101", "071118_bd-ah-oil-budget",
+                 "afghanistan-51204304", "130729_syria_homs_area_retaken", "world-47242349", "130806_nidhal_hassan_trial",
+                 "060806_si-philippine-volcano", "sport-38275497")
+
+
 @needs_shared_eval("samples/xlsum")
-def test_unrelated_bbc_articles_in_one_batch_mostly_stay_apart():
-    """30 XL-Sum sample articles (15 Persian, 15 Arabic BBC stories, no dates): each its own
-    story. Long feature articles used to meet on their best-matching sentences alone (six
-    pairs merged: three magazine pieces in one event); with the length/language null two
-    pairs are left, a same-topic Yemen pair a month apart and a cross-lingual pair."""
+def test_unrelated_long_articles_in_one_batch_mostly_stay_apart():
+    """Long articles used to meet on their best-matching sentences alone: this batch (no
+    dates) had four merged pairs, the three magazine pieces (a Chinese sect, Guillermo del
+    Toro, a missing IRGC commander) in one event and the two economy reports in another.
+    With the length/language null (Calibration.article_null) one pair is left."""
     from akhbar.cluster import EventClusterer
     from akhbar.ingest import read_inputs
 
     articles, bad = read_inputs([SHARED_EVAL / "samples" / "xlsum" / "fa", SHARED_EVAL / "samples" / "xlsum" / "ar"])
-    docs, skipped = Ingestor().transform(articles)
-    assert not bad and not skipped and len(docs) == 30
+    wanted = [a for a in articles if a.id in UNRELATED_BBC]
+    docs, skipped = Ingestor().transform(wanted)
+    assert not bad and not skipped and len(docs) == len(UNRELATED_BBC)
     vectors, sentences, means = _embedded(docs)
     labels = EventClusterer(reference_means=means).fit_predict_documents(docs, vectors, sentences)
     sizes = np.bincount(labels)
-    assert int((sizes * (sizes - 1) // 2).sum()) <= 2
+    assert int((sizes * (sizes - 1) // 2).sum()) <= 1
