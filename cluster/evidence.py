@@ -46,6 +46,10 @@ class LanguageCentering:
     mean, not the batch's global mean, which for a batch in one language is that
     language's own offset. With no reference and too few documents, the global mean of
     the batch is used.
+
+    ``partial_fit`` adds rows met later (``EventClusterer.assign`` without a refit) to the
+    per-language sums and counts that ``fit`` keeps, so that a language first met, or met
+    with few rows, in the fit gets the mean a fit over all rows would give.
     """
 
     def __init__(self, reference_means: dict[str, np.ndarray] | None = None, shrinkage: float = 20.0,
@@ -61,11 +65,16 @@ class LanguageCentering:
         # mirror effect of a batch centred on its own few articles.
         X = np.asarray(X, dtype=np.float32)
         langs_arr = np.asarray(langs)
-        global_mean = _distinct_rows(X).mean(axis=0) if len(X) else X.mean(axis=0)
+        distinct = _distinct_rows(X)
+        global_mean = distinct.mean(axis=0) if len(X) else X.mean(axis=0)
+        self.global_sum_, self.global_count_ = distinct.sum(axis=0, dtype=np.float64), len(distinct)
         self.means_: dict[str, np.ndarray] = {}
+        self.sums_: dict[str, np.ndarray] = {}
+        self.counts_: dict[str, int] = {}
         for lang in sorted(set(langs)):
             rows = _distinct_rows(X[langs_arr == lang])
             n = len(rows)
+            self.sums_[lang], self.counts_[lang] = rows.sum(axis=0, dtype=np.float64), n
             reference = self.reference_means.get(lang)
             if reference is not None:
                 mean = (n * rows.mean(axis=0) + self.shrinkage * reference) / (n + self.shrinkage)
@@ -79,10 +88,52 @@ class LanguageCentering:
         self.global_mean_ = global_mean
         return self
 
+    @property
+    def updatable(self) -> bool:
+        """Whether ``partial_fit`` can run (a centring loaded from an older saved state
+        has means but not the sums they came from)."""
+        return getattr(self, "sums_", None) is not None
+
+    def partial_fit(self, X: np.ndarray, langs: list[str]):
+        """Add the distinct rows of X to each language's sum and count and recompute the
+        means that change: those of the languages in ``langs`` and those that fall back to
+        the global mean (no reference, fewer than ``min_docs`` rows), by the rule of ``fit``."""
+        if not self.updatable:
+            raise RuntimeError("LanguageCentering.partial_fit: fitted without the sums it needs")
+        X = np.asarray(X, dtype=np.float32)
+        if not len(X):
+            return self
+        langs_arr = np.asarray(langs)
+        distinct = _distinct_rows(X)
+        self.global_sum_ = self.global_sum_ + distinct.sum(axis=0, dtype=np.float64)
+        self.global_count_ += len(distinct)
+        self.global_mean_ = (self.global_sum_ / self.global_count_).astype(np.float32)
+        dim = X.shape[1]
+        for lang in sorted(set(langs)):
+            rows = _distinct_rows(X[langs_arr == lang])
+            self.sums_[lang] = self.sums_.get(lang, np.zeros(dim)) + rows.sum(axis=0, dtype=np.float64)
+            self.counts_[lang] = self.counts_.get(lang, 0) + len(rows)
+        for lang in sorted(set(self.sums_) | set(langs)):
+            n, reference = self.counts_.get(lang, 0), self.reference_means.get(lang)
+            if reference is not None:
+                if lang in set(langs):
+                    mean = (self.sums_[lang] + self.shrinkage * np.asarray(reference, np.float64)) / (n + self.shrinkage)
+                    self.means_[lang] = mean.astype(np.float32)
+            elif n >= self.min_docs:
+                if lang in set(langs):
+                    self.means_[lang] = (self.sums_[lang] / n).astype(np.float32)
+            else:
+                self.means_[lang] = self.global_mean_
+        return self
+
+    def mean_for(self, lang: str) -> np.ndarray:
+        """The vector ``transform`` subtracts for ``lang``."""
+        return self.means_.get(lang, self.global_mean_)
+
     def transform(self, X: np.ndarray, langs: list[str]) -> np.ndarray:
         X = np.asarray(X, dtype=np.float32).copy()
         for i, lang in enumerate(langs):
-            X[i] -= self.means_.get(lang, self.global_mean_)
+            X[i] -= self.mean_for(lang)
         return l2_normalize(X)
 
     def fit_transform(self, X, langs):

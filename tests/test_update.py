@@ -77,6 +77,11 @@ def test_saved_clusterer_assigns_as_the_fitted_one(tmp_path, refit_up_to):
     assert np.array_equal(loaded.assign(new, **evidence), expected)
     assert np.array_equal(loaded.labels_, fitted.labels_)
     assert np.allclose(loaded.align_sums_, fitted.align_sums_)
+    # Without a refit, assign updates the language means and re-centres the earlier vectors
+    # (see EventClusterer._update_centering): the loaded state does the same.
+    assert np.allclose(loaded.vectors_, fitted.vectors_, atol=1e-6)
+    for lang, mean in fitted.centering_.means_.items():
+        np.testing.assert_allclose(loaded.centering_.means_[lang], mean, atol=1e-6)
 
 
 def test_load_refuses_what_is_not_a_saved_clusterer(tmp_path):
@@ -254,3 +259,26 @@ def test_update_refuses_a_damaged_clusterer_file_and_an_out_inside_the_state(tmp
 def test_run_refuses_thresholds_outside_the_score_range(tmp_path, option):
     proc = _cli(SEEDS, "--out", tmp_path / "out", *option)
     assert proc.returncode == 2 and "must be a number between -1 and 1" in proc.stderr
+
+
+def test_state_saved_without_mean_sums_assigns_with_its_means_fixed(tmp_path):
+    """A state written before assign could update language means (no sums, languages or
+    norms in it) still loads; its means stay as saved, and assign works."""
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(12, 16)).astype(np.float32)
+    langs = ["fa", "ar"] * 6
+    EventClusterer(refit_up_to=0, use_terms=False).fit(X, langs=langs).save(tmp_path)
+    meta = json.loads((tmp_path / "clusterer.json").read_text(encoding="utf-8"))
+    del meta["centering"]
+    (tmp_path / "clusterer.json").write_text(json.dumps(meta), encoding="utf-8")
+    with np.load(tmp_path / "clusterer.npz") as stored:
+        arrays = {k: stored[k] for k in stored.files
+                  if k not in ("centering_sums", "centering_references", "global_sum", "langs", "center_norms")}
+    np.savez(tmp_path / "clusterer.npz", **arrays)
+    loaded = EventClusterer.load(tmp_path)
+    assert not loaded.centering_.updatable
+    before = {lang: mean.copy() for lang, mean in loaded.centering_.means_.items()}
+    labels = loaded.assign(rng.normal(size=(3, 16)).astype(np.float32), langs=["fa", "ar", "en"])
+    assert len(labels) == 3 and len(loaded.labels_) == 15
+    for lang, mean in before.items():
+        np.testing.assert_array_equal(loaded.centering_.means_[lang], mean)
