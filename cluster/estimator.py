@@ -865,7 +865,8 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         directory.mkdir(parents=True, exist_ok=True)
         # Reference means are only a prior for fitting the language means, which are saved.
         params = {k: v for k, v in self.get_params().items() if k not in ("calibration", "reference_means")}
-        langs = sorted(self.centering_.means_)
+        centering = getattr(self, "centering_", None)  # None when fitted with center_languages=False
+        langs = sorted(centering.means_) if centering is not None else []
         dim = self.vectors_.shape[1]
         article_index = np.array(sorted(self.article_sentences_), dtype=np.int64)
         sentences = [l2_normalize(self.article_sentences_[int(i)][0]) for i in article_index]
@@ -876,13 +877,14 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         arrays = {
             "labels": self.labels_, "vectors": self.vectors_, "days": self.days_, "articles": self.articles_,
             "align_sums": self.align_sums_, "align_counts": self.align_counts_,
-            "centering_means": (np.stack([self.centering_.means_[lang] for lang in langs]) if langs
+            "centering_means": (np.stack([centering.means_[lang] for lang in langs]) if langs
                                 else np.zeros((0, dim), np.float32)),
-            "global_mean": self.centering_.global_mean_,
+            "global_mean": centering.global_mean_ if centering is not None else np.zeros(dim, np.float32),
             "article_index": article_index, "article_offsets": offsets,
             "article_sentences": np.vstack(sentences) if sentences else np.zeros((0, dim), np.float32),
         }
-        arrays.update(self._centering_record(meta, langs, dim))
+        if centering is not None:
+            arrays.update(self._centering_record(meta, langs, dim))
         kept = getattr(self, "fit_inputs_", None)
         if kept is not None:
             meta["fit_inputs"], fit_arrays = _fit_inputs_record(kept, dim, set(self.article_sentences_))

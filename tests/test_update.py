@@ -282,3 +282,15 @@ def test_state_saved_without_mean_sums_assigns_with_its_means_fixed(tmp_path):
     assert len(labels) == 3 and len(loaded.labels_) == 15
     for lang, mean in before.items():
         np.testing.assert_array_equal(loaded.centering_.means_[lang], mean)
+
+
+def test_state_fitted_without_language_centring_saves_and_assigns(tmp_path):
+    """center_languages=False keeps no language means; save() used to fail on that."""
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(10, 8)).astype(np.float32)
+    fitted = EventClusterer(center_languages=False, refit_up_to=0).fit(X, langs=["fa"] * 10)
+    fitted.save(tmp_path)
+    loaded = EventClusterer.load(tmp_path)
+    new = X[:3] + 0.01
+    assert np.array_equal(loaded.assign(new, langs=["fa", "ar", "fa"]), fitted.assign(new, langs=["fa", "ar", "fa"]))
+    assert np.array_equal(loaded.vectors_, fitted.vectors_)
