@@ -148,8 +148,9 @@ def run(
             raise typer.Exit(code=2)
     else:
         result = pipeline.run(inputs)
+    state_written = (save_state or update is not None) and bool(result.documents)
     try:
-        result.write(out, save_state=(save_state or update is not None) and bool(result.documents))
+        result.write(out, save_state=state_written)
     except OSError as err:
         _err(f"error: cannot write the results to {out}: {err.strerror or err}")
         raise typer.Exit(code=2)
@@ -169,7 +170,7 @@ def run(
         _print_report(result)
     n_dup = sum(1 for d in result.documents if d.duplicate_of)
     added = f" ({result.stats['update']['new_articles']} new)" if update is not None else ""
-    wrote = "clusters.jsonl, summaries.jsonl, manifest.json" + (", state/" if (save_state or update) else "")
+    wrote = "clusters.jsonl, summaries.jsonl, manifest.json" + (", state/" if state_written else "")
     _err(f"{len(result.documents)} articles{added} ({n_dup} duplicates) in {len(result.clusters)} clusters, "
          f"{len(result.skipped)} skipped; wrote {out}/{wrote}")
     if not result.documents:

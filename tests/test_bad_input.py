@@ -257,8 +257,10 @@ def test_exit_nonzero_only_when_nothing_processed(tmp_path):
     cache.mkdir()
     (cache / "embeddings.sqlite").write_bytes(b"not a database\n" * 100)
     proc = _run(["run", str(only_bad), str(tmp_path / "missing.txt"), "--out", str(tmp_path / "out"),
-                 "--cache-dir", str(cache), "-q"])
+                 "--cache-dir", str(cache), "-q", "--save-state"])
     assert f"warning: embedding cache {cache} is unusable" in proc.stderr
+    # No state is written for nothing, and the summary line does not claim one.
+    assert not (tmp_path / "out" / "state").exists() and "state/" not in proc.stderr
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
     assert "no input article could be processed" in proc.stderr
