@@ -103,28 +103,26 @@ def main() -> dict:
     results = {"average linkage + centroid merging (akhbar, stored calibration)":
                {"setting": "stored calibration",
                 **scored(EventClusterer(reference_means=og2021.REFERENCE_MEANS).fit_predict(vectors, **inputs))}}
-    alone, merged = [], []
     stored_centroid = clusterer.calibration_.centroid_threshold
-    for cut, resolution in itertools.product(CUTS, RESOLUTIONS):
-        first = louvain_labels(n, rows, cols, scores, cut, resolution)
-        alone.append({"setting": f"cut {cut}, resolution {resolution}", **scored(first)})
-        for centroid in CENTROID_THRESHOLDS:
-            clusterer.calibration_.centroid_threshold = centroid
-            merged.append({"setting": f"cut {cut}, resolution {resolution}, centroid {centroid}",
-                           **scored(clusterer._merge_centroids(first, articles))})
-        clusterer.calibration_.centroid_threshold = stored_centroid
-        print(f"cut {cut} resolution {resolution}: alone F1 {alone[-1]['bcubed_f1']}", flush=True)
-    online_alone, online_merged = [], []
+
+    def grid(first_stages, centroids):
+        """Each first-stage grouping alone, and followed by the centroid stage at each threshold."""
+        alone, merged = [], []
+        for setting, first in first_stages:
+            alone.append({"setting": setting, **scored(first)})
+            for centroid in centroids:
+                clusterer.calibration_.centroid_threshold = centroid
+                merged.append({"setting": f"{setting}, centroid {centroid}",
+                               **scored(clusterer._merge_centroids(first, articles))})
+            clusterer.calibration_.centroid_threshold = stored_centroid
+            print(f"{setting}: alone F1 {alone[-1]['bcubed_f1']}", flush=True)
+        return alone, merged
+
+    alone, merged = grid(((f"cut {cut}, resolution {resolution}", louvain_labels(n, rows, cols, scores, cut, resolution))
+                          for cut, resolution in itertools.product(CUTS, RESOLUTIONS)), CENTROID_THRESHOLDS)
     ids = [d.id for d in documents]
-    for threshold in ONLINE_THRESHOLDS:
-        first = online_labels(clusterer, ids, threshold)
-        online_alone.append({"setting": f"threshold {threshold}", **scored(first)})
-        for centroid in ONLINE_CENTROID_THRESHOLDS:
-            clusterer.calibration_.centroid_threshold = centroid
-            online_merged.append({"setting": f"threshold {threshold}, centroid {centroid}",
-                                  **scored(clusterer._merge_centroids(first, articles))})
-        clusterer.calibration_.centroid_threshold = stored_centroid
-        print(f"online {threshold}: alone F1 {online_alone[-1]['bcubed_f1']}", flush=True)
+    online_alone, online_merged = grid(((f"threshold {threshold}", online_labels(clusterer, ids, threshold))
+                                        for threshold in ONLINE_THRESHOLDS), ONLINE_CENTROID_THRESHOLDS)
     best = lambda rows_: max(rows_, key=lambda r: r["bcubed_f1"])  # noqa: E731
     results["Louvain alone (best grid point)"] = best(alone)
     results["Louvain + centroid merging (best grid point)"] = best(merged)
