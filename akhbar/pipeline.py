@@ -227,16 +227,17 @@ class Pipeline:
         sentence_vectors = self.embedder.embed_sentences(canonical)
         encoded1, cached1 = self._embedding_counts()
         stats = {"embedding": {"encoded": encoded1 - encoded0, "cached": cached1 - cached0}}
-        labels = self.clusterer.fit_predict_documents(canonical, doc_vectors, sentence_vectors)
+        clusterer = _fresh(self.clusterer)  # each result keeps its own fitted clusterer
+        labels = clusterer.fit_predict_documents(canonical, doc_vectors, sentence_vectors)
         labels = _order_clusters(canonical, np.asarray(labels))
         clusters, summaries = self._clusters_and_summaries(
             canonical, labels, lambda label, docs, idx: self.summarizer.summarize(
                 label, docs, [sentence_vectors[i] for i in idx], doc_vectors[idx]))
         all_labels = _labels_with_copies(documents, canonical, labels)
-        if hasattr(self.clusterer, "labels_"):  # the clusterer's state carries the output numbering
-            self.clusterer.labels_ = labels.copy()
+        if hasattr(clusterer, "labels_"):  # the clusterer's state carries the output numbering
+            clusterer.labels_ = labels.copy()
         return PipelineResult(documents, all_labels, clusters, summaries, skipped, list(inputs),
-                              duplicates, stats, self.clusterer, [d.id for d in canonical], self._encoder_name())
+                              duplicates, stats, clusterer, [d.id for d in canonical], self._encoder_name())
 
     def _encoder_name(self) -> str | None:
         encoder = getattr(self.embedder, "encoder", None)
@@ -264,7 +265,7 @@ class Pipeline:
         if state.encoder != encoder_name:
             raise ValueError(f"{previous}: the earlier run embedded with {state.encoder!r}, this one would use "
                              f"{encoder_name!r}; vectors of different models cannot be compared (pass the same --model)")
-        self.clusterer = state.clusterer
+        clusterer = state.clusterer  # this update's own; the pipeline's clusterer stays as it was
         documents, skipped = self._documents(*read_inputs(inputs, self.fields, self.max_bytes or DEFAULT_MAX_BYTES, self.exclude))
         earlier_ids = {d.id for d in state.documents}
         new = []
@@ -289,10 +290,10 @@ class Pipeline:
         if fresh:
             doc_vectors = self.embedder.embed_documents(fresh)
             sentence_vectors = self.embedder.embed_sentences(fresh)
-            assigned = np.asarray(self.clusterer.assign_documents(fresh, doc_vectors, sentence_vectors))
+            assigned = np.asarray(clusterer.assign_documents(fresh, doc_vectors, sentence_vectors))
             first_new = int(labels.max()) + 1 if len(labels) else 0
             labels = np.concatenate([labels, _number_new_clusters(fresh, assigned, first_new)])
-            self.clusterer.labels_ = labels.copy()
+            clusterer.labels_ = labels.copy()
         canonical = earlier_canonical + fresh
         encoded1, cached1 = self._embedding_counts()
         stats = {"embedding": {"encoded": encoded1 - encoded0, "cached": cached1 - cached0},
@@ -309,11 +310,27 @@ class Pipeline:
         clusters, summaries = self._clusters_and_summaries(canonical, labels, summarize)
         all_documents = sorted(state.documents + new, key=lambda d: d.id)
         all_labels = _labels_with_copies(all_documents, canonical, labels)
-        result = PipelineResult(all_documents, all_labels, clusters, summaries, state.skipped + skipped,
+        # An input the earlier run skipped (another --languages, say) and this one processed
+        # is accounted for once, as processed.
+        processed = {d.id for d in new}
+        earlier_skipped = [s for s in state.skipped if getattr(s, "id", None) not in processed]
+        result = PipelineResult(all_documents, all_labels, clusters, summaries, earlier_skipped + skipped,
                                 state.inputs + [str(p) for p in inputs], state.duplicates + duplicates, stats,
-                                self.clusterer, [d.id for d in canonical], encoder_name)
+                                clusterer, [d.id for d in canonical], encoder_name)
         result.new_ids = {d.id for d in new}  # what this run added (for reporting its notes)
         return result
+
+
+def _fresh(component):
+    """An unfitted copy of a pipeline component: ``sklearn.base.clone`` for estimators,
+    a deep copy of anything else."""
+    import copy
+
+    if hasattr(component, "get_params"):
+        from sklearn.base import clone
+
+        return clone(component)
+    return copy.deepcopy(component)
 
 
 def _unique_id_advice(doc: Document) -> str:

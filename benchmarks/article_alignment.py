@@ -105,23 +105,26 @@ def background(documents, vectors, sentences, means, rng):
     return out
 
 
-def null_model(documents, vectors, sentences, means, indices=None) -> dict:
+def null_model(documents, vectors, sentences, means, indices=None, calibration=None) -> dict:
     """Least squares over every pair of two reference articles (unrelated: each reports its
     own story): alignment ~ intercept + slope x log(n_a x n_b) + same_language, n the
     sentence counts. The coefficients are ``Calibration.article_null``."""
     from akhbar.cluster import EventClusterer
     from akhbar.cluster.estimator import article_mask
-    from akhbar.cluster.evidence import sentence_alignment
+    from akhbar.cluster.evidence import l2_normalize, sentence_alignment
 
     indices = list(range(len(documents))) if indices is None else list(indices)
     inputs = evidence(documents, indices, sentences)
-    clusterer = EventClusterer(reference_means=means)
-    clusterer._center(vectors[indices], inputs["langs"], inputs["sentence_vectors"])
+    clusterer = EventClusterer(calibration=calibration, reference_means=means)
+    centred, _ = clusterer._center(l2_normalize(vectors[indices]), inputs["langs"], inputs["sentence_vectors"])
     prepared = [clusterer._prepared_sentences(s, lang) for s, lang in zip(inputs["sentence_vectors"], inputs["langs"])]
-    articles = np.flatnonzero(article_mask(inputs["sentence_vectors"], inputs["texts"]))
+    mask = article_mask(inputs["sentence_vectors"], inputs["texts"])
+    articles = np.flatnonzero(mask)
+    # What alignment compares: topic-centred sentences when the calibration asks for them.
+    aligned = clusterer._topic_sentences(articles, prepared.__getitem__, centred, np.asarray(inputs["days"]), mask)
     align, log_sentences, same = [], [], []
     for a, b in itertools.combinations(articles, 2):
-        align.append(sentence_alignment(prepared[a], prepared[b]))
+        align.append(sentence_alignment(aligned[int(a)], aligned[int(b)]))
         log_sentences.append(np.log(len(prepared[a]) * len(prepared[b])))
         same.append(float(inputs["langs"][a] == inputs["langs"][b]))
     design = np.column_stack([np.ones(len(align)), log_sentences, same])
@@ -165,15 +168,42 @@ def cross_fitted_merges(calibration, previous, documents, vectors, sentences, me
     # Reference ids are ref-NNN in reading order (fa XL-Sum, ar XL-Sum, pn-summary, EASC), so
     # alternate articles split every source in two.
     halves = ([i for i in range(len(documents)) if i % 2 == 0], [i for i in range(len(documents)) if i % 2 == 1])
-    out = {"the other half": {}, "all reference articles": {}, "none (previous release)": {}}
+    out = {"the other half": {}, "all reference articles": {}, "none (article_threshold 0.175)": {}}
     for held_out, fitting in ((halves[0], halves[1]), (halves[1], halves[0])):
-        coefficients = null_model(documents, vectors, sentences, means, fitting)["coefficients"]
+        coefficients = null_model(documents, vectors, sentences, means, fitting, calibration)["coefficients"]
         for name, cal in (("the other half", replace(calibration, article_null=coefficients)),
-                          ("all reference articles", calibration), ("none (previous release)", previous)):
+                          ("all reference articles", calibration), ("none (article_threshold 0.175)", previous)):
             for size, counts in unrelated_merges(cal, documents, vectors, sentences, means, held_out).items():
                 total = out[name].setdefault(size, {"merged_pairs": 0, "pairs": 0})
                 total["merged_pairs"] += counts["merged_pairs"]
                 total["pairs"] += counts["pairs"]
+    return out
+
+
+def seeds_among_unrelated(calibration, seeds, seed_vectors, seed_sentences, reference, ref_vectors, ref_sentences,
+                          means) -> dict:
+    """The five seeds clustered inside batches of unrelated reference articles (all of
+    them, and 6 random batches of 30, 10 and 4): how often the seeds come out exactly as
+    {000, 001}, {002}, {003}, {004}, and how many seed-reference pairs share an event."""
+    rng = random.Random(0)
+    documents = list(seeds) + list(reference)
+    vectors = np.vstack([seed_vectors, ref_vectors])
+    sentences = list(seed_sentences) + list(ref_sentences)
+    gold = ["E1" if d.id[:3] in ("000", "001") else d.id for d in seeds]
+    pool = range(len(seeds), len(documents))
+    out = {}
+    for size in (len(reference), 30, 10, 4):
+        right = batches = mixed = 0
+        for _ in range(1 if size == len(reference) else 6):
+            indices = list(range(len(seeds))) + (list(pool) if size == len(reference) else rng.sample(pool, size))
+            labels = labels_of(calibration, documents, indices, vectors, sentences, means)
+            seed_labels = labels[:len(seeds)]
+            right += all((seed_labels[a] == seed_labels[b]) == (gold[a] == gold[b])
+                         for a in range(len(seeds)) for b in range(len(seeds)))
+            mixed += int(np.isin(labels[len(seeds):], seed_labels).sum())
+            batches += 1
+        out["all" if size == len(reference) else str(size)] = {"seeds_right": right, "batches": batches,
+                                                               "references_in_a_seed_event": mixed}
     return out
 
 
@@ -229,18 +259,23 @@ def main(argv=None) -> dict:
     stored = Calibration.load()
     reference = reference_documents()
     ref_vectors, ref_sentences, means = embedded(reference)
-    null = null_model(reference, ref_vectors, ref_sentences, means)
+    null = null_model(reference, ref_vectors, ref_sentences, means, calibration=stored)
     if store:  # write the fitted null into the stored calibration, then measure with it
         data = json.loads(CALIBRATION_FILE.read_text(encoding="utf-8"))
         data["article_null"] = null["coefficients"]
         CALIBRATION_FILE.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         stored = Calibration.load()
     chosen = replace(stored, article_null=null["coefficients"])
-    previous = replace(stored, article_null=None, article_threshold=0.175)
+    # The previous release: no topic centring, its own null and article_threshold 0.2.
+    untopical = replace(stored, article_topic_neighbours=0, article_threshold=0.2)
+    previous = replace(untopical, article_null=null_model(reference, ref_vectors, ref_sentences, means,
+                                                          calibration=untopical)["coefficients"])
+    without_null = replace(untopical, article_null=None, article_threshold=0.175)
     variants = {"stored calibration": chosen,
-                "without the length/language null, article_threshold 0.175 (previous release)": previous,
-                "local scaling alone (earlier)": replace(stored, article_null=None, article_threshold=0.175,
-                                                         article_background_weight=0.0, article_sure_alignment=None)}
+                "without topic centring, article_threshold 0.2 (previous release)": previous,
+                "without topic centring or the length/language null, article_threshold 0.175": without_null,
+                "local scaling alone (earlier)": replace(without_null, article_background_weight=0.0,
+                                                         article_sure_alignment=None)}
     event = folder_documents(ROOT / "tests" / "data" / "one_event")
     event_vectors, event_sentences, _ = embedded(event)
     seeds = folder_documents(ROOT / "seeds")
@@ -248,14 +283,17 @@ def main(argv=None) -> dict:
     result = {"calibration": {k: v for k, v in asdict(chosen).items() if k.startswith("article_")},
               "null_model": null,
               "background": background(reference, ref_vectors, ref_sentences, means, random.Random(1)),
-              "cross_fitted_unrelated_merges": cross_fitted_merges(chosen, previous, reference, ref_vectors,
+              "cross_fitted_unrelated_merges": cross_fitted_merges(chosen, without_null, reference, ref_vectors,
                                                                    ref_sentences, means),
+              "previous_null_model": {"coefficients": previous.article_null},
               "variants": {}}
     for name, calibration in variants.items():
         result["variants"][name] = {
             "unrelated_merges": unrelated_merges(calibration, reference, ref_vectors, ref_sentences, means),
             "one_event": one_event(calibration, event, event_vectors, event_sentences, means),
-            "seeds": seed_splits(calibration, seeds, seed_vectors, seed_sentences, means)}
+            "seeds": seed_splits(calibration, seeds, seed_vectors, seed_sentences, means),
+            "seeds_among_unrelated": seeds_among_unrelated(calibration, seeds, seed_vectors, seed_sentences,
+                                                           reference, ref_vectors, ref_sentences, means)}
         print(name, json.dumps(result["variants"][name]), flush=True)
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "article_alignment.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
@@ -267,15 +305,18 @@ def main(argv=None) -> dict:
     label = {"all": f"all {len(reference)}"}
     md += ("\n\n| scoring | " + " | ".join(f"unrelated pairs merged, batches of {label.get(s, s)}" for s in sizes)
            + " | one event, all 5 reports: events | one event, subsets of 2-4 in one event "
-             "| seeds, fit subsets right | seeds, fit+assign splits right | same, assign without a refit (refit_up_to=0) |\n|---"
-           + "|---" * (len(sizes) + 5) + "|\n")
+             "| seeds, fit subsets right | seeds, fit+assign splits right | same, assign without a refit (refit_up_to=0) "
+           + "".join(f"| seeds among {label.get(s, s)} unrelated: right" for s in sizes) + " |\n|---"
+           + "|---" * (2 * len(sizes) + 5) + "|\n")
     for name, v in result["variants"].items():
         merges = " | ".join(f"{v['unrelated_merges'][s]['merged_pairs']} of {v['unrelated_merges'][s]['pairs']}"
                             for s in sizes)
         e, s = v["one_event"], v["seeds"]
         md += (f"| {name} | {merges} | {e['events_for_all']} | {e['subsets_in_one_event']} of {e['subsets']} | "
                f"{s['fit_subsets_right']} of {s['fit_subsets']} | {s['fit_assign_right']} of {s['fit_assign_splits']} | "
-               f"{s['fit_assign_one_by_one_right']} of {s['fit_assign_splits']} |\n")
+               f"{s['fit_assign_one_by_one_right']} of {s['fit_assign_splits']} | "
+               + " | ".join(f"{m['seeds_right']} of {m['batches']}" for m in v["seeds_among_unrelated"].values())
+               + " |\n")
     n = result["null_model"]
     md += (f"\nNull model of unrelated articles' alignment (least squares over {n['pairs']} reference pairs): "
            f"intercept {n['coefficients'][0]}, {n['coefficients'][1]} x log(n_a x n_b) sentences, "

@@ -56,6 +56,17 @@ class Calibration:
     # that expectation plus article_background (the same scale, without the length and
     # language effect). Fitted on fa/ar reference articles: benchmarks/article_alignment.py.
     article_null: list[float] | None = None
+    # Full articles: before two articles' sentences are aligned, each article's
+    # (language-centred) sentences lose the mean sentence of its topic, taken over the
+    # article itself and its article_topic_neighbours nearest articles (document cosine,
+    # within the time window), with article_topic_prior sentences of weight zero added to
+    # the count so that a small neighbourhood removes little. Without it, how much of a
+    # topic the language means remove depends on the batch: seeds alone are centred on
+    # means made of their own topic, among unrelated articles they are not, and then all
+    # five Iran-Iraq defence seeds align as closely as the two reports of one meeting.
+    # 0 = off (states saved before it load with it off). benchmarks/article_alignment.py.
+    article_topic_neighbours: int = 0
+    article_topic_prior: float = 10.0
     source: str = "defaults"
 
     @classmethod
@@ -192,6 +203,33 @@ def _local_scaling(values: np.ndarray, mask: np.ndarray, rows, cols, background:
 
 
 _OPTIONAL_FIELDS = {"centroid_threshold", "article_threshold", "article_sure_alignment"}
+
+
+def _topic_centred(queries, sentences_of, vectors: np.ndarray, days: np.ndarray, articles: np.ndarray,
+                   neighbours: int, prior: float, window_days: float | None) -> dict[int, np.ndarray]:
+    """Sentences of each query article minus the mean sentence of its topic (see
+    ``Calibration.article_topic_neighbours``): the sum of the sentences of the article and
+    of its ``neighbours`` nearest articles (by ``vectors``, within ``window_days``) over
+    their count plus ``prior``. ``sentences_of(i)`` gives article i's normalised, centred
+    sentence vectors."""
+    queries = sorted(int(i) for i in queries)
+    index = np.flatnonzero(articles)
+    position = {int(i): p for p, i in enumerate(index)}
+    found: dict[int, list] = {i: [] for i in queries}
+    if len(index) > 1 and neighbours > 0:
+        rows, cols, sims = knn_candidates(vectors[index], neighbours, days[index], window_days,
+                                          queries=np.array([position[i] for i in queries]))
+        for a, b, sim in zip(index[rows], index[cols], sims):
+            for one, other in ((int(a), int(b)), (int(b), int(a))):
+                if one in found:
+                    found[one].append((-float(sim), other))
+    out = {}
+    for i in queries:
+        group = [i] + [j for _, j in sorted(found[i])[:neighbours]]
+        stacked = np.vstack([sentences_of(j) for j in group])
+        topic = stacked.sum(axis=0) / (len(stacked) + prior)
+        out[i] = l2_normalize(sentences_of(i) - topic)
+    return out
 
 
 def _alignment_over_null(align, log_sentences, same_language, cal: "Calibration") -> np.ndarray:
@@ -410,7 +448,13 @@ class EventClusterer(ClusterMixin, BaseEstimator):
 
     def _resolved(self) -> Calibration:
         cal = self.calibration
-        cal = cal if isinstance(cal, Calibration) else Calibration.load(cal or CALIBRATION_FILE)
+        if cal is None:
+            cal = Calibration.load(CALIBRATION_FILE)
+        elif not isinstance(cal, Calibration):  # a file named by the caller: missing or unknown fields are errors
+            try:
+                cal = Calibration.from_file(cal)
+            except (OSError, ValueError) as err:
+                raise ValueError(f"EventClusterer calibration {cal}: {err}") from err
         overrides = {name: getattr(self, name) for name in
                      ("threshold", "time_weight", "time_scale_days", "term_weight", "centroid_threshold")
                      if getattr(self, name) is not None}
@@ -439,9 +483,12 @@ class EventClusterer(ClusterMixin, BaseEstimator):
             log_counts = np.log(np.maximum([len(s) for s in sentence_vectors], 1))
             parts["log_sentences"] = log_counts[rows] + log_counts[cols]
             multi = article_mask(sentence_vectors, texts)
-            for p, (a, b) in enumerate(zip(rows, cols)):
-                if multi[a] and multi[b]:
-                    parts["align"][p] = sentence_alignment(sentence_vectors[a], sentence_vectors[b])
+            both = multi[rows] & multi[cols]
+            aligned = self._topic_sentences(np.unique(np.r_[rows[both], cols[both]]), sentence_vectors.__getitem__,
+                                            X, days, multi)
+            for p in np.flatnonzero(both):
+                parts["align"][p] = sentence_alignment(aligned[int(rows[p])], aligned[int(cols[p])])
+        self.terms_ = None  # never the vocabulary of an earlier fit
         if self.use_terms and texts is not None and len(rows):
             self.terms_ = SharedTermSimilarity().fit(list(texts))
             parts["terms"] = self.terms_.pairs(rows, cols)
@@ -474,6 +521,16 @@ class EventClusterer(ClusterMixin, BaseEstimator):
             known = np.isfinite(parts["dt"])
             scores[known] -= cal.time_weight * (1.0 - np.exp(-parts["dt"][known] / cal.time_scale_days))
         return scores
+
+    def _topic_sentences(self, queries, sentences_of, vectors, days, articles) -> dict[int, np.ndarray]:
+        """The sentence vectors that sentence alignment compares for these articles: as
+        given, or less their topic's mean (``Calibration.article_topic_neighbours``)."""
+        cal = self._resolved() if getattr(self, "calibration_", None) is None else self.calibration_
+        neighbours = int(cal.article_topic_neighbours or 0)
+        if neighbours <= 0:
+            return {int(i): sentences_of(int(i)) for i in queries}
+        return _topic_centred(queries, sentences_of, vectors, days, articles, neighbours,
+                              float(cal.article_topic_prior), self.window_days if self.use_time else None)
 
     @staticmethod
     def _adjusted_alignment(parts: dict[str, np.ndarray], cal: Calibration) -> np.ndarray:
@@ -767,8 +824,15 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         both = self.articles_[rows] & self.articles_[cols]
         if not both.any():
             return both, np.zeros(0)
-        prepared = {int(i): self._prepared_sentences(*self.article_sentences_[int(i)])
-                    for i in np.unique(np.r_[rows[both], cols[both]])}
+        cache: dict[int, np.ndarray] = {}
+
+        def sentences_of(i: int) -> np.ndarray:
+            if i not in cache:
+                cache[i] = self._prepared_sentences(*self.article_sentences_[i])
+            return cache[i]
+
+        prepared = self._topic_sentences(np.unique(np.r_[rows[both], cols[both]]), sentences_of,
+                                         self.vectors_, self.days_, self.articles_)
         align = np.full(len(rows), np.nan)
         align[both] = [sentence_alignment(prepared[int(a)], prepared[int(b)]) for a, b in zip(rows[both], cols[both])]
         if cal.article_null is not None:

@@ -135,6 +135,13 @@ def _decode(data: bytes, source: str) -> str:
         raise InputError(f"{source}: binary data ({nuls} NUL bytes, control characters), not text")
     if b"\x00" in data:
         raise InputError(f"{source}: binary data (NUL bytes, not valid UTF-8 or UTF-16), not text")
+    # UTF-8 with a few broken sequences (a stray byte, a download cut mid-character): keep
+    # it UTF-8 and replace only those bytes. Read as windows-1256, UTF-8 Persian or Arabic
+    # turns into Arabic-looking mojibake that the check below would accept.
+    replaced = data.decode("utf-8", errors="replace")
+    broken = replaced.count("\ufffd")
+    if sum(ord(ch) > 127 for ch in replaced) - broken >= 20 * broken:
+        return replaced
     # Legacy code page. windows-1256 maps every byte, so accept it only when the result
     # is mostly Arabic-script letters; otherwise let charset-normalizer choose.
     cp1256 = data.decode("cp1256", errors="replace")

@@ -19,7 +19,7 @@ import pytest
 from akhbar.ingest import Ingestor, JsonlFields, decode_bytes, normalize_text, read_inputs
 from akhbar.ingest.readers import InputError, read_jsonl
 
-from conftest import ROOT
+from conftest import ROOT, SEEDS
 
 sys.path.insert(0, str(ROOT / "tests" / "data"))
 import make_bad_corpus as corpus  # noqa: E402
@@ -269,3 +269,16 @@ def test_exit_nonzero_only_when_nothing_processed(tmp_path):
     assert f"skipped {tmp_path / 'missing.txt'}: no such file or directory" in proc.stderr
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["n_processed"] == 0 and manifest["n_skipped"] == 6
+
+
+def test_utf8_with_a_stray_byte_or_cut_mid_character_stays_utf8():
+    """Read as windows-1256, such files used to become Arabic-looking mojibake."""
+    text = (SEEDS / "001_88f3943e6f8d1c6c.txt").read_text(encoding="utf-8")
+    data = text.encode("utf-8")
+    assert decode_bytes(data + b"\xff\n", "a.txt").startswith(text[:200])
+    cut = len(data) // 2
+    while data[cut] < 0x80:
+        cut += 1
+    assert decode_bytes(data[:cut + 1], "cut.txt").startswith(text[:200])
+    cp1256 = text.replace("\u201c", '"').replace("\u201d", '"').encode("cp1256", errors="replace")
+    assert decode_bytes(cp1256, "cp.txt") == cp1256.decode("cp1256")  # a real legacy file still reads

@@ -756,3 +756,30 @@ def test_assign_to_a_state_fitted_on_nothing_clusters_as_fit():
     assigned = empty.assign(X, langs=langs)
     assert _same_partition(assigned, model().fit_predict(X, langs=langs))
     assert len(set(assigned.tolist())) > 1 and empty.n_clusters_ == len(set(assigned.tolist()))
+
+
+def test_a_reused_clusterer_fits_as_a_fresh_one():
+    """A second fit without texts, or with no candidate pairs, used to reuse the first
+    fit's name vectors (wrong labels, or a matmul error)."""
+    rng = np.random.default_rng(0)
+    centres = rng.normal(size=(30, 384))
+    events = np.repeat(np.arange(30), 4)
+    X = (centres[events] + 1.6 * rng.normal(size=(120, 384))).astype(np.float32)
+    X2 = (centres[events] + 1.6 * rng.normal(size=(120, 384))).astype(np.float32)
+    langs, days = ["fa", "ar"] * 60, 737000 + events % 5 + rng.random(120)
+    texts = [f"name{e} city{e} {e * 7}" for e in events]
+    reused = EventClusterer().fit(X, langs=langs, days=days, texts=texts)
+    np.testing.assert_array_equal(reused.fit_predict(X2, langs=langs, days=days),
+                                  EventClusterer().fit_predict(X2, langs=langs, days=days))
+    assert reused.fit_predict(X2[:1], langs=langs[:1], days=days[:1], texts=texts[:1]).tolist() == [0]
+
+
+def test_a_calibration_file_named_by_the_caller_must_exist_and_hold_known_fields(tmp_path):
+    X = np.random.default_rng(0).normal(size=(6, 384)).astype(np.float32)
+    with pytest.raises(ValueError, match="typo_calibration.json"):
+        EventClusterer(calibration=tmp_path / "typo_calibration.json").fit(X)
+    (tmp_path / "cal.json").write_text('{"treshold": 0.3}', encoding="utf-8")
+    with pytest.raises(ValueError, match="treshold"):
+        EventClusterer(calibration=str(tmp_path / "cal.json")).fit(X)
+    (tmp_path / "good.json").write_text('{"threshold": 0.3}', encoding="utf-8")
+    assert EventClusterer(calibration=tmp_path / "good.json").fit(X).calibration_.threshold == 0.3

@@ -294,3 +294,23 @@ def test_state_fitted_without_language_centring_saves_and_assigns(tmp_path):
     new = X[:3] + 0.01
     assert np.array_equal(loaded.assign(new, langs=["fa", "ar", "fa"]), fitted.assign(new, langs=["fa", "ar", "fa"]))
     assert np.array_equal(loaded.vectors_, fitted.vectors_)
+
+
+def test_each_run_of_one_pipeline_keeps_its_own_clusterer(tmp_path):
+    """Results of one Pipeline used to share (and refit) one clusterer, so saving an
+    earlier result wrote a later run's state beside its documents; an update swapped the
+    pipeline's clusterer for the loaded one."""
+    from akhbar import Pipeline
+
+    pipeline = Pipeline()
+    template = pipeline.clusterer
+    first = pipeline.run([_seed_folder(tmp_path, "five", ["000", "001", "002", "003", "004"])])
+    second = pipeline.run([_seed_folder(tmp_path, "two", ["002", "003"])])
+    assert first.clusterer is not second.clusterer and pipeline.clusterer is template
+    assert len(first.clusterer.labels_) == 5 and len(second.clusterer.labels_) == 2
+    first.write(tmp_path / "out", save_state=True)
+    updated = Pipeline().update(tmp_path / "out", [_seed_folder(tmp_path, "more", ["001"])])  # id already there
+    assert len(updated.documents) == 5 and any("already in the earlier run" in s.reason for s in updated.skipped)
+    pipeline.update(tmp_path / "out", [tmp_path / "two"])
+    assert pipeline.clusterer is template
+
