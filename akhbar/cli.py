@@ -258,9 +258,11 @@ def eval_clusters(gold: Path = typer.Option(..., help="gold.json (seeds) or JSON
         _err(f"error: {err}")
         raise typer.Exit(code=2)
     missing, extra = scores["missing_in_pred"], scores["not_in_gold"]
-    if missing or extra:
+    if missing:
         _err(f"warning: {missing} gold id(s) are missing from {pred} (scored as singletons, each its own "
-             f"predicted cluster); {extra} id(s) of {pred} are not in {gold} (ignored)")
+             f"predicted cluster)")
+    if extra:
+        _err(f"warning: {extra} id(s) of {pred} are not in {gold} (ignored)")
     typer.echo(json.dumps(_json_safe(scores), indent=2, allow_nan=False))
 
 

@@ -382,3 +382,12 @@ def test_run_uses_the_calibration_file_it_is_given(tmp_path):
     assert result.exit_code == 0, result.stderr
     labels = [json.loads(line)["cluster_id"] for line in (tmp_path / "out" / "clusters.jsonl").read_text().splitlines()]
     assert len(labels) == 5 and len(set(labels)) == 5
+
+
+def test_eval_clusters_extra_ids_alone_warn_only_about_them(tmp_path):
+    gold = json.loads(GOLD.read_text(encoding="utf-8"))["documents"]
+    pred = _jsonl(tmp_path / "clusters.jsonl", [{"id": k, "cluster_id": v["event"]} for k, v in gold.items()]
+                  + [{"id": "extra", "cluster_id": 9}])
+    result = _eval(GOLD, pred)
+    assert result.exit_code == 0
+    assert "1 id(s)" in result.stderr and "(ignored)" in result.stderr and "missing" not in result.stderr
