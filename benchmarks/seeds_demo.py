@@ -60,7 +60,7 @@ def evidence_alone():
     vectors = embedder.embed_documents(documents)
     sentence_vectors = embedder.embed_sentences(documents)
     names = [d.id[:3] for d in documents]
-    clusterer = EventClusterer(window_days=None, k=len(documents) - 1)
+    clusterer = EventClusterer(window_days=None, k=max(1, len(documents) - 1))
     rows, cols, parts = clusterer.pair_components(
         vectors, langs=[d.lang for d in documents], days=[d.event_day or np.nan for d in documents],
         texts=[d.title + "\n" + d.text for d in documents], sentence_vectors=sentence_vectors)

@@ -338,6 +338,50 @@ def _merge_rows(sums: np.ndarray, merged: np.ndarray, n_labels: int) -> np.ndarr
     return out
 
 
+def _language_list(where: str, langs, n: int) -> list[str]:
+    """One language code per row: None or an empty label is "und" (unknown), as the
+    pipeline writes it; anything but a string is an error naming the row."""
+    if langs is None:
+        return ["und"] * n
+    out = []
+    for i, lang in enumerate(langs):
+        if lang is None or (isinstance(lang, str) and not lang.strip()):
+            out.append("und")
+        elif isinstance(lang, str):
+            out.append(lang)
+        else:
+            raise ValueError(f"{where}: langs[{i}] must be a language code string or None, "
+                             f"not {type(lang).__name__} {lang!r}"[:200])
+    return out
+
+
+def _check_params(model: "EventClusterer") -> None:
+    """The constructor's numbers, checked in fit as scikit-learn estimators do."""
+    where = "EventClusterer"
+    if isinstance(model.k, bool) or not isinstance(model.k, (int, np.integer)) or model.k < 1:
+        raise ValueError(f"{where}: k must be a whole number >= 1 (neighbours per document), not {model.k!r}")
+    if model.window_days is not None and not (_is_number(model.window_days) and model.window_days >= 0):
+        raise ValueError(f"{where}: window_days must be None (no time blocking) or a number >= 0, "
+                         f"not {model.window_days!r}")
+    for name in ("max_merge_rounds", "refit_up_to"):
+        value = getattr(model, name)
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
+            raise ValueError(f"{where}: {name} must be a whole number >= 0, not {value!r}")
+    if not (_is_number(model.centering_shrinkage) and model.centering_shrinkage >= 0):
+        raise ValueError(f"{where}: centering_shrinkage must be a number >= 0, not {model.centering_shrinkage!r}")
+    for name in ("threshold", "time_weight", "time_scale_days", "term_weight", "centroid_threshold"):
+        value = getattr(model, name)
+        if value is not None and not _is_number(value):
+            raise ValueError(f"{where}: {name} must be None (the calibrated value) or a finite number, not {value!r}")
+    if model.time_scale_days is not None and model.time_scale_days <= 0:
+        raise ValueError(f"{where}: time_scale_days must be > 0, not {model.time_scale_days!r}")
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool) \
+        and bool(np.isfinite(value))
+
+
 def _check_inputs(where: str, X, langs=None, days=None, texts=None, sentence_vectors=None,
                   n_features: int | None = None) -> np.ndarray:
     """X as a float32 (n, d) array, after checking it and the per-row evidence as scikit-learn
@@ -467,7 +511,7 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         unknown) and "terms" (shared names/numbers)."""
         X = l2_normalize(X)
         n = len(X)
-        langs = list(langs) if langs is not None else ["und"] * n
+        langs = _language_list("EventClusterer.pair_components", langs, n)
         if sentence_vectors is not None:
             sentence_vectors = [l2_normalize(s) if len(s) else np.zeros((0, X.shape[1]), np.float32)
                                 for s in sentence_vectors]
@@ -561,8 +605,11 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         return LanguageCentering(reference_means=self.reference_means, shrinkage=self.centering_shrinkage)
 
     def fit(self, X, y=None, langs=None, days=None, texts=None, sentence_vectors=None):
+        _check_params(self)
         X = _check_inputs("EventClusterer.fit", X, langs, days, texts, sentence_vectors)
+        langs = _language_list("EventClusterer.fit", langs, len(X)) if langs is not None else None
         n = len(X)
+        self.n_features_in_ = int(X.shape[1]) if X.ndim == 2 else 0
         if n == 0:
             self.labels_ = np.zeros(0, dtype=np.int64)
             self.n_clusters_ = 0
@@ -779,6 +826,7 @@ class EventClusterer(ClusterMixin, BaseEstimator):
             raise RuntimeError("EventClusterer.assign: call fit first")
         X = _check_inputs("EventClusterer.assign", X, langs, days, texts, sentence_vectors,
                           n_features=self.vectors_.shape[1])
+        langs = _language_list("EventClusterer.assign", langs, len(X)) if langs is not None else None
         refitted = self._refit_assign(X, langs, days, texts, sentence_vectors)
         if refitted is not None:
             return refitted
@@ -1027,6 +1075,7 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         model.labels_ = arrays["labels"].astype(np.int64)
         model.n_clusters_ = int(model.labels_.max()) + 1 if len(model.labels_) else 0
         model.vectors_ = arrays["vectors"].astype(np.float32, copy=False)
+        model.n_features_in_ = int(model.vectors_.shape[1])
         model.days_ = arrays["days"].astype(float)
         model.articles_ = arrays["articles"].astype(bool)
         model.align_sums_ = arrays["align_sums"].astype(float)

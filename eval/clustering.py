@@ -86,11 +86,24 @@ def crosslingual_recall_by_language(gold: list, pred: list, langs: list[str]) ->
 
 
 def clustering_scores(gold: list, pred: list, langs: list[str] | None = None) -> dict[str, float]:
-    """All clustering metrics for one prediction (labels aligned with gold)."""
+    """All clustering metrics for one prediction (labels aligned with gold).
+
+    Labels are read as ``akhbar eval clusters`` reads them: 1, "1", 1.0 and numpy integers
+    are one cluster. Language codes are normalized as a JSONL 'lang' field is (fa, FA,
+    fas, fa-IR are one language), so a mix of spellings is not counted as cross-lingual.
+    """
     if len(gold) != len(pred):
         raise ValueError(f"gold has {len(gold)} items, prediction {len(pred)}")
-    gold_ids = np.unique(np.asarray([str(g) for g in gold]), return_inverse=True)[1]
-    pred_ids = np.unique(np.asarray([str(p) for p in pred]), return_inverse=True)[1]
+    if langs is not None:
+        if isinstance(langs, str):
+            raise ValueError("langs must be a sequence with one language per item, not a string")
+        if len(langs) != len(gold):
+            raise ValueError(f"langs must have one language per item: {len(gold)} items, {len(langs)} language(s)")
+        langs = [_lang(lang, f"langs[{i}]") or _missing_lang(i) for i, lang in enumerate(langs)]
+    gold_ids = np.unique(np.asarray([_label(_plain(g), "label", f"gold[{i}]") for i, g in enumerate(gold)]),
+                         return_inverse=True)[1]
+    pred_ids = np.unique(np.asarray([_label(_plain(p), "label", f"pred[{i}]") for i, p in enumerate(pred)]),
+                         return_inverse=True)[1]
     scores = {"n_items": len(gold), "n_gold_clusters": int(gold_ids.max() + 1) if len(gold) else 0,
               "n_pred_clusters": int(pred_ids.max() + 1) if len(pred) else 0}
     scores |= bcubed(list(gold_ids), list(pred_ids))
@@ -100,6 +113,15 @@ def clustering_scores(gold: list, pred: list, langs: list[str] | None = None) ->
     if langs is not None:
         scores |= crosslingual_link_recall(list(gold_ids), list(pred_ids), langs)
     return scores
+
+
+def _plain(value):
+    """A numpy scalar as the Python number it holds (np.int64(1) is the label 1)."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _missing_lang(i: int):
+    raise ValueError(f"langs[{i}]: no language (every item needs one to count cross-lingual links)")
 
 
 def _read_bytes(path: Path) -> bytes:

@@ -783,3 +783,54 @@ def test_a_calibration_file_named_by_the_caller_must_exist_and_hold_known_fields
         EventClusterer(calibration=str(tmp_path / "cal.json")).fit(X)
     (tmp_path / "good.json").write_text('{"threshold": 0.3}', encoding="utf-8")
     assert EventClusterer(calibration=tmp_path / "good.json").fit(X).calibration_.threshold == 0.3
+
+
+def test_missing_languages_are_unknown_and_other_labels_are_refused():
+    X, langs, days = _blobs()
+    spelled_out = ["und" if i % 5 == 0 else lang for i, lang in enumerate(langs)]
+    with_none = [None if i % 5 == 0 else lang for i, lang in enumerate(langs)]
+    expected = EventClusterer().fit_predict(X, langs=spelled_out, days=days)
+    np.testing.assert_array_equal(EventClusterer().fit_predict(X, langs=with_none, days=days), expected)
+    model = EventClusterer(refit_up_to=0).fit(X[:8], langs=with_none[:8], days=days[:8])
+    assert len(model.assign(X[8:], langs=[None] * 4, days=days[8:])) == 4
+    with pytest.raises(ValueError, match=r"EventClusterer.fit: langs\[2\] must be a language code string or None, "
+                                         r"not int 7"):
+        EventClusterer().fit(X, langs=langs[:2] + [7] + langs[3:], days=days)
+
+
+@pytest.mark.parametrize("params, message", [
+    (dict(k=0), "k must be a whole number >= 1"),
+    (dict(k=2.5), "k must be a whole number >= 1"),
+    (dict(window_days=-1.0), "window_days must be None .* or a number >= 0"),
+    (dict(max_merge_rounds=-1), "max_merge_rounds must be a whole number >= 0"),
+    (dict(refit_up_to=-5), "refit_up_to must be a whole number >= 0"),
+    (dict(centering_shrinkage=float("nan")), "centering_shrinkage must be a number >= 0"),
+    (dict(threshold="0.2"), "threshold must be None .* or a finite number"),
+    (dict(time_scale_days=0.0), "time_scale_days must be > 0"),
+])
+def test_fit_rejects_bad_parameters_naming_them(params, message):
+    X, langs, days = _blobs()
+    with pytest.raises(ValueError, match=f"EventClusterer: {message}"):
+        EventClusterer(**params).fit(X, langs=langs, days=days)
+
+
+def test_n_features_in_is_set_by_fit_and_kept_by_save(tmp_path):
+    X, langs, days = _blobs()
+    model = EventClusterer().fit(X, langs=langs, days=days)
+    assert model.n_features_in_ == X.shape[1]
+    model.save(tmp_path / "state")
+    assert EventClusterer.load(tmp_path / "state").n_features_in_ == X.shape[1]
+
+
+def test_clustering_scores_reads_labels_and_languages_as_the_cli_does():
+    gold = [1, 1, 2, 2, 3]
+    spelled = clustering_scores(gold, [1.0, "1", np.int64(2), 2.0, "3"], ["fa", "FA", "fas", "ar", "fa-IR"])
+    plain = clustering_scores(gold, [1, 1, 2, 2, 3], ["fa", "fa", "fa", "ar", "fa"])
+    assert spelled == plain
+    assert plain["bcubed_f1"] == 1.0 and plain["gold_xling_links"] == 1
+    with pytest.raises(ValueError, match="one language per item: 5 items, 4 language"):
+        clustering_scores(gold, gold, ["fa"] * 4)
+    with pytest.raises(ValueError, match=r"langs\[1\]: no language"):
+        clustering_scores(gold, gold, ["fa", None, "ar", "ar", "fa"])
+    with pytest.raises(ValueError, match=r"pred\[4\]: no label"):
+        clustering_scores(gold, [1, 1, 2, 2, None])
