@@ -60,6 +60,18 @@ def _title_and_body(document: Document) -> list[str]:
     return [document.title, *document.sentences]
 
 
+def _check_has_text(documents: list[Document]) -> None:
+    """ValueError naming the documents with nothing to embed: pooling no chunks would
+    give them a zero vector, which is no position in the embedding space."""
+    empty = [d.id for d in documents if not any(text.strip() for text in _title_and_body(d))]
+    if empty:
+        named = ", ".join(repr(doc_id) for doc_id in empty[:5])
+        if len(empty) > 5:
+            named += f" and {len(empty) - 5} more"
+        raise ValueError(f"no text to embed (neither a title nor a sentence) in document {named}; "
+                         "leave such documents out (the ingest step skips them)")
+
+
 class DocumentEmbedder:
     """Embeds documents (chunked and pooled) and sentences, through an on-disk cache.
 
@@ -100,8 +112,13 @@ class DocumentEmbedder:
             found.update(fresh)
             self.encoded_count_ += len(batch)
         if not texts:
-            return np.zeros((0, 0), dtype=np.float32)
+            return self._no_vectors(kind)
         return np.vstack([found[k] for k in keys]).astype(np.float32)
+
+    def _no_vectors(self, kind: str) -> np.ndarray:
+        """A (0, dim) matrix with the model's dimension (the encoder's answer to no texts)."""
+        vectors = np.asarray(self.encoder.encode([], kind=kind), dtype=np.float32)
+        return vectors if vectors.ndim == 2 else np.zeros((0, 0), dtype=np.float32)
 
     def _limit(self) -> int:
         # Room for the prefix and special tokens the encoder adds.
@@ -109,12 +126,14 @@ class DocumentEmbedder:
 
     def embed_documents(self, documents: list[Document]) -> np.ndarray:
         """One vector per document: title and body chunked at sentence boundaries, each
-        chunk embedded, chunks pooled by token count."""
+        chunk embedded, chunks pooled by token count. A document with neither a title nor
+        a sentence has no vector: ValueError (the ingest step skips such articles)."""
+        _check_has_text(documents)
         limit = self._limit()
         chunk_lists = [chunk_sentences(_title_and_body(d), self.encoder.count_tokens, limit) for d in documents]
         flat = [text for chunks in chunk_lists for text, _ in chunks]
         vectors = self.embed_texts(flat)
-        out = np.zeros((len(documents), vectors.shape[1] if len(flat) else 0), dtype=np.float32)
+        out = np.zeros((len(documents), vectors.shape[1]), dtype=np.float32)
         row = 0
         for i, chunks in enumerate(chunk_lists):
             weights = np.array([max(n, 1) for _, n in chunks], dtype=np.float32)
@@ -124,7 +143,8 @@ class DocumentEmbedder:
         return out
 
     def embed_sentences(self, documents: list[Document]) -> list[np.ndarray]:
-        """Per document, a (n_sentences, dim) matrix of sentence vectors."""
+        """Per document, a (n_sentences, dim) matrix of sentence vectors ((0, dim) for a
+        document without sentences)."""
         flat = [s for d in documents for s in d.sentences]
         vectors = self.embed_texts(flat)
         out, row = [], 0

@@ -45,11 +45,12 @@ from akhbar.ingest import fold_tokens
 from akhbar.types import Document, Summary, SummarySentence
 
 from .keywords import extract_keywords
-from .text import anchor_overlap, anchors, is_furniture, text_sentences, truncate_words, word_count
+from .text import (anchor_overlap, anchors, is_furniture, text_sentences, token_anchors, truncate_words,
+                   word_count)
 
 
 class _Candidate:
-    __slots__ = ("doc_index", "doc", "index", "text", "words", "tokens", "anchors", "numbers")
+    __slots__ = ("doc_index", "doc", "index", "text", "words", "key", "tokens", "anchors", "numbers")
 
     def __init__(self, doc_index: int, doc: Document, index: int, text: str):
         self.doc_index = doc_index
@@ -57,8 +58,10 @@ class _Candidate:
         self.index = index
         self.text = text
         self.words = word_count(text)
-        self.tokens = frozenset(fold_tokens(text))
-        self.anchors = anchors(text)
+        folded = fold_tokens(text)
+        self.key = tuple(folded)  # exact repeats share it
+        self.tokens = frozenset(folded)
+        self.anchors = token_anchors(folded)
         self.numbers = frozenset(a for a in self.anchors if a.isdigit() and len(a) >= 2)
 
     @property
@@ -168,7 +171,10 @@ class ClusterSummarizer:
                   title_vectors: np.ndarray | None = None) -> Summary:
         """Summary of one cluster. Per-call max_words/max_sentences/summary_lang override
         the configured ones. title_vectors (one per document) are the reference of the
-        lead evidence; without them each document's first sentence is."""
+        lead evidence; without them each document's first sentence is. Vectors that do not
+        match the documents (one (n_sentences, dim) array per document; doc_vectors and
+        title_vectors (n_documents, dim); one dim) raise a ValueError naming the document."""
+        _check_vectors(documents, sentence_vectors, doc_vectors, title_vectors)
         max_words = max_words if max_words is not None else self.max_words
         max_sentences = max_sentences if max_sentences is not None else self.max_sentences
         summary_lang = summary_lang or self.summary_lang
@@ -212,7 +218,7 @@ class ClusterSummarizer:
                 lead = np.asarray(title_vectors[d_index], dtype=np.float32)
             else:
                 lead = vectors[0] if len(vectors) else None
-            items = list(enumerate(doc.sentences))[:len(vectors)]
+            items = list(enumerate(doc.sentences))
             rows_of = {index: vectors[index] for index, _ in items}
             # Another document's title is a candidate too (index -1): editors write the
             # most important fact there. The headline's own title is not repeated.
@@ -222,10 +228,9 @@ class ClusterSummarizer:
                 rows_of[-1] = np.asarray(title_vectors[d_index], dtype=np.float32)
             for index, text in items:
                 cand = _Candidate(d_index, doc, index, text)
-                key = tuple(fold_tokens(text))
-                if not key or key in seen or is_furniture(text):
+                if not cand.key or cand.key in seen or is_furniture(text):
                     continue
-                seen.add(key)
+                seen.add(cand.key)
                 if cand.words < self.min_words:
                     fallback.append((cand, rows_of[index], lead))
                     continue
@@ -299,21 +304,37 @@ class ClusterSummarizer:
                 and coefficient >= self.anchor_overlap)
 
     def _duplicate_matrix(self, candidates, matrix) -> np.ndarray:
+        """``is_duplicate`` of every pair of candidates, as a symmetric boolean matrix."""
         sims, langs, knn, lang_index = self._pair_stats(candidates, matrix)
         n = len(candidates)
-        dup = np.zeros((n, n), dtype=bool)
         # The margin is a ratio: it only means "translation" for pairs that are closer
         # than the cluster's average pair to begin with.
         base = float(sims[~np.eye(n, dtype=bool)].mean()) if n > 1 else 1.0
-        for i in range(n):
-            for j in range(i + 1, n):
-                margin_score = None
-                if langs[i] != langs[j] and sims[i, j] > base:
-                    denominator = (knn[i, lang_index[langs[j]]] + knn[j, lang_index[langs[i]]]) / 2
-                    margin_score = sims[i, j] / max(denominator, 1e-9)
-                dup[i, j] = dup[j, i] = self.is_duplicate(candidates[i], candidates[j], float(sims[i, j]),
-                                                          margin_score)
-        return dup
+        # float64 as is_duplicate's float(cosine): float32 against a threshold can differ.
+        cosines = sims.astype(np.float64)
+        same_lang = langs[:, None] == langs[None, :]
+        shared_tokens, token_counts = _shared_counts([c.tokens for c in candidates])
+        union = token_counts[:, None] + token_counts[None, :] - shared_tokens
+        jaccard = shared_tokens / np.maximum(union, 1)
+        shared_anchors, coefficient = _anchor_overlaps(candidates)
+        duplicate = cosines >= self.redundancy
+        duplicate |= same_lang & (union > 0) & (jaccard >= self.same_lang_jaccard)
+        duplicate |= ~same_lang & (cosines > base) & (self._margins(cosines, langs, knn, lang_index) >= self.margin)
+        duplicate |= ((cosines >= self.soft_redundancy) & (shared_anchors >= self.min_shared_anchors)
+                      & (coefficient >= self.anchor_overlap))
+        # The upper triangle decides both (i, j) and (j, i): a matrix product need not
+        # give sims[i, j] and sims[j, i] the same last bit.
+        duplicate = np.triu(duplicate, 1)
+        return duplicate | duplicate.T
+
+    @staticmethod
+    def _margins(cosines, langs, knn, lang_index) -> np.ndarray:
+        """Bitext-mining margin of every pair: cosine over the mean of both sentences'
+        k-nearest-neighbour cosines in the other one's language."""
+        lang_columns = np.array([lang_index[lang] for lang in langs], dtype=np.int64)
+        knn_in_lang_of = knn[:, lang_columns]   # [i, j]: knn of i among the sentences of j's language
+        denominator = (knn_in_lang_of + knn_in_lang_of.T) / 2
+        return cosines / np.maximum(denominator, 1e-9)
 
     def _penalty_matrix(self, candidates, matrix) -> np.ndarray:
         """MMR redundancy in [0, 1]: re-centred cosine, or shared names/numbers."""
@@ -322,12 +343,12 @@ class ClusterSummarizer:
         off = sims[~np.eye(n, dtype=bool)] if n > 1 else np.array([0.0])
         base = float(np.mean(off))
         penalty = np.clip((sims - base) / max(1.0 - base, 1e-6), 0.0, 1.0)
-        for i in range(n):
-            for j in range(i + 1, n):
-                shared, coefficient = anchor_overlap(candidates[i].anchors, candidates[j].anchors)
-                if shared >= 2:
-                    penalty[i, j] = penalty[j, i] = max(penalty[i, j], coefficient)
-        return penalty
+        shared_anchors, coefficient = _anchor_overlaps(candidates)
+        raised = np.maximum(penalty, coefficient.astype(penalty.dtype))
+        # As for duplicates, the upper triangle's value goes to both (i, j) and (j, i).
+        share_names = np.triu(shared_anchors >= 2, 1)
+        penalty = np.where(share_names, raised, penalty)
+        return np.where(share_names.T, raised.T, penalty)
 
     # -- selection --------------------------------------------------------------------
     def _eligible(self, candidates, duplicate, summary_lang) -> np.ndarray:
@@ -335,15 +356,11 @@ class ClusterSummarizer:
         eligible = np.ones(n, dtype=bool)
         if not summary_lang or not any(c.lang == summary_lang for c in candidates):
             return eligible
-        preferred = [i for i, c in enumerate(candidates) if c.lang == summary_lang]
+        preferred = np.array([c.lang == summary_lang for c in candidates])
         preferred_numbers = set().union(*(c.numbers for c in candidates if c.lang == summary_lang))
-        for i, cand in enumerate(candidates):
-            if cand.lang == summary_lang:
-                continue
-            covered = bool(duplicate[i, preferred].any())
-            new_number = bool(cand.numbers - preferred_numbers)
-            eligible[i] = new_number or not covered
-        return eligible
+        covered = duplicate[:, preferred].any(axis=1)
+        new_number = np.array([bool(c.numbers - preferred_numbers) for c in candidates])
+        return preferred | new_number | ~covered
 
     def _select(self, candidates, matrix, relevance, max_words, max_sentences, summary_lang) -> list[int]:
         n = len(candidates)
@@ -436,6 +453,38 @@ class ClusterSummarizer:
         return self.summarize_document(document, max_words=max_words, max_sentences=max_sentences)
 
 
+def _check_vectors(documents, sentence_vectors, doc_vectors, title_vectors) -> None:
+    """A ValueError naming the document (and what) when the vectors passed to
+    ``summarize`` do not match its documents: one (n_sentences, dim) array per
+    document, and doc/title vectors of shape (n_documents, dim), all of one dim."""
+    if len(sentence_vectors) != len(documents):
+        missing = (f"; document {documents[len(sentence_vectors)].id!r} and any after it have none"
+                   if len(sentence_vectors) < len(documents) else "")
+        raise ValueError(f"{len(sentence_vectors)} sentence-vector arrays for {len(documents)} documents{missing} "
+                         "(one (n_sentences, dim) array per document, in the same order)")
+    dims: dict[int, str] = {}  # dimension -> the first array that has it
+    for doc, vectors in zip(documents, sentence_vectors):
+        shape = np.shape(vectors)
+        if not doc.sentences and not np.size(vectors):
+            continue  # no sentences, no vectors: any empty array will do
+        if len(shape) != 2 or shape[0] != len(doc.sentences):
+            raise ValueError(f"document {doc.id!r}: {len(doc.sentences)} sentences but sentence vectors of "
+                             f"shape {shape} (expected ({len(doc.sentences)}, dim))")
+        dims.setdefault(shape[1], f"the sentence vectors of document {doc.id!r}")
+    for name, vectors in (("doc_vectors", doc_vectors), ("title_vectors", title_vectors)):
+        if vectors is None:
+            continue
+        shape = np.shape(vectors)
+        if len(shape) != 2 or shape[0] != len(documents):
+            raise ValueError(f"{name} has shape {shape} for {len(documents)} documents "
+                             f"(expected ({len(documents)}, dim), one row per document)")
+        dims.setdefault(shape[1], name)
+    if len(dims) > 1:
+        (dim, first), (other, second) = list(dims.items())[:2]
+        raise ValueError(f"vectors of different dimensions: {dim} in {first}, {other} in {second} "
+                         "(all vectors must come from one model)")
+
+
 def text_document(text: str, lang: str | None = None, *, title: str | None = None,
                   doc_id: str = "doc") -> Document:
     """A Document from raw text, for the single-document mode."""
@@ -490,6 +539,28 @@ def _minmax_by_doc(values: np.ndarray, groups: list[int]) -> np.ndarray:
         mask = groups_arr == group
         out[mask] = _minmax(values[mask])
     return out
+
+
+def _shared_counts(sets: list[frozenset]) -> tuple[np.ndarray, np.ndarray]:
+    """(|a & b| for every pair of sets as an (n, n) matrix, |a| for each set): the sets
+    as rows of a sparse 0/1 matrix, whose product with itself counts shared items."""
+    from scipy import sparse
+
+    vocabulary: dict[str, int] = {}
+    columns = [vocabulary.setdefault(item, len(vocabulary)) for items in sets for item in items]
+    sizes = np.array([len(items) for items in sets], dtype=np.int64)
+    row_starts = np.concatenate([[0], np.cumsum(sizes)])
+    incidence = sparse.csr_matrix((np.ones(len(columns), dtype=np.int64), columns, row_starts),
+                                  shape=(len(sets), max(len(vocabulary), 1)))
+    return (incidence @ incidence.T).toarray(), sizes
+
+
+def _anchor_overlaps(candidates) -> tuple[np.ndarray, np.ndarray]:
+    """``text.anchor_overlap`` of every pair of candidates: (shared count, overlap
+    coefficient) matrices."""
+    shared, sizes = _shared_counts([c.anchors for c in candidates])
+    smaller = np.minimum(sizes[:, None], sizes[None, :])
+    return shared, shared / np.maximum(smaller, 1)   # an empty set shares nothing: 0.0
 
 
 def _l2(matrix: np.ndarray) -> np.ndarray:

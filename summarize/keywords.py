@@ -88,11 +88,14 @@ def extract_keywords(texts_by_doc: list[tuple[str, list[str]]], top_k: int = 10,
     docs: dict[str, set[int]] = defaultdict(set)
     langs: dict[str, set[str]] = defaultdict(set)
     surface: dict[str, Counter] = defaultdict(Counter)
+    folded_of: dict[str, tuple[str, str | None]] = {}  # raw word -> (folded, key): news repeats its words
     for index, (lang, texts) in enumerate(texts_by_doc):
         for text in texts:
             for raw in word.findall(text):
-                folded = fold(raw)
-                key = _key(folded)
+                if raw not in folded_of:
+                    folded = fold(raw)
+                    folded_of[raw] = (folded, _key(folded))
+                folded, key = folded_of[raw]
                 if key is None or not key.isalpha():
                     continue
                 freq[key] += 1
@@ -100,7 +103,7 @@ def extract_keywords(texts_by_doc: list[tuple[str, list[str]]], top_k: int = 10,
                 langs[key].add(lang)
                 weight = 2 if prefer_lang and lang == prefer_lang else 1
                 # Prefer the written form without the article prefix (عراق over العراق).
-                shown = raw if fold(raw) == key else None
+                shown = raw if folded == key else None
                 surface[key][shown or raw] += weight * (2 if shown else 1)
     n_docs = max(len(texts_by_doc), 1)
     scored = []

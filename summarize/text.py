@@ -92,8 +92,13 @@ def strip_article(token: str) -> str:
 
 def anchors(sentence: str) -> frozenset[str]:
     """Folded content words (article prefix removed) and numbers of a sentence."""
+    return token_anchors(fold_tokens(sentence))
+
+
+def token_anchors(tokens: list[str]) -> frozenset[str]:
+    """``anchors`` of a sentence already split into folded tokens (``fold_tokens``)."""
     out = set()
-    for token in fold_tokens(sentence):
+    for token in tokens:
         if token.isdigit():
             out.add(token.lstrip("0") or "0")
             continue

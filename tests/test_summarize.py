@@ -268,3 +268,271 @@ def test_keywords_keep_the_zwnj_of_persian_words_and_skip_auxiliaries():
                                          "مصدومان سرپل‌ذهاب به بیمارستان منتقل شده‌اند"])])
     assert "سرپل\u200cذهاب" in keywords and "سرپلذهاب" not in keywords
     assert not {"شده‌اند", "شدهاند"} & set(keywords)
+
+
+# -- redundancy matrices: vectorised, identical to the pairwise rules ---------------------
+
+# One event (Saadoun's visit to Tehran) told by two Persian and two Arabic documents:
+# translations across the languages, a near-repeat within each, shared names and figures.
+EVENT_FA = [
+    ["وزیر دفاع عراق روز شنبه وارد تهران شد و با همتای ایرانی خود دیدار کرد.",
+     "جمعه سعدون وزیر دفاع عراق به دعوت امیر حاتمی به تهران سفر کرد.",
+     "دو کشور سندی دفاعی به ارزش ۲۵۰ میلیون دلار را امضا خواهند کرد.",
+     "محمد باقری رئیس ستاد کل نیروهای مسلح نیز با سعدون دیدار کرد."],
+    ["وزیر دفاع عراق روز شنبه وارد تهران شد و با همتای ایرانی دیدار کرد.",
+     "سند همکاری دفاعی ایران و عراق ۲۵۰ میلیون دلار ارزش دارد.",
+     "باقری گفت همکاری نظامی دو کشور به امنیت منطقه کمک می‌کند.",
+     "این نخستین سفر سعدون به تهران پس از انتصاب او است."],
+]
+EVENT_AR = [
+    ["وصل وزير الدفاع العراقي إلى طهران يوم السبت والتقى نظيره الإيراني.",
+     "وتبلغ قيمة وثيقة التعاون الدفاعي 250 مليون دولار حسب المصادر الرسمية.",
+     "والتقى جمعة سعدون برئيس الأركان محمد باقري في طهران.",
+     "وأكد الجانبان على أهمية التعاون الأمني في المنطقة."],
+    ["وصل وزير الدفاع العراقي إلى طهران السبت والتقى نظيره الإيراني.",
+     "وقال باقري إن التعاون العسكري بين البلدين يخدم أمن المنطقة.",
+     "وجاءت الزيارة بدعوة من وزير الدفاع الإيراني أمير حاتمي.",
+     "وهي الزيارة الأولى لسعدون إلى طهران منذ تعيينه."],
+]
+
+
+def _hashed_vectors(sentences: list[str], dim: int = 96) -> np.ndarray:
+    """Bag of folded words, hashed stably, plus a shared component: cosines all sit in
+    a narrow band, as multilingual-e5's do, and sentences sharing names are closer."""
+    import zlib
+
+    from akhbar.ingest import fold_tokens
+
+    vectors = np.full((len(sentences), dim), 0.35, dtype=np.float32)
+    for row, sentence in enumerate(sentences):
+        for token in fold_tokens(sentence):
+            vectors[row, zlib.crc32(token.encode("utf-8")) % dim] += 1.0
+    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+def _event_cluster():
+    docs = ([_doc(f"fa{k}", "fa", sentences) for k, sentences in enumerate(EVENT_FA)]
+            + [_doc(f"ar{k}", "ar", sentences) for k, sentences in enumerate(EVENT_AR)])
+    vectors = [_hashed_vectors(d.sentences) for d in docs]
+    doc_vectors = np.vstack([v.mean(axis=0) for v in vectors])
+    return docs, vectors, doc_vectors / np.linalg.norm(doc_vectors, axis=1, keepdims=True)
+
+
+def _reference_duplicates(summarizer, candidates, matrix):
+    """The pairwise rule (``is_duplicate``) pair by pair, the margin as in its docstring."""
+    sims = matrix @ matrix.T
+    n = len(candidates)
+    base = float(sims[~np.eye(n, dtype=bool)].mean())
+
+    def knn(i, lang):  # mean cosine of i's k nearest sentences in a language
+        cosines = sorted((float(sims[i, j]) for j in range(n) if candidates[j].lang == lang), reverse=True)
+        top = cosines[:max(1, min(summarizer.margin_k, len(cosines)))]
+        return sum(top) / len(top)
+
+    duplicate = np.zeros((n, n), dtype=bool)
+    for i in range(n):
+        for j in range(i + 1, n):
+            a, b = candidates[i], candidates[j]
+            margin = None
+            if a.lang != b.lang and sims[i, j] > base:
+                margin = float(sims[i, j]) / max((knn(i, b.lang) + knn(j, a.lang)) / 2, 1e-9)
+            duplicate[i, j] = duplicate[j, i] = summarizer.is_duplicate(a, b, float(sims[i, j]), margin)
+    return duplicate
+
+
+def _reference_penalty(candidates, matrix, by_names: bool = True):
+    from akhbar.summarize.text import anchor_overlap
+
+    sims = matrix @ matrix.T
+    n = len(candidates)
+    base = float(sims[~np.eye(n, dtype=bool)].mean())
+    penalty = np.clip((sims - base) / max(1.0 - base, 1e-6), 0.0, 1.0)
+    for i in range(n if by_names else 0):
+        for j in range(i + 1, n):
+            shared, coefficient = anchor_overlap(candidates[i].anchors, candidates[j].anchors)
+            if shared >= 2:
+                penalty[i, j] = penalty[j, i] = max(penalty[i, j], coefficient)
+    return penalty
+
+
+# Settings under which the event above has duplicates by each rule in turn.
+RULE_SETTINGS = {
+    "cosine": {},
+    "shared words, margin": {"redundancy": 0.99},
+    "shared names only": {"redundancy": 1.01, "same_lang_jaccard": 1.01, "margin": np.inf,
+                          "soft_redundancy": 0.8, "min_shared_anchors": 2},
+}
+
+
+@pytest.mark.parametrize("setting", sorted(RULE_SETTINGS))
+def test_redundancy_matrices_equal_the_pairwise_rules(setting):
+    docs, vectors, _ = _event_cluster()
+    summarizer = ClusterSummarizer(**RULE_SETTINGS[setting])
+    candidates, matrix, _ = summarizer._candidates(docs, vectors)
+    assert len(candidates) == 16 and {c.lang for c in candidates} == {"fa", "ar"}
+    expected = _reference_duplicates(summarizer, candidates, matrix)
+    cosines = matrix @ matrix.T
+    same_lang = np.array([[a.lang == b.lang for b in candidates] for a in candidates])
+    if setting == "cosine":
+        assert (expected & (cosines >= summarizer.redundancy)).any()
+    elif setting == "shared words, margin":
+        assert (expected & same_lang & (cosines < summarizer.redundancy)).any()
+        assert (expected & ~same_lang & (cosines < summarizer.soft_redundancy)).any()
+    else:
+        assert expected.any()
+    assert np.array_equal(summarizer._duplicate_matrix(candidates, matrix), expected)
+    expected_penalty = _reference_penalty(candidates, matrix)
+    assert (expected_penalty > _reference_penalty(candidates, matrix, by_names=False)).any()
+    assert np.array_equal(summarizer._penalty_matrix(candidates, matrix), expected_penalty)
+
+
+def _large_cluster(n_docs: int = 40, per_doc: int = 40):
+    """n_docs documents of per_doc distinct Persian or Arabic sentences, drawn from the
+    words of the event above, with hashed vectors."""
+    rng = np.random.default_rng(7)
+    words = {"fa": " ".join(s for d in EVENT_FA for s in d).split(),
+             "ar": " ".join(s for d in EVENT_AR for s in d).split()}
+    docs = []
+    for k in range(n_docs):
+        lang = "fa" if k % 2 else "ar"
+        sentences = [" ".join(rng.choice(words[lang], size=int(rng.integers(8, 20)))) + "."
+                     for _ in range(per_doc)]
+        docs.append(_doc(f"{lang}{k:02d}", lang, sentences))
+    return docs, [_hashed_vectors(d.sentences) for d in docs]
+
+
+def test_redundancy_matrices_of_a_40_article_cluster_are_symmetric_without_self_pairs():
+    # The speed of this case is measured by benchmarks/summarize_speed.py, not here.
+    docs, vectors = _large_cluster()
+    summarizer = ClusterSummarizer()
+    candidates, matrix, _ = summarizer._candidates(docs, vectors)
+    assert len(candidates) >= 1500
+    duplicate = summarizer._duplicate_matrix(candidates, matrix)
+    penalty = summarizer._penalty_matrix(candidates, matrix)
+    assert duplicate.shape == penalty.shape == (len(candidates), len(candidates))
+    assert np.array_equal(duplicate, duplicate.T) and not duplicate.diagonal().any()
+
+
+# Picked (doc id, sentence index) of the seed cluster with hashed vectors, as the
+# pair-by-pair implementation chose them before the matrices were vectorised.
+SEED_SUMMARIES = {
+    "default": [("003", 0), ("002", 0), ("004", 0), ("000", 0), ("000", 1)],
+    "fa": [("003", 0), ("002", 0), ("004", 0), ("000", 0), ("000", 1)],
+    "ar": [("001", 1), ("003", 0), ("002", 0), ("004", 0), ("000", 0)],
+    "fa-titles-8": [("000", -1), ("000", 1), ("004", -1), ("004", 1), ("003", -1), ("002", 0), ("002", 3),
+                    ("002", 4)],
+    "ar-100-words": [("001", 0), ("001", 1), ("002", -1), ("004", -1), ("003", -1)],
+}
+EVENT_SUMMARY = [("ar0", 2), ("ar0", 3), ("fa1", 0), ("fa1", 1), ("ar1", 0), ("ar1", 2)]
+
+
+@pytest.mark.parametrize("config", sorted(SEED_SUMMARIES))
+def test_seed_cluster_summaries_are_unchanged(config, seed_documents):
+    docs = sorted(seed_documents.values(), key=lambda d: d.id)
+    vectors = [_hashed_vectors(d.sentences) for d in docs]
+    doc_vectors = np.vstack([v.mean(axis=0) for v in vectors])
+    title_vectors = _hashed_vectors([d.title for d in docs])
+    summary = _seed_summary(config, docs, vectors, doc_vectors, title_vectors)
+    assert [(s.doc_id[:3], s.sentence_index) for s in summary.sentences] == SEED_SUMMARIES[config]
+
+
+def _seed_summary(config, docs, vectors, doc_vectors, title_vectors):
+    if config == "default":
+        return ClusterSummarizer().summarize(0, docs, vectors, doc_vectors)
+    if config in ("fa", "ar"):
+        return ClusterSummarizer(summary_lang=config).summarize(0, docs, vectors, doc_vectors)
+    if config == "fa-titles-8":
+        return ClusterSummarizer(summary_lang="fa", max_sentences=8).summarize(
+            0, docs, vectors, doc_vectors, title_vectors=title_vectors)
+    assert config == "ar-100-words"
+    return ClusterSummarizer(summary_lang="ar", max_sentences=None, max_words=100).summarize(
+        0, docs, vectors, doc_vectors, title_vectors=title_vectors)
+
+
+def test_event_cluster_summary_is_unchanged():
+    docs, vectors, doc_vectors = _event_cluster()
+    summary = ClusterSummarizer(max_sentences=6).summarize(0, docs, vectors, doc_vectors)
+    assert [(s.doc_id, s.sentence_index) for s in summary.sentences] == EVENT_SUMMARY
+
+
+# -- summarize: vectors that do not match the documents ----------------------------------
+
+def test_summarize_names_the_document_whose_vectors_do_not_match():
+    docs, vectors, doc_vectors = _pair()               # fa1: 3 sentences, ar1: 3 sentences
+    summarizer = ClusterSummarizer()
+    with pytest.raises(ValueError, match=r"document 'ar1': 3 sentences but sentence vectors of shape \(2, 8\)"):
+        summarizer.summarize(0, docs, [vectors[0], vectors[1][:2]], doc_vectors)
+    with pytest.raises(ValueError, match=r"document 'fa1': 3 sentences but sentence vectors of shape \(4, 8\)"):
+        summarizer.summarize(0, docs, [np.vstack([vectors[0], vectors[0][:1]]), vectors[1]], doc_vectors)
+    with pytest.raises(ValueError, match=r"document 'fa1': 3 sentences but sentence vectors of shape \(8,\)"):
+        summarizer.summarize(0, docs, [vectors[0][0], vectors[1]], doc_vectors)
+
+
+def test_summarize_rejects_a_vector_list_of_another_length():
+    docs, vectors, doc_vectors = _pair()
+    summarizer = ClusterSummarizer()
+    with pytest.raises(ValueError, match=r"1 sentence-vector arrays for 2 documents; document 'ar1'"):
+        summarizer.summarize(0, docs, vectors[:1], doc_vectors)
+    with pytest.raises(ValueError, match="3 sentence-vector arrays for 2 documents"):
+        summarizer.summarize(0, docs, vectors + vectors[:1], doc_vectors)
+    with pytest.raises(ValueError, match=r"doc_vectors has shape \(1, 8\) for 2 documents"):
+        summarizer.summarize(0, docs, vectors, doc_vectors[:1])
+    with pytest.raises(ValueError, match=r"title_vectors has shape \(3, 8\) for 2 documents"):
+        summarizer.summarize(0, docs, vectors, doc_vectors, title_vectors=np.vstack([doc_vectors, doc_vectors[:1]]))
+
+
+def test_summarize_rejects_vectors_of_two_dimensions():
+    docs, vectors, doc_vectors = _pair()
+    summarizer = ClusterSummarizer()
+    with pytest.raises(ValueError, match="8 in the sentence vectors of document 'fa1', 4 in the sentence vectors "
+                                         "of document 'ar1'"):
+        summarizer.summarize(0, docs, [vectors[0], vectors[1][:, :4]], doc_vectors)
+    with pytest.raises(ValueError, match="8 in the sentence vectors of document 'fa1', 6 in doc_vectors"):
+        summarizer.summarize(0, docs, vectors, doc_vectors[:, :6])
+    # Matching vectors, and a document without sentences with an empty array, are fine.
+    empty = Document(id="empty", lang="fa", title="", sentences=[], source="x")
+    summary = summarizer.summarize(0, docs + [empty], vectors + [np.zeros((0, 0))])
+    assert summary.sentences
+
+
+# -- embedding documents without text ----------------------------------------------------
+
+class _TinyEncoder:
+    """The Encoder interface with 4-dimensional vectors (no model)."""
+
+    name = "tiny-test-encoder"
+    max_tokens = 512
+
+    def encode(self, texts, kind="query"):
+        vectors = np.array([[len(t), 1.0, t.count(" "), 2.0] for t in texts], dtype=np.float32).reshape(-1, 4)
+        return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+
+    def count_tokens(self, text):
+        return len(text.split()) + 2
+
+
+def test_embed_documents_names_a_document_with_no_text():
+    from akhbar.embed import DocumentEmbedder
+
+    embedder = DocumentEmbedder(_TinyEncoder())
+    full = _doc("full", "fa", FA)
+    empty = Document(id="empty-1", lang="fa", title="", sentences=[], source="x")
+    blank = Document(id="blank-2", lang="ar", title=" ", sentences=["  "], source="x")
+    with pytest.raises(ValueError, match="in document 'empty-1';"):
+        embedder.embed_documents([empty])
+    with pytest.raises(ValueError, match="in document 'empty-1', 'blank-2';"):
+        embedder.embed_documents([full, empty, blank])
+    assert embedder.encoded_count_ == 0  # nothing embedded for a batch that cannot be
+
+
+def test_embed_shapes_keep_the_model_dimension_without_sentences():
+    from akhbar.embed import DocumentEmbedder
+
+    embedder = DocumentEmbedder(_TinyEncoder())
+    title_only = Document(id="title-only", lang="fa", title="وزیر دفاع عراق وارد تهران شد", sentences=[], source="x")
+    vectors = embedder.embed_documents([title_only])
+    assert vectors.shape == (1, 4) and np.isclose(np.linalg.norm(vectors[0]), 1.0)
+    assert embedder.embed_documents([]).shape == (0, 4)
+    assert [v.shape for v in embedder.embed_sentences([title_only])] == [(0, 4)]
+    assert [v.shape for v in embedder.embed_sentences([title_only, _doc("full", "fa", FA)])] == [(0, 4), (3, 4)]
+    assert embedder.embed_texts([]).shape == (0, 4)
