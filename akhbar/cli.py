@@ -71,7 +71,8 @@ def run(
     update: Optional[Path] = typer.Option(
         None, "--update", help="Output directory of an earlier run made with --save-state: attach these "
                                "articles to its events (earlier cluster ids are kept) instead of clustering "
-                               "from scratch. Writes all articles, earlier and new, and a new state/."),
+                               "from scratch. Writes all articles, earlier and new, and a new state/. The "
+                               "earlier run's model, calibration and --languages are kept (others are refused)."),
 ) -> None:
     """Cluster articles into events and summarize each event."""
     from akhbar.cluster import EventClusterer

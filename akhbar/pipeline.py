@@ -20,6 +20,7 @@ clusters or summaries. They still appear in clusters.jsonl, with ``duplicate_of`
 """
 from __future__ import annotations
 
+import copy
 import inspect
 import json
 import os
@@ -50,6 +51,7 @@ class PipelineResult:
     clusterer: object = None
     clusterer_rows: list[str] = field(default_factory=list)
     encoder_name: str | None = None
+    languages: tuple[str, ...] | None = None             # the ingestor's language filter (None: every language)
 
     def cluster_records(self) -> list[dict]:
         records = []
@@ -182,8 +184,8 @@ class Pipeline:
         articles, skipped = read_inputs(inputs, self.fields, self.max_bytes or DEFAULT_MAX_BYTES, self.exclude)
         return self.run_articles(articles, skipped, [str(p) for p in inputs])
 
-    def _ingest(self, articles):
-        transform = self.ingestor.transform
+    def _ingest(self, articles, ingestor=None):
+        transform = (ingestor or self.ingestor).transform
         try:
             takes_progress = "progress" in inspect.signature(transform).parameters
         except (TypeError, ValueError):
@@ -195,10 +197,10 @@ class Pipeline:
     def _embedding_counts(self) -> tuple[int, int]:
         return (int(getattr(self.embedder, "encoded_count_", 0)), int(getattr(self.embedder, "cached_count_", 0)))
 
-    def _documents(self, articles, skipped=()) -> tuple[list[Document], list[Skipped]]:
+    def _documents(self, articles, skipped=(), ingestor=None) -> tuple[list[Document], list[Skipped]]:
         """Cleaned documents, one per id, in id order (results must not depend on the
         order inputs were given in), and everything skipped so far."""
-        documents, ingest_skipped = self._ingest(articles)
+        documents, ingest_skipped = self._ingest(articles, ingestor)
         documents, id_skipped = _unique_ids(documents)
         documents.sort(key=lambda d: d.id)
         return documents, list(skipped) + list(ingest_skipped) + id_skipped
@@ -222,7 +224,7 @@ class Pipeline:
         encoded0, cached0 = self._embedding_counts()
         if not canonical:
             return PipelineResult(documents, np.zeros(0, dtype=np.int64), [], [], skipped, list(inputs),
-                                  duplicates)
+                                  duplicates, languages=_language_filter(self.ingestor))
         doc_vectors = self.embedder.embed_documents(canonical)
         sentence_vectors = self.embedder.embed_sentences(canonical)
         encoded1, cached1 = self._embedding_counts()
@@ -237,7 +239,8 @@ class Pipeline:
         if hasattr(clusterer, "labels_"):  # the clusterer's state carries the output numbering
             clusterer.labels_ = labels.copy()
         return PipelineResult(documents, all_labels, clusters, summaries, skipped, list(inputs),
-                              duplicates, stats, clusterer, [d.id for d in canonical], self._encoder_name())
+                              duplicates, stats, clusterer, [d.id for d in canonical], self._encoder_name(),
+                              _language_filter(self.ingestor))
 
     def _encoder_name(self) -> str | None:
         encoder = getattr(self.embedder, "encoder", None)
@@ -265,8 +268,10 @@ class Pipeline:
         if state.encoder != encoder_name:
             raise ValueError(f"{previous}: the earlier run embedded with {state.encoder!r}, this one would use "
                              f"{encoder_name!r}; vectors of different models cannot be compared (pass the same --model)")
+        ingestor = self._update_ingestor(state, previous)
         clusterer = state.clusterer  # this update's own; the pipeline's clusterer stays as it was
-        documents, skipped = self._documents(*read_inputs(inputs, self.fields, self.max_bytes or DEFAULT_MAX_BYTES, self.exclude))
+        documents, skipped = self._documents(*read_inputs(inputs, self.fields, self.max_bytes or DEFAULT_MAX_BYTES,
+                                                          self.exclude), ingestor=ingestor)
         earlier_ids = {d.id for d in state.documents}
         new = []
         for doc in documents:
@@ -310,15 +315,41 @@ class Pipeline:
         clusters, summaries = self._clusters_and_summaries(canonical, labels, summarize)
         all_documents = sorted(state.documents + new, key=lambda d: d.id)
         all_labels = _labels_with_copies(all_documents, canonical, labels)
-        # An input the earlier run skipped (another --languages, say) and this one processed
+        # An input the earlier run skipped (a file mended since, say) and this one processed
         # is accounted for once, as processed.
         processed = {d.id for d in new}
         earlier_skipped = [s for s in state.skipped if getattr(s, "id", None) not in processed]
         result = PipelineResult(all_documents, all_labels, clusters, summaries, earlier_skipped + skipped,
                                 state.inputs + [str(p) for p in inputs], state.duplicates + duplicates, stats,
-                                clusterer, [d.id for d in canonical], encoder_name)
+                                clusterer, [d.id for d in canonical], encoder_name, state.languages)
         result.new_ids = {d.id for d in new}  # what this run added (for reporting its notes)
         return result
+
+    def _update_ingestor(self, state, previous):
+        """The ingestor for an update: it keeps the earlier run's language filter, as it keeps
+        its model and calibration. A pipeline with no filter of its own takes the earlier
+        one; a different filter is refused (the events would mix what the runs kept)."""
+        asked, kept = _language_filter(self.ingestor), state.languages
+        if asked is None and kept is None:
+            return self.ingestor
+        if asked is not None:
+            if kept is not None and set(asked) == set(kept):
+                return self.ingestor
+            earlier = "every language (no --languages)" if kept is None else f"only {','.join(kept)} (--languages)"
+            raise ValueError(f"{previous}: the earlier run kept {earlier}, this one would keep only "
+                             f"{','.join(asked)}; an update keeps the earlier run's languages (leave out "
+                             f"--languages, or run all the inputs again without --update)")
+        if not hasattr(self.ingestor, "languages"):
+            raise ValueError(f"{previous}: the earlier run kept only {','.join(kept)} (--languages), and this "
+                             f"pipeline's ingestor has no 'languages' filter to keep them with")
+        ingestor = copy.copy(self.ingestor)  # the pipeline's own ingestor stays as it was
+        ingestor.languages = kept
+        return ingestor
+
+
+def _language_filter(ingestor) -> tuple[str, ...] | None:
+    languages = getattr(ingestor, "languages", None)
+    return None if languages is None else tuple(languages)
 
 
 def _fresh(component):

@@ -3,7 +3,7 @@ later articles to the events of an earlier run.
 
     OUT/state/documents.jsonl   every document (cleaned text, dates, copies) and its clusterer row
     OUT/state/summaries.jsonl   the cluster summaries
-    OUT/state/pipeline.json     format, embedding model name, inputs, skipped inputs, duplicates
+    OUT/state/pipeline.json     format, embedding model name, language filter, inputs, skipped inputs, duplicates
     OUT/state/clusterer.{json,npz}  the fitted clusterer (``EventClusterer.save``; no pickle)
 """
 from __future__ import annotations
@@ -26,7 +26,8 @@ STATE_FORMAT = 1
 def write_state(result, directory: Path) -> None:
     """Everything `Pipeline.update` needs to attach later articles to these events:
     the documents (cleaned text, dates, copies), summaries, skipped inputs, the
-    embedding model's name and the fitted clusterer (``EventClusterer.save``).
+    embedding model's name, the language filter and the fitted clusterer
+    (``EventClusterer.save``).
     Written into a fresh folder that then replaces ``directory``, so a killed job
     leaves the old state or the new one, never a mix."""
     if result.clusterer is None or not hasattr(result.clusterer, "save"):
@@ -44,7 +45,9 @@ def write_state(result, directory: Path) -> None:
         (fresh / "summaries.jsonl").write_text("".join(json.dumps(s.to_dict(), ensure_ascii=False) + "\n"
                                                        for s in result.summaries), encoding="utf-8")
         manifest = result.manifest()
+        languages = getattr(result, "languages", None)
         meta = {"format": STATE_FORMAT, "encoder": result.encoder_name, "inputs": result.inputs,
+                "languages": None if languages is None else list(languages),
                 "skipped": manifest["skipped"], "duplicates": manifest["duplicates"]}
         result.clusterer.save(fresh)
         (fresh / "pipeline.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n",
@@ -74,6 +77,7 @@ class PipelineState:
     inputs: list[str]
     encoder: str | None
     clusterer: object
+    languages: tuple[str, ...] | None = None   # the --languages filter (None: every language; states before it)
 
     @property
     def by_id(self) -> dict[str, Document]:
@@ -124,7 +128,15 @@ class PipelineState:
             return cls(documents, rows, clusterer.labels_.copy(), summaries,
                        [Skipped(x["source"], x["reason"], x.get("id")) for x in meta.get("skipped", [])],
                        [DuplicateMatch(**x) for x in meta.get("duplicates", [])], list(meta.get("inputs", [])),
-                       meta.get("encoder"), clusterer)
+                       meta.get("encoder"), clusterer, _languages(meta.get("languages")))
         except (KeyError, TypeError, AttributeError, IndexError, ValueError) as err:
             what = f"missing field {err}" if isinstance(err, KeyError) else str(err)
             raise ValueError(f"{directory}: unreadable saved state ({what})") from err
+
+
+def _languages(value) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(code, str) for code in value):
+        raise ValueError(f"'languages' in pipeline.json is {value!r}, not a list of language codes")
+    return tuple(value)

@@ -1,11 +1,13 @@
 """akhbar.ingest: raw articles -> clean documents (text, sentences, language, date)."""
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
-from akhbar.types import Article, Document, Skipped
+from akhbar.types import Article, DocDate, Document, Skipped
 
-from .boilerplate import clean_scraped_text, drop_furniture, drop_furniture_sentences, extract_html, extract_html_page
+from .boilerplate import (clean_scraped_text, drop_furniture, drop_furniture_sentences, extract_html, extract_html_page,
+                          is_site_furniture, visible_text)
 from .duplicates import DuplicateDetector, find_duplicates
 from .dates import choose_date, find_dates, parse_input_time
 from .langid import detect_language, normalize_lang_code
@@ -67,13 +69,13 @@ class Ingestor:
     def transform_one(self, article: Article) -> Document | Skipped:
         if article.is_html:
             page = extract_html_page(article.raw)
-            html_title, text, published = page.title, page.text, page.published
+            html_title, text, published, unread_meta = page.title, page.text, page.published, page.published_meta
             title_hint = article.title or html_title
             lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
             if title_hint and len(lines) > 1 and fold_tokens(lines[0]) == fold_tokens(title_hint):
                 text = "\n".join(lines[1:])      # the <h1> repeats the title
         else:
-            text, title_hint, published = article.raw, article.title, None
+            text, title_hint, published, unread_meta = article.raw, article.title, None, None
         lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
         written_lines = len(lines)
         if len(lines) == 1 and not article.is_html and _is_body_on_one_line(lines[0]):
@@ -85,7 +87,7 @@ class Ingestor:
         date = parse_input_time(article.time)
         if article.time and date is None:
             notes.append(f"time field {str(article.time)[:40]!r} not understood; date looked for in the text")
-        date = date or parse_input_time(published) or choose_date(lines)
+        date = date or parse_input_time(published) or _metadata_date(unread_meta, notes) or choose_date(lines)
         date_lines = {ln for ln in lines if count_words(ln) <= _DATE_LINE_MAX_WORDS and find_dates([ln])}
         if article.is_html:  # already extracted; menus and footers that got through are dropped
             title, paragraphs = None, drop_furniture(lines)
@@ -109,17 +111,7 @@ class Ingestor:
         # A page's text needs one real sentence; what is left of a menu page is labels.
         min_longest = max(self.min_words, _HTML_MIN_SENTENCE_WORDS if article.is_html else 0)
         if count_words(body) < self.min_words or longest < min_longest:
-            n_words = count_words(text)
-            if not text.strip():
-                reason = "empty text" + (" (the HTML has no visible text)" if article.is_html else "")
-            elif n_words < self.min_words:
-                reason = f"too short ({n_words} word{'s' if n_words != 1 else ''}; at least {self.min_words} needed)"
-            elif count_words(body) >= self.min_words:
-                reason = ("no article text left after boilerplate removal (only menu items or labels of "
-                          f"fewer than {min_longest} words)")
-            else:
-                reason = "no article text left after boilerplate removal"
-            return Skipped(article.source, reason, article.id)
+            return Skipped(article.source, self._no_body_reason(article, text, body, min_longest), article.id)
         lang = self._language(article, (title_hint or title or "") + "\n" + body)
         if article.lang and self.trust_input_lang and not normalize_lang_code(article.lang):
             notes.append(f"language label {str(article.lang)[:20]!r} unknown; identified from the text as {lang!r}")
@@ -133,11 +125,51 @@ class Ingestor:
         return Document(id=article.id, lang=lang, title=title, sentences=sentences,
                         source=article.source, date=date, notes=notes)
 
+    def _no_body_reason(self, article: Article, text: str, body: str, min_longest: int) -> str:
+        """Why an article left no body: empty, too short, or boilerplate. Too short only when
+        the page itself has few words: words that boilerplate removal took (an HTML page's
+        menus and footers, which extraction drops before they are counted here), or a text
+        of furniture lines only, make it boilerplate, however few are left."""
+        page_words = max(count_words(visible_text(article.raw)) if article.is_html else 0, count_words(text))
+        if not page_words:
+            return "empty text" + (" (the HTML has no visible text)" if article.is_html else "")
+        removed = count_words(text) < page_words
+        if page_words < self.min_words and not removed and not is_site_furniture(text):
+            return f"too short ({page_words} word{'s' if page_words != 1 else ''}; at least {self.min_words} needed)"
+        if count_words(body) >= self.min_words:
+            return ("no article text left after boilerplate removal (only menu items or labels of "
+                    f"fewer than {min_longest} words)")
+        return "no article text left after boilerplate removal"
+
     def _language(self, article: Article, text: str) -> str:
         given = normalize_lang_code(article.lang)
         if self.trust_input_lang and given:
             return given
         return detect_language(text)
+
+
+# htmldate's range for a page's publication date (through trafilatura): a metadata date
+# outside it, such as a CMS's 1970-01-01 default, is not the page's.
+_EARLIEST_PUBLISHED = datetime.date(1995, 1, 1)
+
+
+def _metadata_date(value: str | None, notes: list[str]) -> DocDate | None:
+    """The date of a published-time meta that trafilatura did not read (a Jalali or Hijri
+    date, Persian digits), read as a time field is; when it gives no plausible date, a
+    note says so and the date is looked for in the text."""
+    if not value:
+        return None
+    found = parse_input_time(value)
+    if found is None:
+        notes.append(f"page metadata time {value[:40]!r} not understood; date looked for in the text")
+        return None
+    if not _EARLIEST_PUBLISHED <= found.value <= datetime.date.today() + datetime.timedelta(days=1):
+        day = found.value.isoformat()
+        shown = "" if value.startswith(day) else f" ({day})"
+        notes.append(f"page metadata time {value[:40]!r}{shown} is not a plausible publication date; "
+                     f"date looked for in the text")
+        return None
+    return found
 
 
 def _is_body_on_one_line(line: str) -> bool:

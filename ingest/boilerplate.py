@@ -153,6 +153,13 @@ def drop_furniture_sentences(sentences: list[str], min_sentences: int = 3, min_w
     return kept or sentences
 
 
+def is_site_furniture(text: str) -> bool:
+    """Whether every line of ``text`` is site furniture (comment forms, copyright lines,
+    menu bars, labels such as "اخبار"): a page of these is boilerplate, however short."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    return bool(lines) and all(_is_furniture(line) for line in lines)
+
+
 def drop_furniture(lines: list[str]) -> list[str]:
     """The lines that are not site furniture (comment forms, copyright, menus of phrases)."""
     return [line for line in lines if not (_is_furniture(line) or _is_runon_list(line))]
@@ -223,16 +230,59 @@ def _fallback_html_text(html: str) -> str:
     return "\n".join(dict.fromkeys(blocks)) or root.text_content()
 
 
+def visible_text(html: str) -> str:
+    """All the text a reader of the page sees, menus and footers included (not scripts,
+    styles or the <head>); the texts of neighbouring elements are kept apart ("خانه" "اخبار"
+    in two links are two words). What boilerplate removal starts from."""
+    try:
+        import lxml.html
+
+        root = lxml.html.fromstring(html)
+    except Exception:  # not parseable as HTML: strip tags by hand
+        text = re.sub(r"(?is)<(script|style|head)\b.*?</\1\s*>", " ", html)
+        return re.sub(r"<[^>]+>", " ", text)
+    for element in root.xpath("//script|//style|//noscript|//template|//head"):
+        if element.getparent() is not None:
+            element.drop_tree()
+    return " ".join(root.xpath("//text()"))
+
+
 @dataclass
 class HtmlPage:
     title: str | None
     text: str
     published: str | None = None    # ISO 8601 time (with its UTC offset when the page gives one)
+    # The page's published-time meta as written, when trafilatura read no date from the
+    # metadata: htmldate takes Gregorian dates only, so a Jalali one ("1399-08-25") is left
+    # to be read as a time field is.
+    published_meta: str | None = None
 
 
 # The page's own publication time from its metadata (article:published_time, JSON-LD,
 # <time>...), as htmldate reads it through trafilatura; not guessed from the text.
 _DATE_CONFIG = {"original_date": True, "extensive_search": False, "outputformat": "%Y-%m-%dT%H:%M:%S%z"}
+
+
+# Meta tags (property, name or itemprop) that state the page's publication time, first first.
+_PUBLISHED_META = ("article:published_time", "og:article:published_time", "og:published_time", "datepublished",
+                   "publishdate", "publish-date", "publish_date", "pubdate", "dc.date.issued", "dc.date", "date")
+
+
+def published_meta(html: str) -> str | None:
+    """The content of the page's first published-time meta tag (by the order above)."""
+    try:
+        import lxml.html
+
+        root = lxml.html.fromstring(html)
+    except Exception:
+        return None
+    found = {}
+    for meta in root.iter("meta"):
+        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").strip().lower()
+        content = (meta.get("content") or "").strip()
+        if key in _PUBLISHED_META and content:
+            found.setdefault(key, content)
+    return next((found[key] for key in _PUBLISHED_META if key in found), None)
 
 
 def extract_html(html: str) -> tuple[str | None, str]:
@@ -271,4 +321,6 @@ def extract_html_page(html: str) -> HtmlPage:
     if published and published.endswith("T00:00:00"):
         published = published[:10]          # a day without a time of day
     restore = (lambda s: s.replace(_ZWNJ_CARRIER, "\u200c")) if _ZWNJ_CARRIER in html else (lambda s: s)
-    return HtmlPage((restore(title) if title else None), restore(text), published)
+    unread = None if published else published_meta(html)
+    return HtmlPage((restore(title) if title else None), restore(text), published,
+                    restore(unread) if unread else None)

@@ -7,12 +7,15 @@ Encodings: UTF-8 (with or without BOM), UTF-16/32 (with BOM, or BOM-less UTF-16
 recognised by its byte pattern) and legacy Arabic-script code pages (windows-1256,
 then whatever charset-normalizer finds). Binary data is refused with a reason.
 
-JSONL files are streamed line by line: the size limit applies to each record, not to
-the file, so a large batch file is read whole while a single oversized record is
-skipped with its line number. A line that is not valid UTF-8 is decoded on its own
-(e.g. one windows-1256 record in a UTF-8 file) instead of spoiling the file. A JSON
-array saved as .jsonl is read record by record (each named by the line it starts on);
-a single pretty-printed object gets one skip record saying it is not JSON Lines.
+JSONL files are streamed line by line, in any encoding (UTF-16/32 is decoded as it is
+read): the size limit applies to each record (its size as UTF-8), not to the file, so a
+large batch file is read whole while a single oversized record is skipped with its line
+number. A line that is not valid UTF-8 is decoded on its own (e.g. one windows-1256
+record in a UTF-8 file) instead of spoiling the file. A JSON array saved as .jsonl is
+read record by record (each named by the line it starts on, and its column where several
+start on one line); one larger than the limit is streamed item by item, each item
+limited as a record is. A single pretty-printed object gets one skip record saying it
+is not JSON Lines.
 
 Files are chosen by suffix (.txt/.text, .html/.htm/.xhtml, .jsonl/.ndjson), whether
 found in a folder or named directly. Symbolic links to folders are followed; each
@@ -21,10 +24,12 @@ the other ways to it are reported. An empty folder is reported too.
 """
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,10 +85,9 @@ def _arabic_script_share(text: str) -> float:
     return sum(1 for ch in letters if "\u0600" <= ch <= "\u06ff" or "\ufb50" <= ch <= "\ufeff") / len(letters)
 
 
-def _try_utf16(data: bytes) -> str | None:
-    """BOM-less UTF-16. The byte order comes from where the high bytes are: ASCII and
-    whitespace have NUL high bytes, Arabic script 0x06; the text must then decode with
-    no NULs or control characters and have spaces and letters."""
+def _utf16_byte_order(data: bytes) -> str | None:
+    """The codec of BOM-less UTF-16 by where the high bytes are (ASCII and whitespace have
+    NUL high bytes, Arabic script 0x06), or None when the bytes do not look like it."""
     if len(data) < 2:
         return None
     body = data[:_SNIFF_BYTES & ~1] if len(data) > _SNIFF_BYTES else data[:len(data) & ~1]
@@ -91,7 +95,15 @@ def _try_utf16(data: bytes) -> str | None:
     odd = sum(body[i] in (0, 6) for i in range(1, len(body), 2))
     if max(even, odd) < 0.3 * (len(body) / 2):
         return None
-    codec = "utf-16-le" if odd > even else "utf-16-be"
+    return "utf-16-le" if odd > even else "utf-16-be"
+
+
+def _try_utf16(data: bytes) -> str | None:
+    """BOM-less UTF-16: the byte order from ``_utf16_byte_order``; the text must then
+    decode with no NULs or control characters and have spaces and letters."""
+    codec = _utf16_byte_order(data)
+    if codec is None:
+        return None
     try:
         candidate = data[:len(data) & ~1].decode(codec)
     except UnicodeDecodeError:
@@ -206,7 +218,8 @@ def _is_utf8_prefix(data: bytes) -> bool:
 
 
 def read_jsonl(path: Path, fields: JsonlFields, max_bytes: int = DEFAULT_MAX_BYTES):
-    """Yield an Article or a Skipped for every line of a JSONL file (blank lines too)."""
+    """Yield an Article or a Skipped for every line of a JSONL file (blank lines too), or
+    for every item of a JSON array saved as .jsonl."""
     try:
         handle = open(path, "rb")
     except OSError as err:
@@ -219,17 +232,21 @@ def read_jsonl(path: Path, fields: JsonlFields, max_bytes: int = DEFAULT_MAX_BYT
             yield Skipped(str(path), f"cannot read: {err.strerror or err}")
             return
         size = os.fstat(handle.fileno()).st_size
-        if head.startswith((b"\xff\xfe", b"\xfe\xff")) or (b"\x00" in head and _try_utf16(head[:len(head) & ~1])):
-            # UTF-16 JSONL: line splitting on bytes is wrong; decode the whole file.
-            if size > max_bytes:
-                yield Skipped(str(path), _reason(_size_error(path, size, max_bytes), str(path)))
-                return
-            try:
-                text = decode_bytes(head + handle.read(), str(path))
-            except InputError as err:
-                yield Skipped(str(path), _reason(err, str(path)))
-                return
-            if _may_be_json_document(text):
+        codec = _wide_codec(head)
+        if codec is None and b"\x00" in head and not _is_utf8_prefix(head):
+            yield Skipped(str(path), "binary data (NUL bytes, not UTF-8 or UTF-16), not a JSONL text file")
+            return
+        head_text = _head_text(head, codec)
+        if _may_be_json_document(head_text):
+            if size <= max_bytes:
+                # A JSON array (or a pretty-printed object) saved as .jsonl: read it whole.
+                try:
+                    text = decode_bytes(head + handle.read(), str(path))
+                except InputError as err:
+                    if codec is not None:
+                        yield Skipped(str(path), _reason(err, str(path)))
+                        return
+                    text = ""
                 document = _json_document(text)
                 if document is not None:
                     yield from _document_records(path, text, document, fields)
@@ -238,37 +255,49 @@ def read_jsonl(path: Path, fields: JsonlFields, max_bytes: int = DEFAULT_MAX_BYT
                 if broken:
                     yield Skipped(str(path), broken)
                     return
-            yield from _jsonl_records(path, (ln.encode("utf-8") for ln in _split_lines(text)), fields, max_bytes)
-            return
-        if b"\x00" in head and not _is_utf8_prefix(head):
-            yield Skipped(str(path), "binary data (NUL bytes, not UTF-8 or UTF-16), not a JSONL text file")
-            return
-        if size <= max_bytes and _may_be_json_document(head.decode("utf-8", errors="replace")):
-            # A JSON array (or a pretty-printed object) saved as .jsonl: read it whole.
-            try:
-                text = decode_bytes(head + handle.read(), str(path))
-            except InputError:
-                text = ""
-            document = _json_document(text)
-            if document is not None:
-                yield from _document_records(path, text, document, fields)
+            elif _opens_array(head_text) and not _is_jsonl_of_arrays(head_text, whole=size <= len(head)):
+                # Too large to read whole: item by item, each limited as a JSONL record is.
+                yield from _streamed_array_records(path, _text_stream(handle, codec), fields, max_bytes)
                 return
-            broken = _broken_document_reason(text)
-            if broken:
-                yield Skipped(str(path), broken)
-                return
-        handle.seek(0)
-        yield from _jsonl_records(path, iter(handle), fields, max_bytes)
+        yield from _jsonl_records(path, _utf8_lines(handle, codec), fields, max_bytes)
 
 
-def _split_lines(text: str) -> list[str]:
-    """Lines of decoded JSONL text as reading a UTF-8 file gives them: split on "\\n"
-    only (U+2028 and friends may occur inside JSON strings), and a final newline ends
-    the last line instead of starting an empty one."""
-    lines = text.split("\n")
-    if lines and not lines[-1]:
-        lines.pop()
-    return lines
+def _wide_codec(head: bytes) -> str | None:
+    """The codec of a UTF-16 or UTF-32 file (BOM, or the byte pattern of BOM-less UTF-16)
+    from its first bytes; None for UTF-8 and anything else."""
+    if head.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "utf-32"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    if b"\x00" in head and _try_utf16(head[:len(head) & ~1]):
+        return _utf16_byte_order(head)
+    return None
+
+
+def _head_text(head: bytes, codec: str | None) -> str:
+    if codec is None:
+        return head.decode("utf-8", errors="replace")
+    return head[:len(head) & ~3].decode(codec, errors="replace")   # whole code units only
+
+
+def _text_stream(handle, codec: str | None) -> io.TextIOWrapper:
+    """The whole file as text decoded while it is read, split into lines on "\\n" only (as
+    reading a UTF-8 file by lines does; U+2028 and friends may occur inside JSON strings).
+    UTF-8 drops a BOM and keeps bytes that are not UTF-8 as surrogate escapes, so that such
+    a record can be decoded on its own (``_item_text``)."""
+    handle.seek(0)
+    if codec is None:
+        return io.TextIOWrapper(handle, encoding="utf-8-sig", errors="surrogateescape", newline="\n")
+    return io.TextIOWrapper(handle, encoding=codec, errors="replace", newline="\n")
+
+
+def _utf8_lines(handle, codec: str | None):
+    """The file's lines as UTF-8 bytes: UTF-16/32 is decoded as it is read, so the size
+    limit applies to each record (as UTF-8), as for a UTF-8 file, not to the whole file."""
+    handle.seek(0)
+    if codec is None:
+        return iter(handle)
+    return (line.encode("utf-8", errors="replace") for line in _text_stream(handle, codec))
 
 
 _JSON_SPACE = re.compile(r"[ \t\n\r]*")
@@ -348,22 +377,282 @@ def _document_records(path: Path, text: str, document: list | dict, fields: Json
     body = text.lstrip("\ufeff")
     index = _JSON_SPACE.match(body, 0).end() + 1          # after "["
     starts = []
+    line, line_start, counted = 1, 0, 0      # newlines counted from the previous item on, not from the top
     for _ in document:
         index = _JSON_SPACE.match(body, index).end()
         _, end = decoder.raw_decode(body, index)
-        line = body.count("\n", 0, index) + 1
-        column = index - (body.rfind("\n", 0, index) + 1) + 1
-        starts.append((line, column))
+        line += body.count("\n", counted, index)
+        line_start = max(line_start, body.rfind("\n", counted, index) + 1)
+        counted = index
+        starts.append((line, index - line_start + 1))
         index = _JSON_SPACE.match(body, end).end() + 1    # after "," (or the closing "]")
-    shared_lines = len({line for line, _ in starts}) < len(starts)
+    starts_on = Counter(line for line, _ in starts)
     for item, (line, column) in zip(document, starts):
-        where = f"{line}:{column}" if shared_lines else str(line)
+        # Named by line, and by column too where several items start on one line (as
+        # _streamed_array_records names them).
+        where = f"{line}:{column}" if starts_on[line] > 1 else str(line)
         source = f"{path}:{where}"
         if not isinstance(item, dict):
-            yield Skipped(source, f"JSON array item is a {type(item).__name__}, not an object with a "
-                                  f"'{fields.text}' field")
+            yield Skipped(source, _not_an_object("JSON array item", item, fields))
             continue
         yield _article(path, where, source, item, fields)
+
+
+def _not_an_object(what: str, value, fields: JsonlFields) -> str:
+    return f"{what} is a {type(value).__name__}, not an object with a '{fields.text}' field"
+
+
+def _record_too_large(size: int, max_bytes: int) -> str:
+    return f"record too large ({_size(size)} > {_size(max_bytes)} limit; raise --max-bytes to read it)"
+
+
+def _opens_array(head: str) -> bool:
+    return head.lstrip("\ufeff \t\r\n").startswith("[")
+
+
+def _parses_as_json(line: str) -> bool:
+    try:
+        json.loads(line)
+    except (ValueError, RecursionError):
+        return False
+    return True
+
+
+def _is_jsonl_of_arrays(head: str, whole: bool) -> bool:
+    """Whether text that opens with "[" is JSON Lines whose records are arrays ("[1, 2]\\n[3]")
+    rather than one array: its first two lines are JSON by themselves. ``whole``: the head
+    is the whole file (otherwise its last line may be cut off)."""
+    lines = head.lstrip("\ufeff \t\r\n").split("\n")
+    if not whole:
+        lines = lines[:-1]
+    first_two = [line for line in lines if line.strip()][:2]
+    return len(first_two) == 2 and all(_parses_as_json(line) for line in first_two)
+
+
+_STREAM_CHUNK = 1 << 20                     # characters read at a time from a streamed JSON array
+_BEFORE_ARRAY = re.compile(r"[^ \t\r\n\ufeff]")
+_BETWEEN_ITEMS = re.compile(r"[^ \t\r\n,]")  # separators are not checked: a stray or missing comma loses nothing
+_STRING_STOP = re.compile(r'["\\]')
+_NESTED_STOP = re.compile(r'[\[\]{}"]')
+_SCALAR_STOP = re.compile(r"[ \t\r\n,\]}]")
+
+
+@dataclass
+class _ArrayItem:
+    line: int
+    column: int
+    text: str | None            # None when larger than the limit (not kept) or cut off
+    size: int                   # as UTF-8, so the limit means the same for every encoding
+    complete: bool = True       # False: the file ends inside it
+
+
+@dataclass
+class _ArrayProblem:
+    reason: str
+
+
+def _utf8_size(text: str) -> int:
+    return len(text.encode("utf-8", errors="surrogatepass"))
+
+
+class _ArrayScanner:
+    """Finds the items of one JSON array in text given chunk by chunk, keeping at most one
+    item (of at most ``max_bytes`` as UTF-8) at a time. Only brackets and strings are
+    followed; each item is parsed on its own afterwards, so a broken item spoils only
+    itself."""
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+        self.state = "open"                      # open, between (items), item, done, trailing
+        self.chunk, self.offset = "", 0          # the current chunk and where it starts in the text
+        self.line, self.line_start, self.counted = 1, 0, 0   # newlines are counted up to `counted`
+        self.items = 0
+
+    def feed(self, chunk: str):
+        """Items (and problems) that end in this chunk."""
+        self.chunk, pos = chunk, 0
+        self.kept_from = 0                       # where the current item's text starts in this chunk
+        while pos < len(chunk) and self.state != "trailing":
+            if self.state == "item":
+                end = self._item_end(pos)
+                if end is None:
+                    break
+                self._keep(self.kept_from, end)
+                yield self._take_item()
+                pos = end
+                continue
+            match = (_BEFORE_ARRAY if self.state == "open" else _BETWEEN_ITEMS).search(chunk, pos)
+            if match is None:
+                break
+            pos, char = match.start(), match.group()
+            if self.state == "open":
+                if char != "[":
+                    line, column = self._position(self.offset + pos)
+                    yield _ArrayProblem(f"not a JSON array (line {line}, column {column}: {char!r})")
+                    self.state = "trailing"
+                    break
+                self.state, pos = "between", pos + 1
+            elif self.state == "done":
+                line, column = self._position(self.offset + pos)
+                yield _ArrayProblem(f"text after the end of the JSON array (from line {line}, column {column}) "
+                                    f"was not read")
+                self.state = "trailing"
+            elif char == "]":
+                self.state, pos = "done", pos + 1
+            else:
+                self._start_item(pos, char)
+                pos += 0 if self.depth == 0 and not self.in_string else 1
+        if self.state == "item":                 # it goes on in the next chunk
+            self._keep(self.kept_from, len(chunk))
+        self._position(self.offset + len(chunk))
+        self.offset += len(chunk)
+
+    def finish(self):
+        """What the end of the text leaves: an item cut off, or an array never closed."""
+        if self.state == "item":
+            yield _ArrayItem(self.start_line, self.start_column, None, self.size, complete=False)
+        elif self.state == "between":
+            yield _ArrayProblem("the JSON array is not closed (no ']' at the end of the file; truncated?)")
+        elif self.state == "open":
+            yield _ArrayProblem("no JSON array in the file")
+        elif self.state == "done" and not self.items:
+            yield _ArrayProblem("empty JSON array (no records)")
+
+    def _position(self, at: int) -> tuple[int, int]:
+        """Line and column (1-based, in characters) of text offset ``at``, which is not before
+        ``counted`` and not after the current chunk."""
+        start, end = self.counted - self.offset, at - self.offset
+        newlines = self.chunk.count("\n", start, end)
+        if newlines:
+            self.line += newlines
+            self.line_start = self.offset + self.chunk.rfind("\n", start, end) + 1
+        self.counted = at
+        return self.line, at - self.line_start + 1
+
+    def _start_item(self, pos: int, char: str) -> None:
+        self.state = "item"
+        self.start_line, self.start_column = self._position(self.offset + pos)
+        self.parts, self.size, self.kept_from = [], 0, pos
+        self.depth = 1 if char in "[{" else 0
+        self.in_string, self.escape = char == '"', False
+
+    def _item_end(self, pos: int) -> int | None:
+        """Where the current item ends (just after it) when it ends in this chunk."""
+        chunk = self.chunk
+        while pos < len(chunk):
+            if self.escape:
+                self.escape, pos = False, pos + 1
+            elif self.in_string:
+                match = _STRING_STOP.search(chunk, pos)
+                if match is None:
+                    return None
+                pos = match.end()
+                if match.group() == "\\":
+                    self.escape = True
+                else:
+                    self.in_string = False
+                    if self.depth == 0:          # a string item
+                        return pos
+            elif self.depth == 0:                # a number, true, false or null
+                match = _SCALAR_STOP.search(chunk, pos)
+                return None if match is None else match.start()
+            else:
+                match = _NESTED_STOP.search(chunk, pos)
+                if match is None:
+                    return None
+                pos, char = match.end(), match.group()
+                if char == '"':
+                    self.in_string = True
+                elif char in "[{":
+                    self.depth += 1
+                else:
+                    self.depth -= 1
+                    if self.depth == 0:
+                        return pos
+        return None
+
+    def _keep(self, start: int, end: int) -> None:
+        """Add chunk[start:end] to the current item, unless it is over the limit already."""
+        part = self.chunk[start:end]
+        self.size += _utf8_size(part)
+        if self.parts is not None:
+            self.parts.append(part)
+            if self.size > self.max_bytes:
+                self.parts = None            # too large: only its size is counted on
+
+    def _take_item(self) -> _ArrayItem:
+        self.state = "between"
+        self.items += 1
+        text = None if self.parts is None else "".join(self.parts)
+        return _ArrayItem(self.start_line, self.start_column, text, self.size)
+
+
+def _streamed_array_records(path: Path, stream, fields: JsonlFields, max_bytes: int):
+    """Records of a JSON array read item by item (a file too large to read whole), named
+    as ``_document_records`` names them; each item is limited to ``max_bytes`` as a JSONL
+    record is."""
+    scanner = _ArrayScanner(max_bytes)
+    waiting: _ArrayItem | None = None      # named once the next item shows whether it shares its line
+    shares_line = False
+    try:
+        for event in _array_events(stream, scanner):
+            if isinstance(event, _ArrayProblem):
+                if waiting is not None:
+                    yield _array_item_record(path, waiting, shares_line, fields, max_bytes)
+                    waiting = None
+                yield Skipped(str(path), event.reason)
+                continue
+            if waiting is not None:
+                same_line = event.line == waiting.line
+                yield _array_item_record(path, waiting, shares_line or same_line, fields, max_bytes)
+                shares_line = same_line
+            waiting = event
+    except OSError as err:
+        yield Skipped(str(path), f"cannot read past line {scanner.line}: {err.strerror or err}")
+    if waiting is not None:
+        yield _array_item_record(path, waiting, shares_line, fields, max_bytes)
+
+
+def _array_events(stream, scanner: _ArrayScanner):
+    for chunk in iter(lambda: stream.read(_STREAM_CHUNK), ""):
+        yield from scanner.feed(chunk)
+        if scanner.state == "trailing":      # reported; the rest of the file is not read
+            return
+    yield from scanner.finish()
+
+
+def _array_item_record(path: Path, item: _ArrayItem, shares_line: bool, fields: JsonlFields,
+                       max_bytes: int) -> Article | Skipped:
+    where = f"{item.line}:{item.column}" if shares_line else str(item.line)
+    source = f"{path}:{where}"
+    if not item.complete:
+        return Skipped(source, "the file ends inside this JSON array item (truncated?)")
+    if item.text is None:
+        return Skipped(source, _record_too_large(item.size, max_bytes))
+    try:
+        value = json.loads(_item_text(item.text, source))
+    except InputError as err:
+        return Skipped(source, _reason(err, source))
+    except json.JSONDecodeError as err:
+        line = item.line + err.lineno - 1
+        column = err.colno + (item.column - 1 if err.lineno == 1 else 0)
+        return Skipped(source, f"malformed JSON in this array item: {err.msg} (line {line}, column {column})")
+    except RecursionError:
+        return Skipped(source, "malformed JSON in this array item: nested too deeply")
+    if not isinstance(value, dict):
+        return Skipped(source, _not_an_object("JSON array item", value, fields))
+    return _article(path, where, source, value, fields)
+
+
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
+
+
+def _item_text(text: str, source: str) -> str:
+    """An item of a UTF-8 stream with bytes that are not UTF-8 (kept as surrogate escapes)
+    decoded on its own, as a JSONL line is (one windows-1256 record in a UTF-8 file)."""
+    if not _ESCAPED_BYTE.search(text):
+        return text
+    return decode_bytes(text.encode("utf-8", errors="surrogateescape"), source)
 
 
 def _jsonl_records(path: Path, lines, fields: JsonlFields, max_bytes: int):
@@ -374,8 +663,7 @@ def _jsonl_records(path: Path, lines, fields: JsonlFields, max_bytes: int):
             raw = raw[3:]
         raw = raw.rstrip(b"\r\n").replace(b"\x00", b"")
         if len(raw) > max_bytes:
-            yield Skipped(source, f"record too large ({_size(len(raw))} > {_size(max_bytes)} "
-                                  f"limit; raise --max-bytes to read it)")
+            yield Skipped(source, _record_too_large(len(raw), max_bytes))
             continue
         if not raw.strip():
             yield Skipped(source, "blank line")
@@ -407,8 +695,7 @@ def _record(path: Path, lineno: int, source: str, line: str, fields: JsonlFields
     except RecursionError:
         return Skipped(source, "malformed JSON: nested too deeply")
     if not isinstance(record, dict):
-        return Skipped(source, f"JSON line is a {type(record).__name__}, not an object with a "
-                               f"'{fields.text}' field")
+        return Skipped(source, _not_an_object("JSON line", record, fields))
     return _article(path, str(lineno), source, record, fields)
 
 

@@ -582,3 +582,74 @@ def test_headline_sentences_are_not_taken_for_furniture():
                      ["Allyson Felix confirma su estrellato, EE.", "UU.", "se corona en el baloncesto olímpico"],
                      ["Олимпиада.", "Дзюдо.", "Чемпионкой стала японка.", "У россиянки - бронзовая медаль"]):
         assert drop_furniture_sentences(headline) == headline
+
+
+# --------------------------------------------------------------------------- pages of boilerplate only
+
+@pytest.mark.parametrize("raw, is_html", [
+    # Extraction drops the menu and footer: what is left used to be counted, "too short (2 words ...)".
+    ("<html><body><nav><a href='/'>خانه</a> <a href='/p'>سیاسی</a></nav><footer>کلیه حقوق محفوظ است</footer>"
+     "</body></html>", True),
+    ("<html><head><title>خبرگزاری</title></head><body><header><a>صفحه اصلی</a><a>ورزشی</a></header>"
+     "<nav><ul><li>اقتصاد</li><li>فرهنگ</li></ul></nav><div>ورود</div><footer>تمامی حقوق این سایت محفوظ است."
+     "</footer></body></html>", True),
+    ("<html><body><p>ارسال نظر</p></body></html>", True),
+    ("ارسال نظر", False),               # a comment-form label
+    ("خانه\nاخبار", False),             # two menu labels
+    ("انتهای پیام/", False),
+])
+def test_page_of_site_furniture_is_skipped_as_boilerplate_not_too_short(raw, is_html):
+    source = "page.html" if is_html else "page.txt"
+    result = Ingestor().transform_one(Article("page", raw, source, is_html=is_html))
+    assert isinstance(result, Skipped) and result.source == source
+    assert result.reason.startswith("no article text left after boilerplate removal"), result.reason
+
+
+@pytest.mark.parametrize("raw, is_html", [("سلام دنیا", False), ("<html><body><p>سلام دنیا</p></body></html>", True)])
+def test_a_short_page_that_is_not_furniture_is_too_short(raw, is_html):
+    result = Ingestor().transform_one(Article("page", raw, "page", is_html=is_html))
+    assert isinstance(result, Skipped) and result.reason == "too short (2 words; at least 3 needed)"
+
+
+# --------------------------------------------------------------------------- publication time in HTML metadata
+
+_DATED_BODY = ("<body><article><h1>زلزله کرمان</h1><p>زلزله‌ای به بزرگی ۶ ریشتر صبح امروز استان کرمان را لرزاند "
+               "و به چند روستا خسارت زد. تیم‌های امدادی هلال احمر به منطقه اعزام شدند و تاکنون گزارشی از تلفات "
+               "جانی منتشر نشده است.</p><p>فرماندار شهرستان گفت که ارزیابی خسارت‌ها ادامه دارد و مردم در چادرها "
+               "اسکان داده شده‌اند.</p></article></body>")
+
+
+def _page_with_published_time(value: str, attribute: str = "property='article:published_time'") -> str:
+    return f"<html><head><meta {attribute} content='{value}'><title>زلزله</title></head>{_DATED_BODY}</html>"
+
+
+@pytest.mark.parametrize("value, calendar, iso", [
+    ("1399-08-25", "jalali", "2020-11-15"),
+    ("۱۳۹۹-۰۸-۲۵", "jalali", "2020-11-15"),
+    ("1399-08-25T10:00:00+03:30", "jalali", "2020-11-15"),
+    ("1442-03-29", "hijri", "2020-11-15"),
+    ("۲۰۲۰-۱۱-۱۵", "input", "2020-11-15"),
+    ("2020-11-15T10:00:00+03:30", "input", "2020-11-15"),     # read by trafilatura, as before
+])
+def test_jalali_or_hijri_published_time_meta_dates_the_page(value, calendar, iso):
+    """trafilatura (htmldate) reads Gregorian dates only: a Jalali article:published_time
+    used to be dropped without a word and the page dated by its text, or not at all."""
+    doc = Ingestor().transform_one(Article("p.html", _page_with_published_time(value), "p.html", is_html=True))
+    assert doc.date is not None and (doc.date.calendar, doc.date.value.isoformat()) == (calendar, iso)
+    assert doc.notes == []
+
+
+def test_published_time_meta_by_name_or_itemprop_is_read_too():
+    for attribute in ("name='pubdate'", "itemprop='datePublished'"):
+        html = _page_with_published_time("1399-08-25", attribute)
+        doc = Ingestor().transform_one(Article("p.html", html, "p.html", is_html=True))
+        assert doc.date.value.isoformat() == "2020-11-15", attribute
+
+
+@pytest.mark.parametrize("value, note", [
+    ("دیروز عصر", "page metadata time 'دیروز عصر' not understood; date looked for in the text"),
+    ("1970-01-01", "page metadata time '1970-01-01' is not a plausible publication date; date looked for in the text"),
+])
+def test_published_time_meta_not_understood_is_noted(value, note):
+    doc = Ingestor().transform_one(Article("p.html", _page_with_published_time(value), "p.html", is_html=True))
+    assert doc.date is None and doc.notes == [note]

@@ -321,3 +321,87 @@ def test_empty_jsonl_is_accounted_for_and_small_limits_read_in_bytes(tmp_path):
     small = _write(tmp_path / "a.txt", EN)
     reason = read_inputs([small], max_bytes=10)[1][0].reason
     assert "bytes > 10 bytes limit" in reason
+
+
+# --------------------------------------------------------------------------- JSON arrays and UTF-16 over the size limit
+
+def _items(path: Path, max_bytes: int) -> list[tuple]:
+    return [(type(i).__name__, i.source, i.id, getattr(i, "raw", None), getattr(i, "reason", None))
+            for i in read_jsonl(path, JsonlFields(), max_bytes)]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "utf-16-le"])
+@pytest.mark.parametrize("indent", [2, None])
+def test_json_array_larger_than_the_limit_is_read_record_by_record(tmp_path, encoding, indent):
+    """Over --max-bytes, a JSON array saved as .jsonl used to be read line by line (a
+    "malformed JSON" skip for every line); it is streamed item by item, with the records,
+    ids and names that reading it whole gives, the limit applying to each record."""
+    records = [{"id": f"r{i}", "text": FA if i % 2 else AR, "tags": ["]", {"x": "}"}]} for i in range(6)]
+    records[3]["text"] = 'نقل قول "داخل" متن [با] {کروشه} \\ 😀 ' + FA
+    records.insert(2, 7)                                     # an item that is not an object
+    path = tmp_path / "array.jsonl"
+    path.write_bytes((json.dumps(records, ensure_ascii=False, indent=indent) + "\n").encode(encoding))
+    limit = 1000
+    assert path.stat().st_size > limit > max(len(json.dumps(r, ensure_ascii=False).encode()) for r in records)
+    streamed, whole = _items(path, limit), _items(path, 10**9)
+    assert streamed == whole
+    assert [i[2] for i in streamed if i[0] == "Article"] == [f"r{i}" for i in range(6)]
+    assert "JSON array item is a int" in streamed[2][4] and not any("malformed" in str(i[4]) for i in streamed)
+
+
+def test_streamed_json_array_limits_each_record_and_reports_a_cut_end(tmp_path):
+    records = [{"id": "a", "text": FA}, {"id": "huge", "text": EN * 40}, {"id": "b", "text": AR},
+               {"id": "c", "text": EN}]
+    path = tmp_path / "array.jsonl"
+    text = json.dumps(records, ensure_ascii=False, indent=1)
+    path.write_text(text, encoding="utf-8")
+    articles, skipped = read_inputs([path], max_bytes=1000)
+    assert _ids(articles) == ["a", "b", "c"]
+    (too_large,) = skipped
+    size = len(text[text.index('{\n  "id": "huge"'):text.index('{\n  "id": "b"')].rstrip(",\n ").encode("utf-8"))
+    assert too_large.source == f"{path}:6"
+    assert too_large.reason == f"record too large ({size:,} bytes > 1,000 bytes limit; raise --max-bytes to read it)"
+    path.write_text(text[:text.index('"c"') + 8], encoding="utf-8")     # a download cut inside the last record
+    articles, skipped = read_inputs([path], max_bytes=1000)
+    assert _ids(articles) == ["a", "b"]
+    assert [s.reason for s in skipped][-1] == "the file ends inside this JSON array item (truncated?)"
+    assert skipped[-1].source == f"{path}:14"
+
+
+def test_jsonl_of_arrays_larger_than_the_limit_is_still_read_line_by_line(tmp_path):
+    path = tmp_path / "feed.jsonl"
+    path.write_text("[1, 2]\n[3]\n" * 20, encoding="utf-8")
+    items = list(read_jsonl(path, JsonlFields(), max_bytes=50))
+    assert len(items) == 40 and all("JSON line is a list" in i.reason for i in items)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_jsonl_is_limited_per_record_like_utf8(tmp_path, encoding):
+    """UTF-16 JSONL used to be refused whole ("file too large") once the file was larger
+    than --max-bytes; like UTF-8 JSONL, it is read record by record, and only a record
+    over the limit (its size as UTF-8, the same in every encoding) is skipped."""
+    records = [{"id": f"u{i}", "text": (AR if i % 2 else FA) * (12 if i == 3 else 1)} for i in range(6)]
+    text = "\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n"
+    limit = 1000
+    results = {}
+    for name, data in (("utf-8", text.encode("utf-8")), (encoding, text.encode(encoding))):
+        path = tmp_path / name / "feed.jsonl"
+        path.parent.mkdir()
+        path.write_bytes(data)
+        assert path.stat().st_size > limit
+        results[name] = [(kind, source.rsplit("/", 2)[-1], i, raw, reason)
+                         for kind, source, i, raw, reason in _items(path, limit)]
+    assert results["utf-8"] == results[encoding]
+    assert [r[2] for r in results[encoding] if r[0] == "Article"] == ["u0", "u1", "u2", "u4", "u5"]
+    (skip,) = [r for r in results[encoding] if r[0] == "Skipped"]
+    assert skip[1] == "feed.jsonl:4" and skip[4].startswith("record too large")
+
+
+def test_json_array_of_many_records_names_each_by_its_own_line(tmp_path):
+    """Each item's line is counted once, as the file is read (it used to be counted from
+    the top of the file for every item: 30,000 small records took some 20 seconds)."""
+    path = tmp_path / "many.jsonl"
+    path.write_text(json.dumps([{"id": f"m{i}", "text": "x"} for i in range(30_000)], indent=1), encoding="utf-8")
+    items = list(read_jsonl(path, JsonlFields()))
+    assert len(items) == 30_000 and items[-1].source == f"{path}:{1 + 4 * 29_999 + 1}"
+    assert items[1].source == f"{path}:{1 + 4 + 1}"

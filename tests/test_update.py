@@ -314,3 +314,57 @@ def test_each_run_of_one_pipeline_keeps_its_own_clusterer(tmp_path):
     pipeline.update(tmp_path / "out", [tmp_path / "two"])
     assert pipeline.clusterer is template
 
+
+
+def test_update_keeps_the_earlier_language_filter_and_refuses_another(tmp_path):
+    """`--languages fa,ar --save-state`, then `--update` without --languages: the update used
+    to cluster the new articles of every language. The filter is saved in the state and kept
+    (an English article is skipped with the reason); another --languages is refused before
+    any input is read, as another --model is; the same languages in another order are not."""
+    from akhbar.ingest import Ingestor
+    from akhbar.pipeline import Pipeline
+
+    def jsonl(path, items):
+        path.write_text("".join(json.dumps({"id": i, "lang": lang, "text": t}, ensure_ascii=False) + "\n"
+                                for i, lang, t in items), encoding="utf-8")
+        return path
+
+    first = jsonl(tmp_path / "first.jsonl", [
+        ("fa1", "fa", "ایران و عراق در تهران سند همکاری دفاعی امضا کردند"),
+        ("ar1", "ar", "إيران والعراق يوقعان وثيقة تعاون دفاعي في طهران"),
+        ("en1", "en", "Iran and Iraq sign defence cooperation agreement in Tehran")])
+    later = jsonl(tmp_path / "later.jsonl", [
+        ("fa2", "fa", "زلزله ۶ ریشتری جنوب ایران را لرزاند و به روستاها خسارت زد"),
+        ("en2", "en", "Earthquake of magnitude 6 strikes southern Iran, villages damaged")])
+    proc = _cli(first, "--out", tmp_path / "base", "--save-state", "--languages", "fa,ar")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads((tmp_path / "base" / "state" / "pipeline.json").read_text(encoding="utf-8"))["languages"] == \
+        ["fa", "ar"]
+
+    proc = _cli(later, "--update", tmp_path / "base", "--out", tmp_path / "out")
+    assert proc.returncode == 0, proc.stderr
+    assert {r["id"] for r in _rows(tmp_path / "out")} == {"fa1", "ar1", "fa2"}
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["update"]["new_articles"] == 1
+    assert {(s["id"], s["reason"]) for s in manifest["skipped"]} == {
+        ("en1", "language 'en' not in ['fa', 'ar']"), ("en2", "language 'en' not in ['fa', 'ar']")}
+    assert json.loads((tmp_path / "out" / "state" / "pipeline.json").read_text(encoding="utf-8"))["languages"] == \
+        ["fa", "ar"]                                                    # and the next update keeps it too
+
+    proc = _cli(later, "--update", tmp_path / "base", "--out", tmp_path / "other", "--languages", "fa")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert ("the earlier run kept only fa,ar (--languages), this one would keep only fa; an update keeps the "
+            "earlier run's languages") in proc.stderr
+    assert not (tmp_path / "other").exists()
+
+    same = Pipeline(ingestor=Ingestor(languages=("ar", "fa"))).update(tmp_path / "base", [later])
+    assert sorted(d.id for d in same.documents) == ["ar1", "fa1", "fa2"] and set(same.languages) == {"fa", "ar"}
+
+    # A state saved without a filter (or before filters were saved) keeps every language,
+    # and a filter asked for on the update is refused too.
+    meta_path = tmp_path / "base" / "state" / "pipeline.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    del meta["languages"]
+    meta_path.write_text(json.dumps(meta), encoding="utf-8")
+    with pytest.raises(ValueError, match=r"kept every language \(no --languages\), this one would keep only fa;"):
+        Pipeline(ingestor=Ingestor(languages=("fa",))).update(tmp_path / "base", [later])
