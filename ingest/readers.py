@@ -259,6 +259,11 @@ def read_jsonl(path: Path, fields: JsonlFields, max_bytes: int = DEFAULT_MAX_BYT
                 # Too large to read whole: item by item, each limited as a JSONL record is.
                 yield from _streamed_array_records(path, _text_stream(handle, codec), fields, max_bytes)
                 return
+            elif not _opens_array(head_text) and not _has_json_line(head_text):
+                # One pretty-printed object: read line by line, each of its lines would be a bad record.
+                yield Skipped(str(path), "this is a JSON document (one object written over several lines), not "
+                                         "JSON Lines; write each record on a single line")
+                return
         yield from _jsonl_records(path, _utf8_lines(handle, codec), fields, max_bytes)
 
 
@@ -327,14 +332,8 @@ def _broken_document_reason(text: str) -> str | None:
     first line is not JSON by itself) cannot be read, e.g. a truncated array; None when it
     may still be JSON Lines."""
     body = text.lstrip("\ufeff").strip(" \t\r\n")
-    for line in body.splitlines()[:1000]:  # a line that is JSON by itself: JSON Lines after all
-        line = line.strip().rstrip(",")
-        if line[:1] in "{[" and line[-1:] in "}]" and len(line) > 2:
-            try:
-                json.loads(line)
-                return None
-            except (ValueError, RecursionError):
-                pass
+    if _has_json_line(body):
+        return None
     try:
         json.loads(body)
     except json.JSONDecodeError as err:
@@ -343,6 +342,20 @@ def _broken_document_reason(text: str) -> str | None:
     except (ValueError, RecursionError) as err:
         return f"one JSON document, not JSON Lines, and not readable: {err}"
     return None
+
+
+def _has_json_line(text: str) -> bool:
+    """Whether one of the first 1,000 lines is a JSON object or array by itself: JSON Lines
+    after all (perhaps with a broken first line), not one document over many lines."""
+    for line in text.splitlines()[:1000]:
+        line = line.strip().rstrip(",")
+        if line[:1] in "{[" and line[-1:] in "}]" and len(line) > 2:
+            try:
+                json.loads(line)
+                return True
+            except (ValueError, RecursionError):
+                pass
+    return False
 
 
 def _json_document(text: str) -> list | dict | None:

@@ -375,6 +375,28 @@ def test_jsonl_of_arrays_larger_than_the_limit_is_still_read_line_by_line(tmp_pa
     assert len(items) == 40 and all("JSON line is a list" in i.reason for i in items)
 
 
+@pytest.mark.parametrize("max_bytes", [300, 100_000])
+def test_pretty_printed_object_is_one_skip_whatever_its_size(tmp_path, max_bytes):
+    """Over the limit it used to be read line by line: one "malformed JSON" or "record too
+    large" skip per line of the object."""
+    path = tmp_path / "one.jsonl"
+    path.write_text(json.dumps({"id": "a", "title": "عنوان", "text": FA * 20}, ensure_ascii=False, indent=2),
+                    encoding="utf-8")
+    assert path.stat().st_size > 300
+    items = list(read_jsonl(path, JsonlFields(), max_bytes=max_bytes))
+    assert len(items) == 1 and isinstance(items[0], Skipped)
+    assert items[0].reason.startswith("this is a JSON document (one object written over")
+    assert "write each record on a single line" in items[0].reason
+
+
+def test_jsonl_with_a_broken_first_line_larger_than_the_limit_is_read_line_by_line(tmp_path):
+    path = tmp_path / "feed.jsonl"
+    good = [json.dumps({"id": f"g{i}", "text": FA}, ensure_ascii=False) for i in range(3)]
+    path.write_text('{"id": "broken", "text": \n' + "\n".join(good) + "\n", encoding="utf-8")
+    items = list(read_jsonl(path, JsonlFields(), max_bytes=len(good[0].encode()) + 10))
+    assert [type(i).__name__ for i in items] == ["Skipped", "Article", "Article", "Article"]
+
+
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
 def test_utf16_jsonl_is_limited_per_record_like_utf8(tmp_path, encoding):
     """UTF-16 JSONL used to be refused whole ("file too large") once the file was larger
