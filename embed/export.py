@@ -451,6 +451,7 @@ def export_default(directory: str | Path, *, overwrite: bool = False, variant: s
     moved into place, so a crash never leaves a half-written export behind.
     """
     directory = Path(directory).expanduser().resolve()
+    _check_parents(directory)
     if directory.exists():
         if not directory.is_dir():
             raise FileExistsError(f"{directory} exists and is not a directory")
@@ -472,6 +473,15 @@ def export_default(directory: str | Path, *, overwrite: bool = False, variant: s
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return directory
+
+
+def _check_parents(directory: Path) -> None:
+    """FileExistsError, before any work, when the nearest existing parent is not a folder."""
+    for parent in directory.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise FileExistsError(f"{directory}: its parent {parent} is a file, not a directory")
+            return
 
 
 def default_export_dir(variant: str = "original") -> Path:

@@ -14,10 +14,12 @@ references alike:
    (U+0640) and invisible controls (ZWJ, LRM/RLM, bidi embeddings, BOM, soft hyphen)
    are removed.
 3. Letter folding: alef forms أ إ آ ٱ -> ا; Arabic yeh ي and alef maksura ى and
-   yeh-with-hamza ئ -> Persian yeh ی; Arabic kaf ك -> Persian keheh ک. Persian and
-   Arabic-Indic digits -> ASCII digits. Latin is lower-cased. Teh marbuta and heh are
-   NOT merged (they are in ``akhbar.ingest.fold``, which is a looser matching key;
-   pass ``fold_teh_marbuta=True`` for that).
+   yeh-with-hamza ئ -> Persian yeh ی; Arabic kaf ك -> Persian keheh ک; Persian heh
+   with hamza ۀ -> heh ه (the same ezafe is also written ه + hamza above, whose hamza
+   step 2 removes: خانۀ and خانهٔ are one word). Persian and Arabic-Indic digits ->
+   ASCII digits. Latin is lower-cased. Teh marbuta and heh are NOT merged (they are in
+   ``akhbar.ingest.fold``, which is a looser matching key; pass
+   ``fold_teh_marbuta=True`` for that).
 4. ZWNJ (U+200C, the Persian half-space): by default it separates tokens
    (``zwnj="split"``), so ``می‌شود`` (half-space) and ``می شود`` (space) tokenize the
    same way; ``zwnj="join"`` removes it instead (``میشود``).
@@ -51,10 +53,11 @@ _FOLD = str.maketrans({
     "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ٲ": "ا", "ٳ": "ا",
     "ي": "ی", "ى": "ی", "ئ": "ی", "ۍ": "ی", "ې": "ی",
     "ك": "ک", "ڪ": "ک",
+    "ۀ": "ه",
     **{d: str(i) for i, d in enumerate("۰۱۲۳۴۵۶۷۸۹")},
     **{d: str(i) for i, d in enumerate("٠١٢٣٤٥٦٧٨٩")},
 })
-_TEH_MARBUTA = str.maketrans({"ة": "ه", "ۀ": "ه"})
+_TEH_MARBUTA = str.maketrans({"ة": "ه"})
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -62,7 +65,7 @@ class ArabicScriptTokenizer:
     """A ``rouge_score`` tokenizer for Arabic and Persian (see the module docstring).
 
     zwnj: "split" (ZWNJ separates tokens) or "join" (ZWNJ is removed).
-    fold_teh_marbuta: also fold teh marbuta ة and heh-with-yeh ۀ into heh ه.
+    fold_teh_marbuta: also fold teh marbuta ة into heh ه.
     """
 
     def __init__(self, zwnj: str = "split", fold_teh_marbuta: bool = False):
@@ -144,35 +147,63 @@ def _read_jsonl(path: Path, what: str, expected: str) -> list[tuple[int, str, di
 
 
 def score_summary_files(gold: str | Path, pred: str | Path) -> dict:
-    """Score PRED.jsonl ({"id", "summary"}) against GOLD.jsonl ({"id", "references": [...]}).
+    """Score PRED.jsonl ({"id", "summary"}) against GOLD.jsonl ({"id", "references": [...]},
+    or one reference as a string).
 
-    Every gold id must have a prediction (a missing one is an error, not a skipped
-    document); predictions for ids not in the gold file are counted and ignored.
-    Returns {"rouge1", "rouge2", "rougeL"} F1 in percent and the document count.
+    Every gold id must have a prediction (a missing one is an error naming its gold line,
+    not a skipped document); predictions for ids not in the gold file are counted and
+    ignored. A reference without a word (empty, or punctuation only) is an error: it
+    would score every summary 0. Returns {"rouge1", "rouge2", "rougeL"} F1 in percent and
+    the document count.
     """
     gold, pred = Path(gold), Path(pred)
+    evaluator = RougeEvaluator()
+    references, gold_lines = _read_references(gold, evaluator.tokenizer)
+    predictions = _read_predictions(pred)
+    missing = [k for k in references if k not in predictions]
+    if missing:
+        first = missing[0]
+        others = f" ({len(missing)} gold ids have none, e.g. {missing[:3]})" if len(missing) > 1 else ""
+        raise ValueError(f"{gold}:{gold_lines[first]}: id {first!r} has no prediction in {pred}{others}")
+    ids = list(references)
+    scores = evaluator.score_corpus([predictions[k] for k in ids], [references[k] for k in ids])
+    scores["n_pred_not_in_gold"] = sum(k not in references for k in predictions)
+    return scores
+
+
+def _read_references(gold: Path, tokenizer) -> tuple[dict[str, list[str]], dict[str, int]]:
+    """id -> its references, and id -> its line, of a gold file."""
     references: dict[str, list[str]] = {}
+    lines: dict[str, int] = {}
     for number, key, record in _read_jsonl(gold, "gold", '{"id", "references"}'):
-        refs = record.get("references")
+        where = f"{gold}:{number}"
+        if record.get("references") is None:
+            raise ValueError(f"{where}: no 'references' (a list of reference summaries, or one string)")
+        refs = record["references"]
         if isinstance(refs, str):
             refs = [refs]
         if not isinstance(refs, list) or not refs or not all(isinstance(r, str) for r in refs):
-            raise ValueError(f"{gold}:{number}: 'references' must be a non-empty list of strings")
+            raise ValueError(f"{where}: 'references' must be a non-empty list of strings")
+        wordless = [k for k, ref in enumerate(refs, 1) if not tokenizer.tokenize(ref)]
+        if wordless:
+            raise ValueError(f"{where}: reference {wordless[0]} of {len(refs)} has no words (empty or "
+                             f"punctuation only), which would score every summary 0")
         if key in references:
-            raise ValueError(f"{gold}:{number}: duplicate id {key!r}")
-        references[key] = refs
+            raise ValueError(f"{where}: duplicate id {key!r} (first on line {lines[key]})")
+        references[key], lines[key] = refs, number
+    return references, lines
+
+
+def _read_predictions(pred: Path) -> dict[str, str]:
+    """id -> summary of a prediction file."""
     predictions: dict[str, str] = {}
+    lines: dict[str, int] = {}
     for number, key, record in _read_jsonl(pred, "prediction", '{"id", "summary"}'):
         summary = record.get("summary")
         if not isinstance(summary, str):
-            raise ValueError(f"{pred}:{number}: 'summary' must be a string")
+            raise ValueError(f"{pred}:{number}: 'summary' must be a string, not "
+                             f"{type(summary).__name__} {summary!r}"[:200])
         if key in predictions:
-            raise ValueError(f"{pred}:{number}: duplicate id {key!r}")
-        predictions[key] = summary
-    missing = [k for k in references if k not in predictions]
-    if missing:
-        raise ValueError(f"{len(missing)} gold id(s) have no prediction in {pred}, e.g. {missing[:3]}")
-    ids = list(references)
-    scores = RougeEvaluator().score_corpus([predictions[k] for k in ids], [references[k] for k in ids])
-    scores["n_pred_not_in_gold"] = sum(k not in references for k in predictions)
-    return scores
+            raise ValueError(f"{pred}:{number}: duplicate id {key!r} (first on line {lines[key]})")
+        predictions[key], lines[key] = summary, number
+    return predictions

@@ -212,6 +212,7 @@ class ClusterSummarizer:
         lead_rows: list[np.ndarray] = []
         seen: set[tuple[str, ...]] = set()
         fallback: list[tuple[_Candidate, np.ndarray]] = []
+        headline_words = fold_tokens(documents[headline_doc].title) if headline_doc is not None else None
         for d_index, (doc, vectors) in enumerate(zip(documents, sentence_vectors)):
             vectors = np.asarray(vectors, dtype=np.float32)
             if title_vectors is not None:
@@ -221,9 +222,12 @@ class ClusterSummarizer:
             items = list(enumerate(doc.sentences))
             rows_of = {index: vectors[index] for index, _ in items}
             # Another document's title is a candidate too (index -1): editors write the
-            # most important fact there. The headline's own title is not repeated.
+            # most important fact there. The headline is not repeated, neither as its own
+            # title nor as another document's title that says the same words.
+            title_words = fold_tokens(doc.title)
             if (title_vectors is not None and self.title_sentences and doc.title and d_index != headline_doc
-                    and fold_tokens(doc.title) != fold_tokens(doc.sentences[0] if doc.sentences else "")):
+                    and title_words != headline_words
+                    and title_words != fold_tokens(doc.sentences[0] if doc.sentences else "")):
                 items.insert(0, (-1, doc.title))
                 rows_of[-1] = np.asarray(title_vectors[d_index], dtype=np.float32)
             for index, text in items:

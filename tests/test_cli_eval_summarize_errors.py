@@ -391,3 +391,93 @@ def test_eval_clusters_extra_ids_alone_warn_only_about_them(tmp_path):
     result = _eval(GOLD, pred)
     assert result.exit_code == 0
     assert "1 id(s)" in result.stderr and "(ignored)" in result.stderr and "missing" not in result.stderr
+
+
+# --- summarize: input read as `akhbar run` reads JSONL lines ---
+
+_AR = "وصل وزير الدفاع العراقي إلى طهران يوم السبت والتقى نظيره الإيراني. ووقع الجانبان مذكرة تفاهم للتعاون الدفاعي."
+
+
+def _summarize(src: Path, out: Path, *extra):
+    return _invoke(["summarize", src, "--single-doc", "--out", out, "--no-cache", *extra])
+
+
+def _summaries(out: Path) -> dict:
+    return {r["id"]: r["summary"] for r in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
+
+
+def test_summarize_reads_a_bom_and_utf16(tmp_path):
+    line = json.dumps({"id": "b1", "text": _AR}, ensure_ascii=False)
+    bom = tmp_path / "bom.jsonl"
+    bom.write_bytes(b"\xef\xbb\xbf" + line.encode("utf-8") + b"\n")
+    result = _summarize(bom, tmp_path / "bom.out.jsonl")
+    assert result.exit_code == 0, result.stderr
+    assert _summaries(tmp_path / "bom.out.jsonl")["b1"].startswith("وصل وزير الدفاع")
+    wide = tmp_path / "utf16.jsonl"
+    wide.write_text(line + "\r\n" + line.replace('"b1"', '"b2"') + "\r\n", encoding="utf-16")
+    result = _summarize(wide, tmp_path / "utf16.out.jsonl")
+    assert result.exit_code == 0, result.stderr
+    assert set(_summaries(tmp_path / "utf16.out.jsonl")) == {"b1", "b2"}
+
+
+def test_summarize_line_in_another_encoding_is_decoded_with_a_note(tmp_path):
+    good = json.dumps({"id": "u", "text": _AR}, ensure_ascii=False).encode("utf-8")
+    legacy = json.dumps({"id": "w", "text": _AR}, ensure_ascii=False).encode("cp1256")
+    stray = good.replace(b'"u"', b'"s"').replace("طهران".encode("utf-8"), b"\xff" + "طهران".encode("utf-8"))
+    src = tmp_path / "mixed.jsonl"
+    src.write_bytes(b"\n".join([good, legacy, stray, b'{"id": "x", "text": "\x00\x01\xff"}']) + b"\n")
+    out = tmp_path / "pred.jsonl"
+    result = _summarize(src, out)
+    assert result.exit_code == 0, result.stderr
+    summaries = _summaries(out)
+    assert summaries["w"] == summaries["u"] and "\ufffd" not in summaries["w"]   # not U+FFFD soup
+    assert f"{src}:2: note: not UTF-8 (byte 0x" in result.stderr and "legacy code page" in result.stderr
+    assert summaries["s"].count("\ufffd") == 1
+    assert f"{src}:3: note: not valid UTF-8 (byte 0xff at column" in result.stderr
+    assert f"{src}:4: skipped: not UTF-8 text (byte 0xff at column 24): binary data" in result.stderr
+    assert "1 bad line(s)" in result.stderr and set(summaries) == {"u", "w", "s"}
+    assert f"{src}:1: note" not in result.stderr
+
+
+def test_summarize_empty_input_is_an_error(tmp_path):
+    out = tmp_path / "pred.jsonl"
+    for text in ("", "\n  \n"):
+        result = _summarize(_write(tmp_path / "empty.jsonl", text), out)
+        assert result.exit_code == 2 and not out.exists()
+        assert f"error: {tmp_path / 'empty.jsonl'}: no records (the file is empty)" in result.stderr
+
+
+def test_summarize_max_words_null_or_integral_float(tmp_path):
+    src = _jsonl(tmp_path / "docs.jsonl", [{"id": "none", "text": _AR, "max_words": None},
+                                           {"id": "float", "text": _AR, "max_words": 4.0},
+                                           {"id": "half", "text": _AR, "max_words": 4.5},
+                                           {"id": "zero", "text": _AR, "max_words": 0}])
+    out = tmp_path / "pred.jsonl"
+    result = _summarize(src, out, "--words", "6")
+    assert result.exit_code == 0, result.stderr
+    summaries = _summaries(out)
+    assert len(summaries["none"].split()) == 6 and len(summaries["float"].split()) == 4
+    assert f"{src}:3: skipped: 'max_words' must be a positive integer, not 4.5" in result.stderr
+    assert f"{src}:4: skipped: 'max_words' must be a positive integer, not 0" in result.stderr
+
+
+def test_summarize_unknown_lang_is_noted(tmp_path):
+    src = _jsonl(tmp_path / "docs.jsonl", [{"id": "k", "text": _AR, "lang": "klingon"},
+                                           {"id": "a", "text": _AR, "lang": "ara"}])
+    out = tmp_path / "pred.jsonl"
+    result = _summarize(src, out)
+    assert result.exit_code == 0, result.stderr
+    assert f"{src}:1: note: 'lang' 'klingon' is not a known language code; identified from the text" \
+        in result.stderr
+    assert f"{src}:2: note" not in result.stderr
+    assert _summaries(out)["k"] == _summaries(out)["a"]
+
+
+def test_eval_summaries_warns_about_predictions_not_in_gold(tmp_path):
+    gold = _jsonl(tmp_path / "gold.jsonl", [_REFS])
+    pred = _jsonl(tmp_path / "pred.jsonl", [{"id": 1, "summary": _REFS["references"][0]},
+                                            {"id": "extra", "summary": "x"}])
+    result = _eval_summaries(gold, pred)
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["n_pred_not_in_gold"] == 1
+    assert f"warning: 1 id(s) of {pred} are not in {gold} (ignored)" in result.stderr

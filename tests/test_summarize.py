@@ -187,12 +187,14 @@ class _FakeEmbedder:
     """Deterministic bag-of-folded-words vectors (no model needed)."""
 
     def embed_texts(self, texts, kind=None):
+        import zlib
+
         from akhbar.ingest import fold_tokens
 
         out = np.zeros((len(texts), 64), dtype=np.float32)
         for row, text in enumerate(texts):
             for token in fold_tokens(text):
-                out[row, hash(token) % 64] += 1
+                out[row, zlib.crc32(token.encode("utf-8")) % 64] += 1  # hash() of a str changes per process
             out[row] /= max(np.linalg.norm(out[row]), 1e-9)
         return out
 
@@ -453,6 +455,25 @@ def test_event_cluster_summary_is_unchanged():
     docs, vectors, doc_vectors = _event_cluster()
     summary = ClusterSummarizer(max_sentences=6).summarize(0, docs, vectors, doc_vectors)
     assert [(s.doc_id, s.sentence_index) for s in summary.sentences] == EVENT_SUMMARY
+
+
+def test_another_documents_title_does_not_repeat_the_headline():
+    # Two reports under one agency headline (the second with a full stop): the headline is
+    # the first one's title, and the second title says the same words.
+    title = "وزیر دفاع عراق وارد تهران شد"
+    docs = [_doc("fa0", "fa", EVENT_FA[0], title=title), _doc("fa1", "fa", EVENT_FA[1], title=title + ".")]
+    vectors = [_hashed_vectors(d.sentences) for d in docs]
+    doc_vectors = np.vstack([v.mean(axis=0) for v in vectors])
+    title_vectors = _hashed_vectors([d.title for d in docs])
+    summary = ClusterSummarizer().summarize(0, docs, vectors, doc_vectors, title_vectors=title_vectors)
+    assert summary.headline == title and len(summary.sentences) == 5
+    assert all(fold(s.text).rstrip(".") != fold(title) for s in summary.sentences), summary_text(summary)
+    # A title that says something else is still a candidate.
+    docs[1].title = "سعدون و باقری سند همکاری دفاعی ۲۵۰ میلیون دلاری را بررسی کردند"
+    title_vectors = _hashed_vectors([d.title for d in docs])
+    summary = ClusterSummarizer().summarize(0, docs, vectors, doc_vectors, title_vectors=title_vectors)
+    other = next(d for d in docs if d.title != summary.headline)
+    assert (other.id, -1) in [(s.doc_id, s.sentence_index) for s in summary.sentences]
 
 
 # -- summarize: vectors that do not match the documents ----------------------------------
