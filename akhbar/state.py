@@ -53,15 +53,31 @@ def write_state(result, directory: Path) -> None:
         (fresh / "pipeline.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n",
                                              encoding="utf-8")
         old = directory.with_name(f".{directory.name}.old")
-        if old.exists():
-            shutil.rmtree(old)
         if directory.exists():
+            if old.exists():  # left by an earlier job killed after its swap; the state is in directory
+                shutil.rmtree(old)
             directory.rename(old)
+        # Without a directory, an old one is the only state left (a job killed between the two
+        # renames): it goes only once the new state is in place.
         fresh.rename(directory)
         shutil.rmtree(old, ignore_errors=True)
     except BaseException:
         shutil.rmtree(fresh, ignore_errors=True)
         raise
+
+
+def remove_state(directory: Path) -> bool:
+    """Remove a saved state (``directory`` and the copy a killed swap may leave beside it),
+    moved aside first so that no half-removed state is ever read; whether there was one."""
+    found = False
+    for path in (directory, directory.with_name(f".{directory.name}.old")):
+        if not path.is_dir() or not (path / "pipeline.json").exists():
+            continue
+        aside = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{directory.name}.stale."))
+        path.rename(aside / path.name)
+        shutil.rmtree(aside, ignore_errors=True)
+        found = True
+    return found
 
 
 @dataclass

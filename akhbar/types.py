@@ -20,6 +20,7 @@ class Article:
     title: str | None = None
     lang: str | None = None       # language given by the input, if any
     time: str | None = None       # timestamp given by the input, if any
+    notes: tuple[str, ...] = ()   # what reading changed or ignored (bytes replaced, a field of the wrong type)
 
 
 @dataclass(frozen=True)

@@ -45,7 +45,7 @@ RELATED_HEADINGS = [
     "اخبار مرتبط", "مطالب مرتبط", "خبرهای مرتبط", "مطالب پیشنهادی", "اخبار پیشنهادی", "بیشتر بخوانید",
     "پیشنهاد سردبیر", "آخرین اخبار", "پربازدیدترین", "پربازدیدترین ها", "پربازدیدترین‌ها",
     "أخبار ذات صلة", "مقالات ذات صلة", "موضوعات ذات صلة", "اقرأ أيضا", "اقرأ أيضاً", "اقرأ المزيد",
-    "الأكثر قراءة", "آخر الأخبار", "related articles", "related news", "related stories", "read more",
+    "الأكثر قراءة", "آخر الأخبار", "مواضيع قد تهمك", "related articles", "related news", "related stories", "read more",
     "more on this story", "latest news", "most read",
 ]
 _RELATED_HEADINGS = {" ".join(fold(p).split()) for p in RELATED_HEADINGS}
@@ -151,6 +151,24 @@ def drop_furniture_sentences(sentences: list[str], min_sentences: int = 3, min_w
             and sum(bool(_TERMINAL.search(sentence)) for sentence in kept[:-1]) >= (len(kept) - 1) / 2):
         kept = kept[:-1]
     return kept or sentences
+
+
+# A box label glued to the sentence after it, the box's links gone: BBC Arabic's "مواضيع قد
+# تهمك ... نهاية" ("topics that may interest you ... end"), which opens a sentence in most
+# of its pages as scraped ("مواضيع قد تهمك نهاية وقال المرصد السوري ..."). Only the label
+# goes; the sentence is the article's.
+_GLUED_LABEL = re.compile(r"^\W*مواض[يی]ع\s+قد\s+تهم[كک](?:\s*[:：]?\s*نها[يی]ة)?(?:\W*\s+|\W*$)")
+
+
+def strip_glued_labels(sentences: list[str]) -> list[str]:
+    """The sentences without a box label glued to their start (``_GLUED_LABEL``); a
+    sentence that was nothing but the label is dropped."""
+    out = []
+    for sentence in sentences:
+        rest = _GLUED_LABEL.sub("", sentence, count=1).strip()
+        if rest and any(ch.isalnum() for ch in rest):
+            out.append(rest)
+    return out
 
 
 def is_site_furniture(text: str) -> bool:

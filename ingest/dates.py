@@ -20,25 +20,33 @@ from .normalize import fold, to_ascii_digits
 
 JALALI_MONTHS = ["فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور",
                  "مهر", "آبان", "آذر", "دی", "بهمن", "اسفند"]
+# The same solar months as Afghanistan names them (Dari and Pashto: the zodiac signs):
+# "۲۵ عقرب ۱۳۹۹" is 25 Aban 1399. Most are also common words ("اسد" Assad, "میزان" amount,
+# "سرطان" cancer), so they are read only with a day and a four-digit year.
+DARI_MONTHS = ["حمل", "ثور", "جوزا", "سرطان", "اسد", "سنبله", "میزان", "عقرب", "قوس", "جدی", "دلو", "حوت"]
 HIJRI_MONTHS = [["محرم"], ["صفر"], ["ربیع الاول", "ربیع الأول", "ربیع اول"],
                 ["ربیع الثانی", "ربیع الآخر", "ربیع الثاني", "ربیع ثانی"],
                 ["جمادی الاولی", "جمادی الأولى", "جمادی الاول", "جمادی اول"],
                 ["جمادی الثانیه", "جمادی الآخرة", "جمادی الثانية", "جمادی الاخره", "جمادی ثانی"],
                 ["رجب"], ["شعبان"], ["رمضان"], ["شوال"],
                 ["ذی القعده", "ذو القعدة", "ذي القعدة"], ["ذی الحجه", "ذو الحجة", "ذي الحجة"]]
+# Per month: English, Persian (Iran), Arabic (Egypt and the Gulf: "يونيه"/"يوليه" in the
+# Egyptian press), Levantine and Iraqi ("تشرين الثاني", also written "تشرين ثاني"), Maghreb
+# (Algeria, Tunisia: "جوان"; Morocco: "يوليوز", "غشت", "شتنبر", "نونبر", "دجنبر"), and the
+# English-derived names of Afghan Dari ("جنوری", "اپریل", "اگست", "نومبر").
 GREGORIAN_MONTHS = [
-    ["january", "jan", "ژانویه", "ژانویهٔ", "يناير", "كانون الثاني", "جانفي"],
-    ["february", "feb", "فوریه", "فبراير", "شباط", "فيفري"],
-    ["march", "mar", "مارس", "آذار"],
-    ["april", "apr", "آوریل", "أبريل", "ابريل", "نيسان", "أفريل"],
+    ["january", "jan", "ژانویه", "ژانویهٔ", "يناير", "كانون الثاني", "كانون ثاني", "جانفي", "جنوری"],
+    ["february", "feb", "فوریه", "فبراير", "شباط", "فيفري", "فبروری"],
+    ["march", "mar", "مارس", "آذار", "مارچ"],
+    ["april", "apr", "آوریل", "أبريل", "ابريل", "نيسان", "أفريل", "اپریل", "آپریل"],
     ["may", "مه", "می", "مايو", "أيار", "ماي"],
-    ["june", "jun", "ژوئن", "يونيو", "حزيران", "جوان"],
-    ["july", "jul", "ژوئیه", "جولای", "يوليو", "تموز", "جويلية"],
-    ["august", "aug", "اوت", "آگوست", "أغسطس", "اغسطس", "آب", "أوت"],
-    ["september", "sep", "sept", "سپتامبر", "سبتمبر", "أيلول"],
-    ["october", "oct", "اکتبر", "أكتوبر", "اكتوبر", "تشرين الأول"],
-    ["november", "nov", "نوامبر", "نوفمبر", "تشرين الثاني"],
-    ["december", "dec", "دسامبر", "ديسمبر", "كانون الأول"],
+    ["june", "jun", "ژوئن", "يونيو", "يونيه", "حزيران", "جوان", "جون"],
+    ["july", "jul", "ژوئیه", "جولای", "يوليو", "يوليه", "يوليوز", "تموز", "جويلية"],
+    ["august", "aug", "اوت", "آگوست", "أغسطس", "اغسطس", "آب", "أوت", "غشت", "اگست"],
+    ["september", "sep", "sept", "سپتامبر", "سبتمبر", "أيلول", "شتنبر", "سپتمبر"],
+    ["october", "oct", "اکتبر", "أكتوبر", "اكتوبر", "تشرين الأول", "تشرين أول"],
+    ["november", "nov", "نوامبر", "نوفمبر", "تشرين الثاني", "تشرين ثاني", "نونبر", "نومبر"],
+    ["december", "dec", "دسامبر", "ديسمبر", "كانون الأول", "كانون أول", "دجنبر", "دسمبر"],
 ]
 
 _CRAWL_MARKERS = ("امروز", "اليوم", "today")
@@ -64,6 +72,7 @@ def _month_table(groups: list[list[str]]) -> dict[str, int]:
 
 
 _JALALI = {fold(m): i for i, m in enumerate(JALALI_MONTHS, start=1)}
+_DARI = {fold(m): i for i, m in enumerate(DARI_MONTHS, start=1)}
 _HIJRI = _month_table(HIJRI_MONTHS)
 _GREG = _month_table(GREGORIAN_MONTHS)
 
@@ -79,18 +88,21 @@ def _alternation(names) -> str:
 # "۲۵ آبان ماه ۱۳۹۹"); for Gregorian months the other name of the same month, as the
 # Arabic press writes it ("15 تشرين الثاني/نوفمبر 2020", "15 تشرين الثاني (نوفمبر) 2020").
 # {year}: Jalali years may be written with two digits ("۲۵ آبان ۹۹"; see _full_year).
-_DMY = (r"(?<!\d)(?P<d>\d{{1,2}})\s*(?:ام|م)?\s*[,،]?\s*(?P<m>{months}){after}\s*[,،]?\s*(?:سنه|سال|عام)?\s*"
-        r"(?P<y>{year})(?!\d)")
+# The month name is a whole word: "۲۵ اسدالله ۱۳۹۹" is no date. "st/nd/rd/th": "15th November 2020".
+_DMY = (r"(?<!\d)(?P<d>\d{{1,2}})\s*(?:ام|م|st|nd|rd|th)?\s*[,،]?\s*(?P<m>{months}){after}(?![^\W\d])\s*[,،]?\s*"
+        r"(?:سنه|سال|عام)?\s*(?P<y>{year})(?!\d)")
 _YMD_WORD = r"(?<!\d)(?P<y>\d{{4}})\s+(?P<m>{months})\s+(?P<d>\d{{1,2}})\b"
-_MDY_WORD = r"\b(?P<m>{months})\s+(?P<d>\d{{1,2}}),?\s+(?P<y>\d{{4}})(?!\d)"
+# "November 15, 2020", "Nov. 15, 2020", "نوفمبر 15، 2020"
+_MDY_WORD = r"\b(?P<m>{months})\.?\s+(?P<d>\d{{1,2}})[,،]?\s+(?P<y>\d{{4}})(?!\d)"
 _NOSPACE = {name: {_month_key(k): v for k, v in table.items()}
-            for name, table in (("jalali", _JALALI), ("hijri", _HIJRI), ("gregorian", _GREG))}
+            for name, table in (("jalali", _JALALI), ("dari", _DARI), ("hijri", _HIJRI), ("gregorian", _GREG))}
 _PATTERNS = []
-for _calendar, _table in (("jalali", _JALALI), ("hijri", _HIJRI), ("gregorian", _GREG)):
+for _name, _calendar, _table in (("jalali", "jalali", _JALALI), ("dari", "jalali", _DARI), ("hijri", "hijri", _HIJRI),
+                                 ("gregorian", "gregorian", _GREG)):
     _months = _alternation(_table)
-    _after = {"jalali": r"(?:\s*ماه)?", "gregorian": rf"(?:\s*(?:/|\()\s*(?:{_months})\s*\)?)?"}.get(_calendar, "")
-    _year = r"\d{4}|\d{2}" if _calendar == "jalali" else r"\d{4}"
-    _PATTERNS.append((_calendar, _table, re.compile(_DMY.format(months=_months, after=_after, year=_year))))
+    _after = {"jalali": r"(?:\s*ماه)?", "gregorian": rf"(?:\s*(?:/|\()\s*(?:{_months})\s*\)?)?"}.get(_name, "")
+    _year = r"\d{4}|\d{2}" if _name == "jalali" else r"\d{4}"
+    _PATTERNS.append((_name, _table, re.compile(_DMY.format(months=_months, after=_after, year=_year))))
     if _calendar == "gregorian":
         _PATTERNS.append((_calendar, _table, re.compile(_YMD_WORD.format(months=_months))))
         _PATTERNS.append((_calendar, _table, re.compile(_MDY_WORD.format(months=_months))))
@@ -134,12 +146,13 @@ def _full_year(year: str) -> int | None:
 
 def _candidates(line: str):
     folded = fold(line)
-    for calendar, table, pattern in _PATTERNS:
+    for name, table, pattern in _PATTERNS:
+        calendar = "jalali" if name == "dari" else name
         for match in pattern.finditer(folded):
             y, d = _full_year(match["y"]), int(match["d"])
             if y is None:
                 continue
-            month = table.get(match["m"]) or _NOSPACE[calendar].get(_month_key(match["m"]))
+            month = table.get(match["m"]) or _NOSPACE[name].get(_month_key(match["m"]))
             if month is None:
                 continue
             value = _to_gregorian(calendar, y, month, d)
@@ -178,9 +191,27 @@ def choose_date(lines: list[str], head_lines: int = 12) -> DocDate | None:
     for group in (labelled, lines[:head_lines], lines):
         real = [d for d in find_dates(group) if not d.is_crawl_date]
         if real:
-            return real[0]
+            return _stated_day(real)
     crawl = find_dates(lines)
-    return crawl[0] if crawl else None
+    return _stated_day(crawl) if crawl else None
+
+
+# How far the Umm al-Qura day (hijridate) may be from the day a page states beside it.
+_HIJRI_SIGHTING_DAYS = 2
+
+
+def _stated_day(dates: list[DocDate]) -> DocDate:
+    """The first date, unless it is a Hijri one that the page also states in the Gregorian
+    or Jalali calendar ("١٤ ربيع الثاني ١٤٤٢ هـ الموافق ٢٨ نوفمبر ٢٠٢٠ م"): the Hijri
+    month begins with the sighting of the moon, which the Umm al-Qura tables that
+    hijridate computes with can miss by a day or two, so the stated solar day is the day."""
+    first = dates[0]
+    if first.calendar == "hijri":
+        for other in dates[1:]:
+            if other.calendar in ("gregorian", "jalali") and other.is_crawl_date == first.is_crawl_date \
+                    and abs((other.value - first.value).days) <= _HIJRI_SIGHTING_DAYS:
+                return other
+    return first
 
 
 def _zone(offset: str) -> timezone:

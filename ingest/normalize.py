@@ -64,10 +64,83 @@ def _hazm_normalizer():
 _DECIMAL_SEPARATOR = re.compile(r"(?<=\d)\u066b(?=\d)")
 
 
+# Characters typed for the Persian half-space (ZWNJ) by keyboards and converters that
+# lack it: a left-to-right or right-to-left mark, a zero-width space, and the "¬" that some
+# corpora (Hamshahri) and old code pages use ("حرفه\u200eای\u200eگری", "می¬شود"). Between
+# two Arabic-script letters each is read as ZWNJ; hazm keeps them as they are.
+_ARABIC_LETTER = r"[\u0620-\u064A\u066E-\u06D3\u06D5\u06EE\u06EF\u06FA-\u06FF]"
+_HALF_SPACE_STANDINS = re.compile(rf"(?<={_ARABIC_LETTER})[\u200b\u200e\u200f\u00ac]+(?={_ARABIC_LETTER})")
+
+# Tokens that hazm's correct_spacing takes apart, as its word tokenizer splits at every
+# "/", ",", "-" and letter-digit change and its punctuation rules put a space after every
+# ".": numbers with separators ("۱,۲۰۰,۰۰۰" -> "۱ , ۲۰۰ , ۰۰۰", "۱۳۹۹/۰۸/۲۵" -> "۱۳۹۹ / ۰۸ /
+# ۲۵"), Latin names with digits ("F-35" -> "F- 35", "MH17" -> "MH 17"), initials ("U.S." ->
+# "U. S."), links and e-mail addresses. They are kept as written: names and numbers are
+# matched across articles and languages, and the Arabic text of the same report keeps them.
+_LATIN_OR_DIGIT = r"[A-Za-z0-9\u0660-\u0669\u06F0-\u06F9]"
+_KEEP_AS_WRITTEN = re.compile(
+    r"(?:https?://|www\.)[^\s«»()\[\]{}<>\"'،؛]+"                       # links
+    r"|[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+"          # e-mail addresses
+    r"|(?<![A-Za-z.])(?:[A-Za-z]\.){2,}"                                   # initials: U.S., A.I.
+    rf"|(?<![\w\u200c]){_LATIN_OR_DIGIT}+(?:[-.,/:_'’\u066b\u066c]{_LATIN_OR_DIGIT}+)+"   # F-35, ۱,۲۰۰
+    r"|(?<![\w\u200c])(?:[A-Za-z]+[0-9]|[0-9]+[A-Za-z])[A-Za-z0-9]*"     # MH17, 4G
+    rf"|(?<={_ARABIC_LETTER})-{_LATIN_OR_DIGIT}+(?![\w\u200c])"              # کووید-۱۹: its "-۱۹"
+    # a closing quote written against the sentence's end mark ('...بودیم." این'), which
+    # hazm detaches from it ('بودیم. " این') so that it opens the next sentence
+    r'|[.!?؟…]+["”](?=\s|$)')
+_TRAILING_PUNCT = ".,:;!?"
+_PLACEHOLDER = "qzph{}zq"
+
+
+def _placeholder_key(index: int) -> str:
+    letters = ""
+    while True:
+        index, rest = divmod(index, 26)
+        letters += chr(ord("a") + rest)
+        if not index:
+            return _PLACEHOLDER.format(letters)
+
+
+def _protect(text: str) -> tuple[str, dict[str, str]]:
+    """``text`` with each token that hazm would take apart replaced by a Latin placeholder
+    that hazm leaves alone, and the placeholders' original text."""
+    if _PLACEHOLDER.format("")[:4] in text:
+        return text, {}
+    kept: dict[str, str] = {}
+
+    def replace(match: re.Match) -> str:
+        token = match.group(0)
+        if token.startswith(("http", "www.")):
+            stripped = token.rstrip(_TRAILING_PUNCT)
+            tail, token = token[len(stripped):], stripped
+        else:
+            tail = ""
+        key = _placeholder_key(len(kept))
+        kept[key] = token
+        # hazm puts a space between a number and a Persian word glued to it ("۹متر").
+        after = text[match.end():match.end() + 1]
+        space = " " if not tail and token[-1].isdigit() and re.match(_ARABIC_LETTER, after or " ") else ""
+        before = text[match.start() - 1:match.start()] if match.start() else ""
+        lead = " " if token[0].isdigit() and re.match(_ARABIC_LETTER, before or " ") else ""
+        return lead + key + tail + space
+
+    return _KEEP_AS_WRITTEN.sub(replace, text), kept
+
+
+def _restore(text: str, kept: dict[str, str]) -> str:
+    if not kept:
+        return text
+    return re.sub(_PLACEHOLDER.format("[a-z]+"), lambda m: kept.get(m.group(0), m.group(0)), text)
+
+
 def normalize_persian(text: str) -> str:
-    """hazm's Normalizer; a decimal number keeps its digits, with "." as separator."""
+    """hazm's Normalizer; a decimal number keeps its digits, with "." as separator;
+    stand-ins for ZWNJ become ZWNJ and other invisible controls are removed; numbers,
+    links and Latin names with digits or dots are kept as written (see above)."""
     text = _DECIMAL_SEPARATOR.sub(".", unicodedata.normalize("NFKC", text))
-    return _hazm_normalizer().normalize(text)
+    text = _INVISIBLE.sub("", _HALF_SPACE_STANDINS.sub(ZWNJ, text))
+    text, kept = _protect(text)
+    return _restore(_hazm_normalizer().normalize(text), kept)
 
 
 def normalize_arabic(text: str) -> str:

@@ -24,6 +24,7 @@ the other ways to it are reported. An empty folder is reported too.
 """
 from __future__ import annotations
 
+import codecs
 import io
 import json
 import os
@@ -285,6 +286,16 @@ def _head_text(head: bytes, codec: str | None) -> str:
     return head[:len(head) & ~3].decode(codec, errors="replace")   # whole code units only
 
 
+_BROKEN_UNIT = "\udfff"  # a lone low surrogate: valid UTF-16/32 never decodes to one
+
+
+def _mark_broken_unit(err: UnicodeDecodeError) -> tuple[str, int]:
+    return _BROKEN_UNIT, err.end
+
+
+codecs.register_error("akhbar-mark-broken", _mark_broken_unit)
+
+
 def _text_stream(handle, codec: str | None) -> io.TextIOWrapper:
     """The whole file as text decoded while it is read, split into lines on "\\n" only (as
     reading a UTF-8 file by lines does; U+2028 and friends may occur inside JSON strings).
@@ -297,12 +308,22 @@ def _text_stream(handle, codec: str | None) -> io.TextIOWrapper:
 
 
 def _utf8_lines(handle, codec: str | None):
-    """The file's lines as UTF-8 bytes: UTF-16/32 is decoded as it is read, so the size
-    limit applies to each record (as UTF-8), as for a UTF-8 file, not to the whole file."""
+    """(line as UTF-8 bytes, note) for each line of the file: UTF-16/32 is decoded as it is
+    read, so the size limit applies to each record (as UTF-8), as for a UTF-8 file, not to
+    the whole file; broken UTF-16/32 code units become U+FFFD, and the note says so."""
     handle.seek(0)
     if codec is None:
-        return iter(handle)
-    return (line.encode("utf-8", errors="replace") for line in _text_stream(handle, codec))
+        yield from ((line, None) for line in handle)
+        return
+    name = codec.upper().replace("-LE", "").replace("-BE", "")
+    for line in io.TextIOWrapper(handle, encoding=codec, errors="akhbar-mark-broken", newline="\n"):
+        broken = line.count(_BROKEN_UNIT)
+        note = None
+        if broken:
+            note = (f"not valid {name} ({broken} broken code unit(s), the first at column "
+                    f"{line.index(_BROKEN_UNIT) + 1}); the broken bytes were replaced with U+FFFD")
+            line = line.replace(_BROKEN_UNIT, "\ufffd")
+        yield line.encode("utf-8", errors="replace"), note
 
 
 _JSON_SPACE = re.compile(r"[ \t\n\r]*")
@@ -670,7 +691,7 @@ def _item_text(text: str, source: str) -> str:
 
 def _jsonl_records(path: Path, lines, fields: JsonlFields, max_bytes: int):
     lineno = 0
-    for lineno, raw in enumerate(lines, start=1):
+    for lineno, (raw, note) in enumerate(lines, start=1):
         source = f"{path}:{lineno}"
         if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
             raw = raw[3:]
@@ -683,13 +704,19 @@ def _jsonl_records(path: Path, lines, fields: JsonlFields, max_bytes: int):
             continue
         try:
             line = raw.decode("utf-8")
-        except UnicodeDecodeError:
+        except UnicodeDecodeError as err:
+            where = f"byte {raw[err.start]:#04x} at column {err.start + 1}"
             try:
                 line = decode_bytes(raw, source)
             except InputError as err:
                 yield Skipped(source, _reason(err, source))
                 continue
-        yield _record(path, lineno, source, line, fields)
+            if line == raw.decode("utf-8", errors="replace"):
+                note = f"line not valid UTF-8 ({where}); the broken bytes were replaced with U+FFFD"
+            else:
+                note = (f"line not UTF-8 ({where}); decoded as a legacy code page (windows-1256 or "
+                        f"another one detected); save the file as UTF-8")
+        yield _record(path, lineno, source, line, fields, (note,) if note else ())
     if lineno == 0:
         yield Skipped(str(path), "empty file (no JSON lines)")
 
@@ -698,7 +725,8 @@ def _size(n_bytes: float) -> str:
     return f"{n_bytes / 1e6:.1f} MB" if n_bytes >= 100_000 else f"{n_bytes:,.0f} bytes"
 
 
-def _record(path: Path, lineno: int, source: str, line: str, fields: JsonlFields) -> Article | Skipped:
+def _record(path: Path, lineno: int, source: str, line: str, fields: JsonlFields,
+            notes: tuple[str, ...] = ()) -> Article | Skipped:
     try:
         record = json.loads(line)
     except json.JSONDecodeError as err:
@@ -709,13 +737,21 @@ def _record(path: Path, lineno: int, source: str, line: str, fields: JsonlFields
         return Skipped(source, "malformed JSON: nested too deeply")
     if not isinstance(record, dict):
         return Skipped(source, _not_an_object("JSON line", record, fields))
-    return _article(path, str(lineno), source, record, fields)
+    return _article(path, str(lineno), source, record, fields, notes)
 
 
-def _article(path: Path, where: str, source: str, record: dict, fields: JsonlFields) -> Article | Skipped:
+def _json_type(value) -> str:
+    return {bool: "boolean", int: "number", float: "number", dict: "object", list: "array"}.get(type(value), "value")
+
+
+def _article(path: Path, where: str, source: str, record: dict, fields: JsonlFields,
+             notes: tuple[str, ...] = ()) -> Article | Skipped:
     """An article from one JSON object; ``where`` (its line) names it when it has no id."""
     article_id = record.get(fields.id)
     if isinstance(article_id, (dict, list)) or article_id in (None, "") or not str(article_id).strip():
+        if isinstance(article_id, (dict, list)):
+            notes += (f"field '{fields.id}' is not an id (a JSON {_json_type(article_id)}); "
+                      f"the article is named {path.name}:{where}",)
         article_id = f"{path.name}:{where}"
     article_id = str(article_id).strip()
     body = record.get(fields.text)
@@ -730,6 +766,9 @@ def _article(path: Path, where: str, source: str, record: dict, fields: JsonlFie
     if not body.strip():
         return Skipped(source, f"field '{fields.text}' is empty", article_id)
     title = record.get(fields.title)
+    if title is not None and not isinstance(title, str) and fields.title != fields.text:
+        notes += (f"field '{fields.title}' is not text (a JSON {_json_type(title)}); ignored "
+                  f"(the title is taken from the text)",)
     lang = record.get(fields.lang)
     time = record.get(fields.time)
     return Article(
@@ -741,6 +780,7 @@ def _article(path: Path, where: str, source: str, record: dict, fields: JsonlFie
         lang=lang if isinstance(lang, str) else (None if lang is None else json.dumps(lang, ensure_ascii=False)),
         time=(time if isinstance(time, str) else json.dumps(time, ensure_ascii=False)) if time not in (None, "")
         else None,
+        notes=notes,
     )
 
 

@@ -27,14 +27,19 @@ from functools import lru_cache
 
 # End marks directly followed by an Arabic-script letter or an opening quote (not a digit:
 # "۴۵.۲" and "٢.٥" are numbers).
-_GLUED = re.compile(r"(\w*)([.!?؟…۔]+)(?=[\u0600-\u065F\u066E-\u06EF\u06FA-\u06FF«\"“])")
-_END = re.compile(r"(?<=[.!?؟…۔])[\"»”)]*\s+|(?<=[。！？])")   # ۔ : the Urdu full stop; 。！？ CJK
+# A closing quote or bracket after the mark stays with the sentence it closes ("...کرد.»در").
+_GLUED = re.compile(r"(\w*)([.!?؟…۔]+)([\"»”’)\]]*)(?=[\u0600-\u065F\u066E-\u06EF\u06FA-\u06FF«\"“])")
+# A sentence end: end marks, the quotes and brackets they close, then a space (cut after the
+# closing marks, which stay with their sentence: 'وقال «نحن هنا.» ثم' keeps its "»").
+# ۔ : the Urdu full stop; 。！？ CJK, cut right after the mark.
+_END = re.compile(r"[.!?؟…۔]+([\"»”’)\]]*)\s+|(?<=[。！？])")
 # The word before a final dot, and what precedes it.
 _LAST_WORD = re.compile(r"(?:^|(?P<before>\S*)\s+|(?<=[^\w\s]))(?P<word>[^\W\d_]+)\.$")
 
 # Latin abbreviations that are followed by a name or a number, not by a new sentence.
 ABBREVIATIONS = frozenset("""mr mrs ms messrs dr prof st jr sr gen col lt sgt capt cpt maj adm gov sen rep
-    rev hon pres supt det insp mt ft vs jan feb aug sep sept oct nov dec""".split())
+    rev hon pres supt det insp mt ft vs jan feb aug sep sept oct nov dec
+    ee uu""".split())  # ee uu: Spanish "EE. UU." (United States)
 
 MAX_SENTENCE_WORDS = 60
 _CLAUSE_MARKS = re.compile(r"[,،;؛:]")
@@ -77,10 +82,29 @@ def is_abbreviation_dot(text: str) -> bool:
 
 
 def _unglue(match: re.Match) -> str:
-    word, marks = match.group(1), match.group(2)
-    if marks == "." and is_abbreviation_dot(word + "."):
+    word, marks, closing = match.group(1), match.group(2), match.group(3)
+    if marks == "." and not closing and is_abbreviation_dot(word + "."):
         return match.group(0)          # "أ.ف.ب": a chain of initials
-    return f"{word}{marks} "
+    quotes_before = match.string.count('"', 0, match.start(3))
+    if closing.startswith('"') and quotes_before % 2 == 0:
+        # An even number of straight quotes before it: this one opens the next sentence.
+        return f"{word}{marks} {closing}"
+    if not closing and match.string.startswith('"', match.end()):
+        # 'بودیم." این': a quote written against the mark and followed by a space (not by
+        # a letter, or ``closing`` would hold it) closes the sentence, whatever the count.
+        return match.group(0)
+    return f"{word}{marks}{closing} "
+
+
+def _split_at_end_marks(text: str) -> list[str]:
+    """``text`` cut after each sentence end (``_END``), closing quotes kept before the cut."""
+    parts, start = [], 0
+    for match in _END.finditer(text):
+        cut = match.end(1) if match.group(1) is not None else match.end()
+        parts.append(text[start:cut])
+        start = match.end()
+    parts.append(text[start:])
+    return parts
 
 
 @lru_cache(maxsize=1)
@@ -97,10 +121,20 @@ def _persian_verbs() -> dict:
     return Lemmatizer().verbs
 
 
+# Latin letters spelled in Arabic script, as agencies' and channels' initials are written
+# ("جي. إن. إس" GNS, "سي. إن. إن" CNN, "بی. بی. سی"): a dot after one of them ends no
+# sentence when the next piece opens with another one and its dot or bracket.
+_LETTER_NAMES = ("ايه|أيه|إيه|بي|بی|سي|سی|دي|دی|إي|ای|إف|اف|جي|جی|إتش|اتش|آي|آی|جيه|کی|كي|كيه|إل|ال|إم|ام|إن|ان|"
+                 "أو|او|كيو|آر|إس|اس|تي|تی|يو|یو|في|وی|دبليو|دبلیو|إكس|اکس|واي|وای|زد")
+_LETTER_NAME_END = re.compile(rf"(?:^|[\s(«\"])(?:{_LETTER_NAMES})\.$")
+_LETTER_NAME_START = re.compile(rf"^(?:{_LETTER_NAMES})(?:[.)»\"]|\s*$)")
+
+
 def _rejoin_abbreviations(parts: list[str]) -> list[str]:
     out: list[str] = []
     for part in parts:
-        if out and is_abbreviation_dot(out[-1]):
+        if out and (is_abbreviation_dot(out[-1])
+                    or (_LETTER_NAME_END.search(out[-1]) and _LETTER_NAME_START.match(part))):
             out[-1] = f"{out[-1]} {part}"
         else:
             out.append(part)
@@ -197,9 +231,11 @@ def split_sentences(paragraph: str, lang: str, max_words: int | None = MAX_SENTE
         if len(chunks) > 1:
             return [s for chunk in chunks for s in split_sentences(chunk, lang, max_words)]
     if lang == "fa":
-        parts = _hazm_sentences().tokenize(paragraph)
+        # hazm cuts only at a mark followed by a space; a mark that a closing quote follows
+        # ("...بودیم.» سپس", '...بودیم." سپس') and "…" are cut as in other languages.
+        parts = [piece for part in _hazm_sentences().tokenize(paragraph) for piece in _split_at_end_marks(part)]
     else:
-        parts = _END.split(paragraph)
+        parts = _split_at_end_marks(paragraph)
     parts = _rejoin_abbreviations([p.strip() for p in parts if p and p.strip()])
     if max_words is None:
         return parts

@@ -14,4 +14,6 @@ python -m pip install -q --upgrade pip >/dev/null
 if ! python -c "import torch" >/dev/null 2>&1; then
   python -m pip install -q "torch==2.13.0" || python -m pip install -q --index-url https://download.pytorch.org/whl/cpu torch
 fi
-python -m pip install -q -e ".[st,test${AKHBAR_EXTRAS:+,$AKHBAR_EXTRAS}]"
+pins=(-c scripts/constraints.txt)
+[ "${AKHBAR_UNPINNED:-0}" = 1 ] && pins=()
+python -m pip install -q "${pins[@]}" -e ".[st,test${AKHBAR_EXTRAS:+,$AKHBAR_EXTRAS}]"

@@ -1,0 +1,195 @@
+"""Ingest as a media analyst feeding scraped Persian and Arabic pages meets it: numbers,
+names and links kept through Persian normalization, half-space stand-ins, quotes at
+sentence ends, Afghan and regional month names, Hijri dates stated with their Gregorian
+day, and box labels glued to sentences."""
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from akhbar.ingest import Ingestor, choose_date, find_dates, normalize_text, split_sentences
+from akhbar.types import Article, Document
+
+ZWNJ = "\u200c"
+
+
+# --------------------------------------------------------------------------- Persian normalization
+
+@pytest.mark.parametrize("token", [
+    "۱,۲۰۰,۰۰۰", "1,200", "۱٬۲۰۰٬۰۰۰",       # thousands separators
+    "۱۳۹۹/۰۸/۲۵", "۹۹/۰۸/۲۵", "۱۲/۵",         # dates, the Persian decimal slash
+    "۱۳۹۸-۱۳۹۹", "۰۲۱-۸۸۸۸۸۸۸",               # ranges, phone numbers
+    "F-35", "MH17", "U.S.", "کووید-۱۹", "اف-۳۵",
+    "https://www.irna.ir/news/123", "info@irna.ir",
+])
+def test_persian_normalization_keeps_numbers_names_and_links_whole(token):
+    # hazm's correct_spacing tokenizes and re-joins with spaces: "۱ , ۲۰۰ , ۰۰۰", "F- 35",
+    # "MH 17", "U. S.", "https: / / www. irna. ir / news / 123".
+    out = normalize_text(f"گزارش {token} اعلام شد", "fa")
+    assert out == f"گزارش {token} اعلام شد"
+
+
+def test_persian_normalization_still_corrects_spacing_around_kept_tokens():
+    assert normalize_text("قیمت ۱,۲۰۰تومان شد و خانه ها می شود", "fa") == \
+        f"قیمت ۱,۲۰۰ تومان شد و خانه{ZWNJ}ها می{ZWNJ}شود"
+    assert normalize_text("سایت https://www.irna.ir/news/123. سپس", "fa") == "سایت https://www.irna.ir/news/123. سپس"
+
+
+@pytest.mark.parametrize("standin", ["\u200e", "\u200f", "\u200b", "\u00ac"])
+def test_persian_half_space_stand_ins_become_zwnj(standin):
+    # pn-summary writes "حرفه\u200eای\u200eگری"; the Hamshahri corpus "می¬شود". hazm kept them.
+    assert normalize_text(f"حرفه{standin}ای{standin}گری", "fa") == f"حرفه{ZWNJ}ای{ZWNJ}گری"
+
+
+def test_persian_normalization_removes_invisible_controls():
+    out = normalize_text("\u202bسلام\u202c \u200fدنیا\ufeff", "fa")
+    assert out == "سلام دنیا"
+
+
+# --------------------------------------------------------------------------- sentences and quotes
+
+@pytest.mark.parametrize("text, lang, expected", [
+    # the closing mark used to be dropped (Arabic) or left out (Persian: not split at all)
+    ("وقال «نحن هنا.» ثم غادر.", "ar", ["وقال «نحن هنا.»", "ثم غادر."]),
+    ("وقال (نحن هنا.) ثم غادر.", "ar", ["وقال (نحن هنا.)", "ثم غادر."]),
+    ("او گفت: «ما آمدیم.» سپس رفت.", "fa", ["او گفت: «ما آمدیم.»", "سپس رفت."]),
+    # a straight closing quote used to open the next sentence
+    ('وقال "نحن هنا." ثم غادر.', "ar", ['وقال "نحن هنا."', "ثم غادر."]),
+    ('او گفت: "ما آمدیم." سپس رفت.', "fa", ['او گفت: "ما آمدیم."', "سپس رفت."]),
+    ('او گفت: "ما آمدیم."سپس رفت.', "fa", ['او گفت: "ما آمدیم."', "سپس رفت."]),
+    ('He said "we are here." Then he left.', "en", ['He said "we are here."', "Then he left."]),
+    # an opening quote glued to the end mark still opens the next sentence
+    ('جلسه تمام شد."ما آمدیم" را گفت.', "fa", ["جلسه تمام شد.", '"ما آمدیم" را گفت.']),
+])
+def test_closing_quote_stays_with_the_sentence_it_closes(text, lang, expected):
+    assert split_sentences(text, lang) == expected
+
+
+def test_xlsum_persian_quotes_do_not_open_the_next_sentence():
+    # persian_train.jsonl 060806_si-philippine-volcano, as written
+    body = ('رناتو سولیدوم، مدیر سازمان زلزله‌نگاری و آتشفشان شناسی فیلیپین به خبرگزاری رویتر گفت: " لازم '
+            'می‌دانیم سطح هشدار را به درجه چهار افزایش دهیم زیرا امروز صبح شاهد سه مورد انفجار خاکستر بودیم." '
+            'این سیستم هشدار دهنده به پنج درجه تقسیم می‌شود که پنج نشانه خطرناک‌ترین وضعیت است." این بدان '
+            'معنی است که احتمال فورانی خطرناک وجود دارد.')
+    doc = Ingestor().transform_one(Article("v", "آتشفشان فیلیپین در آستانه فوران\n" + body, "v.txt"))
+    assert isinstance(doc, Document) and doc.lang == "fa"
+    assert len(doc.sentences) == 3
+    assert not any(s.startswith('"') for s in doc.sentences), doc.sentences
+    assert doc.sentences[0].endswith('بودیم."')
+
+
+def test_initials_spelled_in_arabic_script_do_not_end_a_sentence():
+    # XL-Sum arabic world-47242349: "(جي." / "إن." / "إس) أن ..." were three sentences
+    text = 'وذكرت وكالة الأنباء المحلية (جي. إن. إس) أن جماعة "جيش محمد" أعلنت مسؤوليتها عن الهجوم.'
+    assert split_sentences(text, "ar") == [text]
+    assert split_sentences("قال لبي بي سي. وأضاف أن الوضع صعب.", "ar") == ["قال لبي بي سي.", "وأضاف أن الوضع صعب."]
+
+
+# --------------------------------------------------------------------------- dates
+
+@pytest.mark.parametrize("text, day", [
+    ("۲۵ عقرب ۱۳۹۹", date(2020, 11, 15)),         # Afghan (Dari) names of the solar months
+    ("کابل، ۱ حمل ۱۴۰۰", date(2021, 3, 21)),
+    ("۲۵ اسد ۱۳۹۹", date(2020, 8, 15)),
+    ("۱۵ جدی ۱۳۹۹", date(2021, 1, 4)),
+    ("15 يونيه 2020", date(2020, 6, 15)),          # Egyptian press
+    ("15 يوليه 2020", date(2020, 7, 15)),
+    ("15 تشرين ثاني 2020", date(2020, 11, 15)),    # Levantine, without the article
+    ("1 كانون أول 2020", date(2020, 12, 1)),
+    ("١٥ نونبر ٢٠٢٠", date(2020, 11, 15)),         # Moroccan
+    ("3 غشت 2020", date(2020, 8, 3)),
+    ("۳ اپریل ۲۰۲۰", date(2020, 4, 3)),            # Dari names of the Gregorian months
+    ("۱۵ جنوری ۲۰۲۱", date(2021, 1, 15)),
+    ("نوفمبر 15، 2020", date(2020, 11, 15)),       # Arabic comma in month-day-year
+    ("Nov. 15, 2020", date(2020, 11, 15)),
+    ("15th November 2020", date(2020, 11, 15)),
+])
+def test_regional_month_names_are_read(text, day):
+    found = find_dates([text])
+    assert found and found[0].value == day, found
+
+
+@pytest.mark.parametrize("text", ["۲۵ اسدالله ۱۳۹۹", "سرطان ۱۳۹۹", "اسد ۲۵ نفر", "۵ میزان ۹۹ درصد"])
+def test_afghan_month_words_without_a_date_are_not_dates(text):
+    assert find_dates([text]) == []
+
+
+def test_hijri_date_stated_with_its_gregorian_day_takes_the_gregorian_day():
+    # Umm al-Qura (hijridate) puts 14 Rabi al-Thani 1442 on 29 November; the page says it
+    # was Saturday 28 November.
+    line = "السبت 14 ربيع الثاني 1442 هـ الموافق 28 نوفمبر 2020 م"
+    assert choose_date([line]).value == date(2020, 11, 28)
+    assert choose_date(["١٤ ربيع الثاني ١٤٤٢ هـ - ٢٨ تشرين الثاني ٢٠٢٠"]).value == date(2020, 11, 28)
+    # a Hijri date alone, or with an unrelated Gregorian one, is still read as Hijri
+    assert choose_date(["السبت 14 ربيع الثاني 1442 هـ", "ولد في 1 يناير 1990"]).calendar == "hijri"
+
+
+# --------------------------------------------------------------------------- boilerplate
+
+def test_bbc_arabic_box_label_glued_to_a_sentence_is_removed():
+    # 10 of the 15 XL-Sum Arabic samples have "مواضيع قد تهمك نهاية" opening a sentence
+    body = ("وسيطرت قوات روسية صباح الاثنين على قاعدة بحرية أوكرانية في فيودوسيا، في ثالث هجوم من نوعه. "
+            "مواضيع قد تهمك نهاية وأكد الرئيس الأمريكي باراك أوباما خلال لقاء مع نظيره الصيني على أهمية التعاون. "
+            "وتسيطر قوات روسية حاليا على معظم القواعد العسكرية الأوكرانية في القرم.")
+    doc = Ingestor().transform_one(Article("c", "القوات الأوكرانية تبدأ الانسحاب من القرم\n" + body, "c.txt"))
+    assert isinstance(doc, Document) and doc.lang == "ar"
+    assert doc.sentences[1].startswith("وأكد الرئيس الأمريكي")
+    assert not any("تهمك" in s for s in doc.sentences)
+
+
+def test_spanish_united_states_abbreviation_does_not_end_a_sentence():
+    from akhbar.ingest.sentences import split_sentences
+
+    assert split_sentences("Allyson Felix confirma su estrellato, EE. UU. se corona en el baloncesto", "es") == [
+        "Allyson Felix confirma su estrellato, EE. UU. se corona en el baloncesto"]
+    assert split_sentences("Biden dice que EE.UU. enviará vacunas", "es") == ["Biden dice que EE.UU. enviará vacunas"]
+
+
+# --------------------------------------------------------------------------- reading notes
+
+_FA_BODY = "وزیر دفاع ایران با همتای عراقی خود در تهران دیدار و درباره همکاری‌های دفاعی گفتگو کرد."
+
+
+def _jsonl_articles(tmp_path, data: bytes):
+    from akhbar.ingest import read_inputs
+
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(data)
+    articles, skipped = read_inputs([path])
+    assert not skipped
+    return articles
+
+
+def test_utf16_jsonl_with_broken_code_units_gets_a_note(tmp_path):
+    good = json.dumps({"id": "a", "text": _FA_BODY}, ensure_ascii=False)
+    bad = json.dumps({"id": "b", "text": _FA_BODY + " X"}, ensure_ascii=False)
+    data = "\ufeff".encode("utf-16-le") + (good + "\n").encode("utf-16-le")
+    # A lone high surrogate (a download cut mid-pair) in place of "X".
+    data += bad[:-3].encode("utf-16-le") + b"\x00\xd8" + (bad[-2:] + "\n").encode("utf-16-le")
+    articles = _jsonl_articles(tmp_path, data)
+    assert [a.notes for a in articles][0] == ()
+    assert "not valid UTF-16 (1 broken code unit(s)" in articles[1].notes[0]
+    assert "\ufffd" in articles[1].raw
+    docs, _ = Ingestor().transform(articles)
+    assert any("U+FFFD" in n for n in docs[1].notes)
+
+
+def test_utf8_jsonl_line_with_broken_or_legacy_bytes_gets_a_note(tmp_path):
+    broken = json.dumps({"id": "a", "text": _FA_BODY}, ensure_ascii=False).encode("utf-8").replace(
+        "دفاع".encode("utf-8"), "دفاع".encode("utf-8")[:-1] + b" ", 1)
+    legacy = json.dumps({"id": "b", "text": "وزير الدفاع العراقي يلتقي نظيره الإيراني في بغداد اليوم"},
+                        ensure_ascii=False).encode("cp1256")
+    articles = _jsonl_articles(tmp_path, broken + b"\n" + legacy + b"\n")
+    assert "not valid UTF-8" in articles[0].notes[0] and "replaced with U+FFFD" in articles[0].notes[0]
+    assert "legacy code page" in articles[1].notes[0] and "الدفاع" in articles[1].raw
+
+
+def test_jsonl_fields_of_the_wrong_type_get_a_note(tmp_path):
+    lines = [{"id": {"n": 1}, "text": _FA_BODY}, {"id": "b", "title": 2020, "text": _FA_BODY + " دو"}]
+    articles = _jsonl_articles(tmp_path, "\n".join(json.dumps(r, ensure_ascii=False) for r in lines).encode())
+    assert articles[0].id == "in.jsonl:1" and "field 'id' is not an id (a JSON object)" in articles[0].notes[0]
+    assert articles[1].title is None and "field 'title' is not text (a JSON number); ignored" in articles[1].notes[0]
+    docs, _ = Ingestor().transform(articles)
+    assert all(d.notes for d in docs)
