@@ -14,7 +14,9 @@ def _contingency(gold: list, pred: list) -> Counter:
 
 
 def bcubed(gold: list, pred: list) -> dict[str, float]:
-    """BCubed precision, recall and F1 over items (Amigó et al. 2009)."""
+    """BCubed precision, recall and F1 over items (Amigó et al. 2009). Labels are read
+    as ``clustering_scores`` reads them; lists of different lengths are a ValueError."""
+    gold, pred, _ = _read_labelings(gold, pred, None)
     n = len(gold)
     if n == 0:
         return {"bcubed_p": 0.0, "bcubed_r": 0.0, "bcubed_f1": 0.0}
@@ -28,6 +30,10 @@ def bcubed(gold: list, pred: list) -> dict[str, float]:
 
 
 def pairwise(gold: list, pred: list) -> dict[str, float]:
+    """Pairwise precision, recall and F1 (pairs of items in one cluster); labels are read
+    as ``clustering_scores`` reads them."""
+    gold, pred, _ = _read_labelings(gold, pred, None)
+
     def pairs(counts):
         return sum(c * (c - 1) // 2 for c in counts.values())
 
@@ -40,7 +46,9 @@ def pairwise(gold: list, pred: list) -> dict[str, float]:
 
 def crosslingual_link_recall(gold: list, pred: list, langs: list[str]) -> dict[str, float]:
     """Share of gold cross-lingual links (same gold event, different languages) that the
-    prediction puts in one cluster; also the precision of predicted cross-lingual links."""
+    prediction puts in one cluster; also the precision of predicted cross-lingual links.
+    Labels and language codes are read as ``clustering_scores`` reads them."""
+    gold, pred, langs = _read_labelings(gold, pred, langs)
     def cross_pairs(labels):
         by_label: dict = defaultdict(Counter)
         for label, lang in zip(labels, langs):
@@ -66,7 +74,8 @@ def crosslingual_recall_by_language(gold: list, pred: list, langs: list[str]) ->
     """Cross-lingual link recall per language: of the gold cross-lingual links with a
     document in that language, how many the prediction keeps (a link counts for both
     of its languages). Tells, for example, whether Arabic coverage joins its event as
-    often as Spanish coverage does."""
+    often as Spanish coverage does. Labels and language codes are read as
+    ``clustering_scores`` reads them (1, "1", 1.0 one cluster; fa, FA, fas one language)."""
     def links_by_language(labels) -> Counter:
         by_label: dict = defaultdict(Counter)
         for label, lang in zip(labels, langs):
@@ -78,6 +87,7 @@ def crosslingual_recall_by_language(gold: list, pred: list, langs: list[str]) ->
                 out[lang] += c * (size - c)
         return out
 
+    gold, pred, langs = _read_labelings(gold, pred, langs)
     gold_links = links_by_language(list(gold))
     kept = links_by_language(list(zip(gold, pred)))
     return {lang: {"gold_links": gold_links[lang], "kept": kept[lang],
@@ -92,6 +102,21 @@ def clustering_scores(gold: list, pred: list, langs: list[str] | None = None) ->
     are one cluster. Language codes are normalized as a JSONL 'lang' field is (fa, FA,
     fas, fa-IR are one language), so a mix of spellings is not counted as cross-lingual.
     """
+    gold_ids, pred_ids, langs = _read_labelings(gold, pred, langs)
+    scores = {"n_items": len(gold), "n_gold_clusters": len(set(gold_ids)), "n_pred_clusters": len(set(pred_ids))}
+    scores |= bcubed(gold_ids, pred_ids)
+    scores |= pairwise(gold_ids, pred_ids)
+    scores["ari"] = float(adjusted_rand_score(gold_ids, pred_ids))
+    scores["nmi"] = float(normalized_mutual_info_score(gold_ids, pred_ids))
+    if langs is not None:
+        scores |= crosslingual_link_recall(gold_ids, pred_ids, langs)
+    return scores
+
+
+def _read_labelings(gold, pred, langs):
+    """(gold ids, predicted ids, languages) as every scorer of this module reads them:
+    labels as strings (1, "1", 1.0 one label) numbered 0..k-1, language codes normalized
+    (fa, FA, fas one language); lengths that differ are a ValueError."""
     if len(gold) != len(pred):
         raise ValueError(f"gold has {len(gold)} items, prediction {len(pred)}")
     if langs is not None:
@@ -104,15 +129,7 @@ def clustering_scores(gold: list, pred: list, langs: list[str] | None = None) ->
                          return_inverse=True)[1]
     pred_ids = np.unique(np.asarray([_label(_plain(p), "label", f"pred[{i}]") for i, p in enumerate(pred)]),
                          return_inverse=True)[1]
-    scores = {"n_items": len(gold), "n_gold_clusters": int(gold_ids.max() + 1) if len(gold) else 0,
-              "n_pred_clusters": int(pred_ids.max() + 1) if len(pred) else 0}
-    scores |= bcubed(list(gold_ids), list(pred_ids))
-    scores |= pairwise(list(gold_ids), list(pred_ids))
-    scores["ari"] = float(adjusted_rand_score(gold_ids, pred_ids))
-    scores["nmi"] = float(normalized_mutual_info_score(gold_ids, pred_ids))
-    if langs is not None:
-        scores |= crosslingual_link_recall(list(gold_ids), list(pred_ids), langs)
-    return scores
+    return gold_ids.reshape(-1).tolist(), pred_ids.reshape(-1).tolist(), langs
 
 
 def _plain(value):

@@ -38,6 +38,19 @@ FURNITURE_PHRASES = [
     "به اشتراک بگذارید", "حقوق مادی و معنوی",
 ]
 _FURNITURE = [fold(p) for p in FURNITURE_PHRASES]
+# Phrases that are also ordinary news wording ("اشترك في الاجتماع ..." = "took part in the
+# meeting", "پس از تایید شورای نگهبان", "آلاف التعليقات"): a line with one of them is
+# furniture only when it is not a sentence, puts a colon after the phrase, says little more
+# than the phrase, names the site or its comments, or carries a second furniture phrase.
+AMBIGUOUS_PHRASES = [
+    "آخرین اخبار", "تبادل نظر", "دسترسی سریع", "اخبار سایت", "اخبار ویژه", "منتشر نخواهد شد", "پس از تایید", "اشتراک گذاری", "اشتراک‌گذاری", "کلیه حقوق",
+    "تمامی حقوق", "کانال تلگرام", "على التلغرام", "على تلغرام", "شارك هذا", "اشترك في",
+    "النشرة البريدية", "التعليقات", "share this",
+]
+_AMBIGUOUS = {fold(p) for p in AMBIGUOUS_PHRASES}
+# Words of a site or of its comment rules ("پیام هایی که حاوی تهمت باشد منتشر نخواهد شد.").
+_SITE_WORDS = re.compile(r"سایت|پایگاه|الموقع|موقعنا|محفوظ|©|website|پیام|نظر|دیدگاه|کاربر|تعليق|بريدك")
+_LABEL_LINE_END = re.compile(r"[.!?؟…۔»\"”]\s*$")
 
 # Headings of lists of other stories ("Related news:"): the headline-like lines that
 # follow one are other stories' titles, not this article's text.
@@ -76,7 +89,15 @@ def _is_furniture(line: str) -> bool:
         return True
     # A furniture phrase on a short line; long lines are news sentences that happen
     # to contain such words.
-    return len(folded.split()) <= 25 and any(p in folded for p in _FURNITURE)
+    words = len(folded.split())
+    phrases = [p for p in _FURNITURE if p in folded] if words <= 25 else []
+    if not phrases:
+        return False
+    if any(p not in _AMBIGUOUS for p in phrases) or len(phrases) > 1:
+        return True
+    phrase = phrases[0]
+    return (not _LABEL_LINE_END.search(folded) or re.search(re.escape(phrase) + r"\s*:", folded) is not None
+            or words <= len(phrase.split()) + 3 or _SITE_WORDS.search(folded) is not None)
 
 
 def _is_menu_bar(line: str) -> bool:

@@ -3,7 +3,8 @@
 How a summary is made (``ClusterSummarizer.summarize``):
 
 1. Candidates: every sentence of every document, less site furniture, sentences
-   shorter than ``min_words`` and exact repeats.
+   shorter than ``min_words`` and exact repeats (of those, the copy nearest the top of
+   its article is kept, whatever the order of the documents).
 2. Relevance of a sentence, each evidence scaled to [0, 1] within the cluster:
    - centroid: cosine to the cluster centroid (mean of the document vectors);
    - centrality: LexRank-style PageRank over the sentence-similarity graph (cosines
@@ -25,6 +26,8 @@ How a summary is made (``ClusterSummarizer.summarize``):
      2019) >= ``margin`` for a pair closer than the cluster's average pair, the test
      that finds translations even though all multilingual-e5 cosines are compressed
      into a narrow band.
+   Nor is a candidate whose words run inside a chosen sentence's, or the other way
+   round (a title that is its lead cut short, a sentence quoted whole in a longer one).
 4. ``summary_lang='fa'|'ar'``: sentences of that language get ``lang_bonus``; a sentence
    in another language is only eligible when no sentence of the preferred language
    states it (by the test above) or it carries a number the preferred language does
@@ -210,7 +213,8 @@ class ClusterSummarizer:
         candidates: list[_Candidate] = []
         rows: list[np.ndarray] = []
         lead_rows: list[np.ndarray] = []
-        seen: set[tuple[str, ...]] = set()
+        seen: dict[tuple[str, ...], _Candidate] = {}   # folded words -> the copy that stands for them
+        entries: list[tuple[_Candidate, np.ndarray, np.ndarray | None]] = []
         fallback: list[tuple[_Candidate, np.ndarray]] = []
         headline_words = fold_tokens(documents[headline_doc].title) if headline_doc is not None else None
         for d_index, (doc, vectors) in enumerate(zip(documents, sentence_vectors)):
@@ -232,15 +236,26 @@ class ClusterSummarizer:
                 rows_of[-1] = np.asarray(title_vectors[d_index], dtype=np.float32)
             for index, text in items:
                 cand = _Candidate(d_index, doc, index, text)
-                if not cand.key or cand.key in seen or is_furniture(text):
+                if not cand.key or is_furniture(text):
                     continue
-                seen.add(cand.key)
-                if cand.words < self.min_words:
-                    fallback.append((cand, rows_of[index], lead))
-                    continue
-                candidates.append(cand)
-                rows.append(rows_of[index])
-                lead_rows.append(lead)
+                entries.append((cand, rows_of[index], lead))
+        # Of the exact repeats of a sentence (one agency text in several articles), the
+        # copy nearest the top of its article stands for all, the earlier document id on
+        # a tie: the copy kept (its position evidence, its attribution) does not depend
+        # on the order the documents come in.
+        for cand, row, lead in entries:
+            best = seen.get(cand.key)
+            if best is None or (cand.index, cand.doc.id, cand.doc_index) < (best.index, best.doc.id, best.doc_index):
+                seen[cand.key] = cand
+        for cand, row, lead in entries:
+            if seen[cand.key] is not cand:
+                continue
+            if cand.words < self.min_words:
+                fallback.append((cand, row, lead))
+                continue
+            candidates.append(cand)
+            rows.append(row)
+            lead_rows.append(lead)
         if not candidates and fallback:  # only short sentences: better than nothing
             candidates = [c for c, _, _ in fallback]
             rows = [v for _, v, _ in fallback]
@@ -393,9 +408,26 @@ class ClusterSummarizer:
             chosen.append(best)
             words += candidates[best].words
             available &= ~duplicate[best]
+            available &= ~self._contained_in(candidates, best)
             if max_words is not None and words >= max_words:
                 break
         return chosen
+
+    @staticmethod
+    def _contained_in(candidates, best: int) -> np.ndarray:
+        """Candidates whose words run, in order, inside ``best``'s, or inside which
+        ``best``'s words run: a title that is its lead cut short ("... پس از انجام
+        مراسم..."), a sentence quoted whole in a longer one. Either says nothing the
+        other does not. The last word of the shorter may be cut (a teaser ends mid-word)."""
+        chosen, chosen_tokens = candidates[best].key, candidates[best].tokens
+        out = np.zeros(len(candidates), dtype=bool)
+        for k, cand in enumerate(candidates):
+            # All words of the shorter but perhaps its cut last one must be shared.
+            if k == best or len(cand.tokens & chosen_tokens) < min(len(cand.tokens), len(chosen_tokens)) - 1:
+                continue
+            short, long = (cand.key, chosen) if len(cand.key) <= len(chosen) else (chosen, cand.key)
+            out[k] = _runs_inside(short, long)
+        return out
 
     @staticmethod
     def _order(chosen, candidates, summary_lang, single: bool) -> list[int]:
@@ -526,6 +558,20 @@ def lexrank(matrix: np.ndarray, damping: float = 0.85, iterations: int = 100) ->
             break
         scores = updated
     return scores
+
+
+def _runs_inside(short: tuple[str, ...], long: tuple[str, ...], min_tokens: int = 3) -> bool:
+    """Whether the token sequence ``short`` (at least ``min_tokens`` tokens) occurs in
+    ``long`` as one run, its last token possibly cut short (a prefix of ``long``'s)."""
+    n = len(short)
+    if n < min_tokens or n > len(long):
+        return False
+    head, last = short[:-1], short[-1]
+    first = head[0]
+    for start in range(len(long) - n + 1):
+        if long[start] == first and long[start:start + n - 1] == head and long[start + n - 1].startswith(last):
+            return True
+    return False
 
 
 def _minmax(values: np.ndarray) -> np.ndarray:

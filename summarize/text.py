@@ -129,11 +129,27 @@ _FURNITURE = [fold(p) for p in (
 _URL = re.compile(r"https?://|www\.|\S+@\S+\.\w+")
 
 
+_SENTENCE_END = re.compile(r"[.!?؟…»\"”)]\s*$")
+
+
 def is_furniture(sentence: str, max_words: int = 14) -> bool:
-    """Site furniture: URLs/e-mails, or a short line with a known site label."""
+    """Site furniture: URLs/e-mails, or a short line with a known site label.
+
+    A line with a label is furniture when it is not a sentence (no full stop at its end:
+    "کد خبر: ۶۶۸۶۸"), when the label is followed by a colon ("اقرأ أيضا: ..."), or when it
+    says little more than the label (at most 3 words more: "نشانی ایمیل شما منتشر نخواهد
+    شد."). Some labels are ordinary words (نظرات, التعليقات, طباعة, آخرین اخبار): a
+    sentence of the news that uses one ("نظرات کارشناسان درباره این توافق متفاوت است.")
+    is not furniture."""
     if _URL.search(sentence) and word_count(_URL.sub("", sentence)) < max_words:
         return True
-    if word_count(sentence) > max_words:
+    words = word_count(sentence)
+    if words > max_words:
         return False
     folded = fold(sentence)
-    return any(label in folded for label in _FURNITURE)
+    labels = [label for label in _FURNITURE if label in folded]
+    if not labels:
+        return False
+    if not _SENTENCE_END.search(sentence) or any(re.search(re.escape(label) + r"\s*:", folded) for label in labels):
+        return True
+    return words <= max(len(label.split()) for label in labels) + 3

@@ -193,3 +193,29 @@ def test_jsonl_fields_of_the_wrong_type_get_a_note(tmp_path):
     assert articles[1].title is None and "field 'title' is not text (a JSON number); ignored" in articles[1].notes[0]
     docs, _ = Ingestor().transform(articles)
     assert all(d.notes for d in docs)
+
+
+@pytest.mark.parametrize("sentence", [
+    "اشترك في الاجتماع وزير الدفاع العراقي ونظيره الإيراني في بغداد.",      # "took part in"
+    "وقد شارك هذا العام أكثر من مئة دولة في المعرض الدولي للصناعات الدفاعية.",
+    "وتلقت الوزارة آلاف التعليقات على مشروع القانون الجديد خلال أسبوع.",
+    "این قانون پس از تایید شورای نگهبان برای اجرا به دولت ابلاغ شد.",
+    "کلیه حقوق کارگران باید تا پایان سال پرداخت شود.",
+    "آخرین اخبار از وضعیت زلزله زدگان کرمانشاه حاکی از افزایش تلفات است.",
+])
+def test_news_sentences_with_everyday_words_of_site_labels_are_kept(sentence):
+    from akhbar.ingest.boilerplate import _is_furniture
+
+    assert not _is_furniture(sentence)
+
+
+@pytest.mark.parametrize("line", [
+    "اشترك في النشرة البريدية", "اشترك في النشرة البريدية لتصلك آخر الأخبار يوميا.", "آخرین اخبار",
+    "التعليقات (3)", "کلیه حقوق این سایت محفوظ است.", "تمامی حقوق برای خبرگزاری تسنیم محفوظ است",
+    "نشانی ایمیل شما منتشر نخواهد شد.", "دیدگاه‌های ارسال شده پس از تایید منتشر خواهند شد.",
+    "خبرهای بیشتر را در کانال تلگرام بی‌بی‌سی فارسی دنبال کنید",
+])
+def test_site_labels_are_still_furniture(line):
+    from akhbar.ingest.boilerplate import _is_furniture
+
+    assert _is_furniture(line)
