@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from akhbar.types import Article, DocDate, Document, Skipped
 
 from .boilerplate import (clean_scraped_text, drop_furniture, drop_furniture_sentences, extract_html, extract_html_page,
-                          is_site_furniture, strip_glued_labels, visible_text)
+                          is_site_furniture, visible_text)
 from .duplicates import DuplicateDetector, find_duplicates
 from .dates import choose_date, find_dates, parse_input_time
 from .langid import detect_language, normalize_lang_code
@@ -117,8 +117,8 @@ class Ingestor:
             notes.append(f"language label {str(article.lang)[:20]!r} unknown; identified from the text as {lang!r}")
         if self.languages is not None and lang not in self.languages:
             return Skipped(article.source, f"language '{lang}' not in {list(self.languages)}", article.id)
-        sentences = drop_furniture_sentences(strip_glued_labels(
-            [s for s in split_paragraphs([normalize_text(p, lang) for p in paragraphs], lang) if any(ch.isalnum() for ch in s)]))
+        sentences = drop_furniture_sentences(
+            [s for s in split_paragraphs([normalize_text(p, lang) for p in paragraphs], lang) if any(ch.isalnum() for ch in s)])
         if not sentences:
             return Skipped(article.source, "no sentences after normalization", article.id)
         title = normalize_text(title_hint or title or _headline_from(sentences[0]), lang)

@@ -174,24 +174,6 @@ def drop_furniture_sentences(sentences: list[str], min_sentences: int = 3, min_w
     return kept or sentences
 
 
-# A box label glued to the sentence after it, the box's links gone: BBC Arabic's "مواضيع قد
-# تهمك ... نهاية" ("topics that may interest you ... end"), which opens a sentence in most
-# of its pages as scraped ("مواضيع قد تهمك نهاية وقال المرصد السوري ..."). Only the label
-# goes; the sentence is the article's.
-_GLUED_LABEL = re.compile(r"^\W*مواض[يی]ع\s+قد\s+تهم[كک](?:\s*[:：]?\s*نها[يی]ة)?(?:\W*\s+|\W*$)")
-
-
-def strip_glued_labels(sentences: list[str]) -> list[str]:
-    """The sentences without a box label glued to their start (``_GLUED_LABEL``); a
-    sentence that was nothing but the label is dropped."""
-    out = []
-    for sentence in sentences:
-        rest = _GLUED_LABEL.sub("", sentence, count=1).strip()
-        if rest and any(ch.isalnum() for ch in rest):
-            out.append(rest)
-    return out
-
-
 def is_site_furniture(text: str) -> bool:
     """Whether every line of ``text`` is site furniture (comment forms, copyright lines,
     menu bars, labels such as "اخبار"): a page of these is boilerplate, however short."""
