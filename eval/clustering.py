@@ -44,15 +44,20 @@ def pairwise(gold: list, pred: list) -> dict[str, float]:
     return {"pairwise_p": p, "pairwise_r": r, "pairwise_f1": 2 * p * r / (p + r) if p + r else 0.0}
 
 
+UNKNOWN_LANG = "und"  # ISO 639-2 "undetermined"; in no cross-lingual link
+
+
 def crosslingual_link_recall(gold: list, pred: list, langs: list[str]) -> dict[str, float]:
     """Share of gold cross-lingual links (same gold event, different languages) that the
     prediction puts in one cluster; also the precision of predicted cross-lingual links.
-    Labels and language codes are read as ``clustering_scores`` reads them."""
+    Labels and language codes are read as ``clustering_scores`` reads them; an item of
+    unknown language ("und", as `akhbar run` writes it) is in no cross-lingual link."""
     gold, pred, langs = _read_labelings(gold, pred, langs)
     def cross_pairs(labels):
         by_label: dict = defaultdict(Counter)
         for label, lang in zip(labels, langs):
-            by_label[label][lang] += 1
+            if lang != UNKNOWN_LANG:
+                by_label[label][lang] += 1
         total = 0
         for counts in by_label.values():
             size = sum(counts.values())
@@ -79,7 +84,8 @@ def crosslingual_recall_by_language(gold: list, pred: list, langs: list[str]) ->
     def links_by_language(labels) -> Counter:
         by_label: dict = defaultdict(Counter)
         for label, lang in zip(labels, langs):
-            by_label[label][lang] += 1
+            if lang != UNKNOWN_LANG:
+                by_label[label][lang] += 1
         out: Counter = Counter()
         for counts in by_label.values():
             size = sum(counts.values())
@@ -291,7 +297,7 @@ def score_files(gold_path: str | Path, pred_path: str | Path) -> dict[str, float
     ids = sorted(gold)
     # Tagged so that a missing id's singleton never shares a label with a predicted cluster.
     pred_labels = [("cluster", pred[k][0]) if k in pred else ("missing", k) for k in ids]
-    langs = [gold[k][1] or (pred[k][1] if k in pred else None) or "?" for k in ids]
+    langs = [gold[k][1] or (pred[k][1] if k in pred else None) or UNKNOWN_LANG for k in ids]
     scores = clustering_scores([gold[k][0] for k in ids], pred_labels, langs)
     scores["missing_in_pred"] = len(gold) - len(common)
     scores["not_in_gold"] = len(pred) - len(common)

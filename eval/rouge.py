@@ -15,7 +15,7 @@ references alike:
    are removed.
 3. Letter folding: alef forms أ إ آ ٱ -> ا; Arabic yeh ي and alef maksura ى and
    yeh-with-hamza ئ -> Persian yeh ی; Arabic kaf ك -> Persian keheh ک; Persian heh
-   with hamza ۀ -> heh ه (the same ezafe is also written ه + hamza above, whose hamza
+   with hamza ۀ, and the heh forms ھ ە ۂ that some sources type, -> heh ه (the same ezafe is also written ه + hamza above, whose hamza
    step 2 removes: خانۀ and خانهٔ are one word). Persian and Arabic-Indic digits ->
    ASCII digits. Latin is lower-cased. Teh marbuta and heh are NOT merged (they are in
    ``akhbar.ingest.fold``, which is a looser matching key; pass
@@ -53,7 +53,7 @@ _FOLD = str.maketrans({
     "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ٲ": "ا", "ٳ": "ا",
     "ي": "ی", "ى": "ی", "ئ": "ی", "ۍ": "ی", "ې": "ی",
     "ك": "ک", "ڪ": "ک",
-    "ۀ": "ه",
+    "ۀ": "ه", "ھ": "ه", "ە": "ه", "ۂ": "ه",  # heh doachashmee and goal forms some sources use for heh
     **{d: str(i) for i, d in enumerate("۰۱۲۳۴۵۶۷۸۹")},
     **{d: str(i) for i, d in enumerate("٠١٢٣٤٥٦٧٨٩")},
 })

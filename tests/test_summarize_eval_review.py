@@ -243,3 +243,27 @@ def test_site_furniture_is_still_furniture(line):
     from akhbar.summarize.text import is_furniture
 
     assert is_furniture(line)
+
+
+def test_items_of_unknown_language_are_in_no_cross_lingual_link(tmp_path):
+    import json
+
+    from akhbar.eval import clustering_scores, crosslingual_recall_by_language
+    from akhbar.eval.clustering import score_files
+
+    scores = clustering_scores(["e", "e", "e"], [1, 1, 2], ["fa", "und", "ar"])
+    assert scores["gold_xling_links"] == 1 and scores["xling_link_recall"] == 0.0
+    assert set(crosslingual_recall_by_language(["e", "e", "e"], [1, 1, 1], ["fa", "und", "ar"])) == {"fa", "ar"}
+    gold, pred = tmp_path / "gold.jsonl", tmp_path / "pred.jsonl"
+    gold.write_text("\n".join(json.dumps(r) for r in [{"id": "a", "cluster_id": "e", "lang": "fa"},
+                                                       {"id": "b", "cluster_id": "e"}]), encoding="utf-8")
+    pred.write_text("\n".join(json.dumps(r) for r in [{"id": "a", "cluster_id": 1}, {"id": "b", "cluster_id": 2}]),
+                    encoding="utf-8")
+    # "b" has no language anywhere: no cross-lingual link to "a" is counted for it.
+    assert score_files(gold, pred)["gold_xling_links"] == 0
+
+
+def test_rouge_folds_the_heh_forms_some_sources_type():
+    from akhbar.eval.rouge import rouge_scores
+
+    assert set(rouge_scores("این خانھ بزرگ است", "این خانه بزرگ است").values()) == {100.0}
