@@ -33,9 +33,10 @@ HIJRI_MONTHS = [["محرم"], ["صفر"], ["ربیع الاول", "ربیع ال
 # Per month: English, Persian (Iran), Arabic (Egypt and the Gulf: "يونيه"/"يوليه" in the
 # Egyptian press), Levantine and Iraqi ("تشرين الثاني", also written "تشرين ثاني"), Maghreb
 # (Algeria, Tunisia: "جوان"; Morocco: "يوليوز", "غشت", "شتنبر", "نونبر", "دجنبر"), and the
-# English-derived names of Afghan Dari ("جنوری", "اپریل", "اگست", "نومبر").
+# English-derived names of Afghan Dari ("جنوری", "اپریل", "اگست", "نومبر"). Iraqi papers
+# shorten the two-part names with a digit: "تشرين2" (November), "كانون1" (December).
 GREGORIAN_MONTHS = [
-    ["january", "jan", "ژانویه", "ژانویهٔ", "يناير", "كانون الثاني", "كانون ثاني", "جانفي", "جنوری"],
+    ["january", "jan", "ژانویه", "ژانویهٔ", "يناير", "كانون الثاني", "كانون ثاني", "كانون 2", "جانفي", "جنوری"],
     ["february", "feb", "فوریه", "فبراير", "شباط", "فيفري", "فبروری"],
     ["march", "mar", "مارس", "آذار", "مارچ"],
     ["april", "apr", "آوریل", "أبريل", "ابريل", "نيسان", "أفريل", "اپریل", "آپریل"],
@@ -44,9 +45,9 @@ GREGORIAN_MONTHS = [
     ["july", "jul", "ژوئیه", "جولای", "يوليو", "يوليه", "يوليوز", "تموز", "جويلية"],
     ["august", "aug", "اوت", "آگوست", "أغسطس", "اغسطس", "آب", "أوت", "غشت", "اگست"],
     ["september", "sep", "sept", "سپتامبر", "سبتمبر", "أيلول", "شتنبر", "سپتمبر"],
-    ["october", "oct", "اکتبر", "أكتوبر", "اكتوبر", "تشرين الأول", "تشرين أول"],
-    ["november", "nov", "نوامبر", "نوفمبر", "تشرين الثاني", "تشرين ثاني", "نونبر", "نومبر"],
-    ["december", "dec", "دسامبر", "ديسمبر", "كانون الأول", "كانون أول", "دجنبر", "دسمبر"],
+    ["october", "oct", "اکتبر", "أكتوبر", "اكتوبر", "تشرين الأول", "تشرين أول", "تشرين 1"],
+    ["november", "nov", "نوامبر", "نوفمبر", "تشرين الثاني", "تشرين ثاني", "تشرين 2", "نونبر", "نومبر"],
+    ["december", "dec", "دسامبر", "ديسمبر", "كانون الأول", "كانون أول", "كانون 1", "دجنبر", "دسمبر"],
 ]
 
 _CRAWL_MARKERS = ("امروز", "اليوم", "today")
@@ -103,11 +104,19 @@ for _name, _calendar, _table in (("jalali", "jalali", _JALALI), ("dari", "jalali
     _after = {"jalali": r"(?:\s*ماه)?", "gregorian": rf"(?:\s*(?:/|\()\s*(?:{_months})\s*\)?)?"}.get(_name, "")
     _year = r"\d{4}|\d{2}" if _name == "jalali" else r"\d{4}"
     _PATTERNS.append((_name, _table, re.compile(_DMY.format(months=_months, after=_after, year=_year))))
+    # Year first ("۱۳۹۹ آبان ۲۵", "2020 November 15"): in every calendar but the Dari
+    # names, which are common words and are read only day first.
+    if _name != "dari":
+        _PATTERNS.append((_name, _table, re.compile(_YMD_WORD.format(months=_months))))
     if _calendar == "gregorian":
-        _PATTERNS.append((_calendar, _table, re.compile(_YMD_WORD.format(months=_months))))
         _PATTERNS.append((_calendar, _table, re.compile(_MDY_WORD.format(months=_months))))
 _NUMERIC = re.compile(r"\b(?P<y>1[34]\d\d|20\d\d)[/\-.](?P<m>\d{1,2})[/\-.](?P<d>\d{1,2})\b"
                       r"|\b(?P<d2>\d{1,2})[/\-.](?P<m2>\d{1,2})[/\-.](?P<y2>1[34]\d\d|20\d\d)\b")
+
+
+# Days outside these years are a number beside a month name ("در ۲۰۰۰ مهر ۱۵ نفر"), or a
+# Gregorian year under a Jalali month ("۱۵ مهر ۲۰۲۰", year 2641), not a news date.
+_PLAUSIBLE_YEARS = range(1900, 2101)
 
 
 def _to_gregorian(calendar: str, y: int, m: int, d: int) -> date | None:
@@ -115,14 +124,16 @@ def _to_gregorian(calendar: str, y: int, m: int, d: int) -> date | None:
         if calendar == "jalali":
             import jdatetime
 
-            return jdatetime.date(y, m, d).togregorian()
-        if calendar == "hijri":
+            value = jdatetime.date(y, m, d).togregorian()
+        elif calendar == "hijri":
             from hijridate import Hijri
 
-            return Hijri(y, m, d).to_gregorian()
-        return date(y, m, d)
+            value = Hijri(y, m, d).to_gregorian()
+        else:
+            value = date(y, m, d)
     except (ValueError, OverflowError):
         return None
+    return value if value.year in _PLAUSIBLE_YEARS else None
 
 
 def _calendar_for_year(y: int) -> str:

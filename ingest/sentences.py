@@ -128,13 +128,18 @@ _LETTER_NAMES = ("ايه|أيه|إيه|بي|بی|سي|سی|دي|دی|إي|ای|�
                  "أو|او|كيو|آر|إس|اس|تي|تی|يو|یو|في|وی|دبليو|دبلیو|إكس|اکس|واي|وای|زد")
 _LETTER_NAME_END = re.compile(rf"(?:^|[\s(«\"])(?:{_LETTER_NAMES})\.$")
 _LETTER_NAME_START = re.compile(rf"^(?:{_LETTER_NAMES})(?:[.)»\"]|\s*$)")
+# Two dotted letter names already ("سي. إن."): the next letter name is the initialism's last,
+# written without a dot ("سي. إن. إن الأمريكية"), even when a word follows it.
+_LETTER_CHAIN_END = re.compile(rf"(?:^|[\s(«\"])(?:{_LETTER_NAMES})\.\s*(?:{_LETTER_NAMES})\.$")
+_LETTER_NAME_WORD = re.compile(rf"^(?:{_LETTER_NAMES})(?![^\W\d_])")
 
 
 def _rejoin_abbreviations(parts: list[str]) -> list[str]:
     out: list[str] = []
     for part in parts:
         if out and (is_abbreviation_dot(out[-1])
-                    or (_LETTER_NAME_END.search(out[-1]) and _LETTER_NAME_START.match(part))):
+                    or (_LETTER_NAME_END.search(out[-1]) and _LETTER_NAME_START.match(part))
+                    or (_LETTER_CHAIN_END.search(out[-1]) and _LETTER_NAME_WORD.match(part))):
             out[-1] = f"{out[-1]} {part}"
         else:
             out.append(part)
@@ -204,11 +209,31 @@ def split_long_sentence(sentence: str, lang: str, max_words: int = MAX_SENTENCE_
     return [piece for clause in clauses for piece in _cut_evenly(clause, lang, max_words)]
 
 
+# "یکدیگرندبه گزارش ایرنا،": the lede's "به" glued to the last word before it.
+_GLUED_LEDE = re.compile(r"(?<![\w\u200c])(?P<word>[^\W\d_]{2,}?)به(?=\s+گزارش\s)")
+
+
+@lru_cache(maxsize=1)
+def _persian_words() -> frozenset:
+    from hazm import words_list
+
+    return frozenset(entry[0] if isinstance(entry, tuple) else entry for entry in words_list())
+
+
+def _unglue_lede(match: re.Match) -> str:
+    # "مشابه گزارش", "تجربه گزارش" are words of their own: only a word that hazm's lexicon
+    # does not know is taken apart.
+    if match.group(0) in _persian_words():
+        return match.group(0)
+    return f"{match['word']} به"
+
+
 def split_at_ledes(paragraph: str) -> list[str]:
     """``paragraph`` cut before each Persian news dateline or lede opener that follows
     other text without an end mark: a page flattened to one line (a JSONL record, a
     copied page) glues the site's headline list and the dateline to the article's
     first sentence, which then matches nothing in a report of the same event."""
+    paragraph = _GLUED_LEDE.sub(_unglue_lede, paragraph)
     cuts: list[int] = []
     for match in _LEDE.finditer(paragraph):
         before = paragraph[cuts[-1] if cuts else 0:match.start()]

@@ -34,7 +34,10 @@ How a summary is made (``ClusterSummarizer.summarize``):
    not. Such sentences keep their own language in ``SummarySentence.lang``.
 5. Headline: the title of the most representative document (its vector's cosine to
    the centroid plus its title's keyword coverage), in ``summary_lang`` when one is
-   set and available. Keywords: ``keywords.extract_keywords``.
+   set and available. In a cluster of several documents no sentence that repeats it is
+   selected (``_echoes_headline``): same-language Jaccard >= ``same_lang_jaccard``,
+   words that run inside it, or cosine >= ``redundancy``. Keywords:
+   ``keywords.extract_keywords``.
 
 Single-document mode (for evaluation): ``summarize_text`` / ``summarize_document``
 with the same scoring; the centroid is the document's mean sentence vector, and the
@@ -199,7 +202,8 @@ class ClusterSummarizer:
             return Summary(cluster_id, headline, [], keywords, langs)
         keyword_keys = frozenset().union(*(anchors(k) for k in keywords)) if keywords else frozenset()
         relevance = self.relevance(candidates, matrix, centroid, leads, keyword_keys)
-        chosen = self._select(candidates, matrix, relevance, max_words, max_sentences, summary_lang)
+        echoes = self._echoes_headline(candidates, matrix, headline, headline_doc, documents, title_vectors)
+        chosen = self._select(candidates, matrix, relevance, max_words, max_sentences, summary_lang, echoes)
         chosen = self._order(chosen, candidates, summary_lang, single=len(documents) == 1)
         sentences = [SummarySentence(text=candidates[k].text, doc_id=candidates[k].doc.id,
                                      lang=candidates[k].lang, sentence_index=candidates[k].index)
@@ -381,7 +385,29 @@ class ClusterSummarizer:
         new_number = np.array([bool(c.numbers - preferred_numbers) for c in candidates])
         return preferred | new_number | ~covered
 
-    def _select(self, candidates, matrix, relevance, max_words, max_sentences, summary_lang) -> list[int]:
+    def _echoes_headline(self, candidates, matrix, headline, headline_doc, documents, title_vectors):
+        """Candidates that repeat the headline shown above the summary: another site's
+        copy of the same title ("... - الجزيرة نت"), or a sentence whose words run inside
+        it. A lead that says more than the headline is kept. Only in a cluster of several
+        documents: one document's summary is its own extract, whatever its title."""
+        echoes = np.zeros(len(candidates), dtype=bool)
+        if headline_doc is None or len(documents) < 2 or not headline:
+            return echoes
+        title = _Candidate(headline_doc, documents[headline_doc], -2, headline)
+        title_row = None
+        if title_vectors is not None:
+            title_row = _l2(np.asarray(title_vectors[headline_doc], dtype=np.float32)[None, :])[0]
+        for k, cand in enumerate(candidates):
+            union = len(cand.tokens | title.tokens)
+            same_words = cand.lang == title.lang and union and \
+                len(cand.tokens & title.tokens) / union >= self.same_lang_jaccard
+            inside = len(cand.key) <= len(title.key) and _runs_inside(cand.key, title.key)
+            close = title_row is not None and float(matrix[k] @ title_row) >= self.redundancy
+            echoes[k] = bool(same_words or inside or close)
+        return echoes
+
+    def _select(self, candidates, matrix, relevance, max_words, max_sentences, summary_lang,
+                echoes=None) -> list[int]:
         n = len(candidates)
         duplicate = self._duplicate_matrix(candidates, matrix)
         if self.support_weight and n > 2:
@@ -393,6 +419,8 @@ class ClusterSummarizer:
         if summary_lang:
             relevance += self.lang_bonus * np.array([c.lang == summary_lang for c in candidates])
         available = self._eligible(candidates, duplicate, summary_lang)
+        if echoes is not None and (available & ~echoes).any():
+            available &= ~echoes
         chosen: list[int] = []
         words = 0
         limit = max_sentences if max_sentences is not None else n

@@ -208,3 +208,46 @@ def test_site_labels_are_still_furniture(line):
     from akhbar.ingest.boilerplate import _is_furniture
 
     assert _is_furniture(line)
+
+
+# --------------------------------------------------------------------------- second review
+
+@pytest.mark.parametrize("text, expected", [
+    ("وقالت شبكة سي. إن. إن الأمريكية إن الاجتماع انتهى. وأضافت أن الوفد غادر.",
+     ["وقالت شبكة سي. إن. إن الأمريكية إن الاجتماع انتهى.", "وأضافت أن الوفد غادر."]),
+    ("قالت بي. بي. سي إن الوفد غادر. ثم عاد.", ["قالت بي. بي. سي إن الوفد غادر.", "ثم عاد."]),
+    # One dotted letter name then the word "إن" ("that"): a sentence end is kept.
+    ("وصل الوفد إلى مبنى إم. إن الاجتماع بدأ.", ["وصل الوفد إلى مبنى إم.", "إن الاجتماع بدأ."]),
+])
+def test_arabic_script_initialisms_with_an_undotted_last_letter_stay_whole(text, expected):
+    assert split_sentences(text, "ar") == expected
+
+
+def test_lede_glued_to_the_last_word_of_the_headline_list_is_cut():
+    text = "عنوان اول سایت این دو کشور خواستار همکاری بیشتر با یکدیگرندبه گزارش ایرنا، وزیر دفاع گفت این سفر مهم است."
+    assert split_sentences(text, "fa") == ["عنوان اول سایت این دو کشور خواستار همکاری بیشتر با یکدیگرند",
+                                           "به گزارش ایرنا، وزیر دفاع گفت این سفر مهم است."]
+    # Words that end in "به" are not taken apart: "مشابه گزارش ایرنا" ("like IRNA's report").
+    words = "عنوان اول سایت این دو کشور خواستار همکاری بیشتر و مشابه گزارش ایرنا، وزیر دفاع گفت این سفر مهم است."
+    assert split_sentences(words, "fa") == [words]
+
+
+@pytest.mark.parametrize("line, day", [
+    ("۱۳۹۹ آبان ۲۵", date(2020, 11, 15)),                 # Jalali, year first
+    ("١٤٤٢ ربيع الأول ١٥", date(2020, 11, 1)),             # Hijri, year first
+    ("بغداد 15 تشرين2 2020", date(2020, 11, 15)),          # Iraqi shorthand for تشرين الثاني
+    ("١٥ تشرين 2 ٢٠٢٠", date(2020, 11, 15)),
+    ("25 كانون1 2020", date(2020, 12, 25)),
+    ("3 كانون2 2021", date(2021, 1, 3)),
+])
+def test_year_first_dates_and_iraqi_month_shorthand_are_read(line, day):
+    assert [found.value for found in find_dates([line])] == [day]
+
+
+@pytest.mark.parametrize("line", [
+    "در 2000 مهر 15 نفر ثبت نام کردند",   # a count beside a month name
+    "۱۵ مهر ۲۰۲۰",                         # a Gregorian year under a Jalali month: year 2641
+    "۱۳۹۹ اسد ۱۲",                         # Dari names are read day first only
+])
+def test_numbers_beside_month_names_that_make_no_news_date_are_not_dates(line):
+    assert find_dates([line]) == []

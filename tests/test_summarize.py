@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from akhbar.ingest import fold
+from akhbar.ingest import fold, fold_tokens
 from akhbar.summarize import ClusterSummarizer, extract_keywords, stopwords, summary_text
 from akhbar.summarize.text import anchors, is_furniture, text_sentences, unwrap_lines
 from akhbar.types import Document
@@ -132,8 +132,10 @@ AR = ["وصل وزير الدفاع العراقي إلى طهران يوم ال
 
 
 def _pair():
-    fa = _doc("fa1", "fa", FA)
-    ar = _doc("ar1", "ar", AR)
+    # Titles of their own: a title that is a document's first sentence is the headline
+    # and is not repeated in the summary (test_headline_is_not_repeated_in_the_summary).
+    fa = _doc("fa1", "fa", FA, title="وزیر دفاع عراق در تهران")
+    ar = _doc("ar1", "ar", AR, title="وزير الدفاع العراقي في طهران")
     # fa[0] and ar[0] are translations: nearly the same vector; the rest are distinct.
     fa_vecs = np.vstack([_unit((0, 1.0), (7, 0.1)), _unit((1, 1.0), (7, 0.3)), _unit((2, 1.0), (7, 0.3))])
     ar_vecs = np.vstack([_unit((0, 1.0), (7, 0.12)), _unit((3, 1.0), (7, 0.3)), _unit((4, 1.0), (7, 0.3))])
@@ -425,7 +427,9 @@ SEED_SUMMARIES = {
                     ("002", 4)],
     "ar-100-words": [("001", 0), ("001", 1), ("002", -1), ("004", -1), ("003", -1)],
 }
-EVENT_SUMMARY = [("ar0", 2), ("ar0", 3), ("fa1", 0), ("fa1", 1), ("ar1", 0), ("ar1", 2)]
+# fa1's first sentence restates the headline (fa0's title, its first sentence) and is not
+# selected (before: ("fa1", 0) third).
+EVENT_SUMMARY = [("ar0", 2), ("ar0", 3), ("ar1", 0), ("ar1", 1), ("ar1", 2), ("fa1", 1)]
 
 
 @pytest.mark.parametrize("config", sorted(SEED_SUMMARIES))
@@ -557,3 +561,30 @@ def test_embed_shapes_keep_the_model_dimension_without_sentences():
     assert [v.shape for v in embedder.embed_sentences([title_only])] == [(0, 4)]
     assert [v.shape for v in embedder.embed_sentences([title_only, _doc("full", "fa", FA)])] == [(0, 4), (3, 4)]
     assert embedder.embed_texts([]).shape == (0, 4)
+
+
+def test_headline_is_not_repeated_in_the_summary():
+    # Three sites' copies of one agency report: the headline is one copy's title; the
+    # other copies' titles (with the site's name) and the lede cut to the headline's words
+    # say nothing more and are not selected. A lede that adds to the headline is kept.
+    title = "وزیر دفاع عراق وارد تهران شد"
+    docs = [_doc("fa0", "fa", ["وزیر دفاع عراق وارد تهران شد", *EVENT_FA[0][1:]], title=title),
+            _doc("fa1", "fa", EVENT_FA[1], title=title + " - خبرگزاری مهر"),
+            _doc("fa2", "fa", [title + " و با همتای ایرانی خود در باره سند همکاری دفاعی گفتگو کرد.",
+                               *EVENT_FA[1][1:]], title=title + " | ایرنا")]
+    vectors = [_hashed_vectors(d.sentences) for d in docs]
+    doc_vectors = np.vstack([v.mean(axis=0) for v in vectors])
+    title_vectors = _hashed_vectors([d.title for d in docs])
+    for order in (docs, docs[::-1]):
+        summary = ClusterSummarizer(max_sentences=None).summarize(
+            0, order, [vectors[docs.index(d)] for d in order], doc_vectors[[docs.index(d) for d in order]],
+            title_vectors=title_vectors[[docs.index(d) for d in order]])
+        headline_words = set(fold_tokens(summary.headline))
+        texts = [s.text for s in summary.sentences]
+        assert summary.headline in {d.title for d in docs}
+        assert not any(set(fold_tokens(t)) <= headline_words | {"خبرگزاری", "مهر", "ایرنا"} for t in texts), texts
+        assert docs[2].sentences[0] in texts
+    # One document's summary is its own extract: its first sentence may be its title.
+    single = ClusterSummarizer(max_sentences=2).summarize(0, docs[:1], vectors[:1], doc_vectors[:1],
+                                                         title_vectors=title_vectors[:1])
+    assert single.sentences

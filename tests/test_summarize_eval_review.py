@@ -197,7 +197,8 @@ def test_a_sentence_quoted_whole_in_a_longer_one_is_not_selected_twice():
                              f"{quoted} و دولت ایران و عراق حامی یکدیگر هستند.",
                              "وزیر دفاع عراق امروز برای دیداری رسمی وارد تهران شد."])]
     summary = _summarize(docs, ClusterSummarizer(max_sentences=None))
-    texts = [s.text for s in summary.sentences]
+    # Said once: in the headline (q's title, its first sentence) or in one sentence.
+    texts = [summary.headline, *(s.text for s in summary.sentences)]
     assert sum(quoted in t for t in texts) == 1, texts
 
 
@@ -214,7 +215,10 @@ def test_summary_properties_on_a_mixed_cluster_with_blank_and_one_sentence_artic
             if budget:
                 assert sum(len(s.text.split()) for s in summary.sentences) <= budget
             else:
-                assert _attributed(summary, order) == [("ar1", 1), ("ar2", 0), ("fa1", 1)]
+                # Every sentence once: in the summary, or as the headline above it (ar2's
+                # title is its one sentence).
+                assert summary.headline == docs[2].title
+                assert _attributed(summary, order) == [("ar1", 1), ("fa1", 1)]
     single = _summarize(docs[2:], ClusterSummarizer())
     assert _attributed(single, docs[2:]) == [("ar2", 0)]
 
