@@ -251,3 +251,4 @@ def test_year_first_dates_and_iraqi_month_shorthand_are_read(line, day):
 ])
 def test_numbers_beside_month_names_that_make_no_news_date_are_not_dates(line):
     assert find_dates([line]) == []
+
