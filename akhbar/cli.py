@@ -25,7 +25,9 @@ def _err(message: str) -> None:
 @app.command()
 def run(
     inputs: List[Path] = typer.Argument(..., help="Folders of .txt/.html files, or JSONL files."),
-    out: Path = typer.Option(..., "--out", "-o", help="Output directory."),
+    out: Path = typer.Option(..., "--out", "-o", help="Output directory (never read as input, also when it lies "
+                                                       "inside an input folder; an input folder may lie inside it, "
+                                                       "but may not be it)."),
     model: Optional[str] = typer.Option(None, help="sentence-transformers model id or directory; "
                                                    "st-bundled: the bundled model through sentence-transformers "
                                                    "(exported on first use); "
@@ -83,6 +85,7 @@ def run(
 
     keep_langs = _parse_languages(languages) if languages is not None else None
     _check_output_dir(out)
+    _check_inputs_apart_from_outputs(inputs, out)
     if update is not None and (threshold is not None or centroid_threshold is not None or no_centroid_merging):
         _err("error: --threshold, --centroid-threshold and --no-centroid-merging cannot be combined with "
              f"--update: the earlier run's clusterer and calibration ({update}/state) are used as they are")
@@ -206,6 +209,33 @@ def _check_output_dir(out: Path) -> None:
                      f"give a new or existing folder")
                 raise typer.Exit(code=2)
             return
+
+
+def _check_inputs_apart_from_outputs(inputs: List[Path], out: Path) -> None:
+    """Exit with a usage error, before any work, for an input that this run would write
+    over: the --out folder itself, an output file in it or its state/. An input folder
+    inside --out is fine (the outputs go beside it), as is --out inside an input folder
+    (it is not read)."""
+    import os
+
+    from akhbar.pipeline import OUTPUT_FILES
+    from akhbar.state import STATE_DIR
+
+    real_out = Path(os.path.realpath(out))
+    written = {real_out / name: name for name in OUTPUT_FILES}
+    written |= {real_out / name: f"{name}/" for name in (STATE_DIR, f".{STATE_DIR}.old")}
+    for path in inputs:
+        real = Path(os.path.realpath(path))
+        if real == real_out:
+            _err(f"error: the input folder {path} is the --out folder {out}: this run would write "
+                 f"{', '.join(OUTPUT_FILES)} and state/ among its articles (replacing any of those names there); "
+                 f"give --out a folder of its own (a new folder inside {path} is fine: it is not read as input)")
+            raise typer.Exit(code=2)
+        target = next((target for target in written if real.is_relative_to(target)), None)
+        if target is not None:
+            _err(f"error: the input {path} is {'inside ' if real != target else ''}{written[target]}, an output that "
+                 f"this run replaces in --out {out}; read a copy of it, or give another --out")
+            raise typer.Exit(code=2)
 
 
 def _parse_languages(value: str) -> tuple[str, ...]:

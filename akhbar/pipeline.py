@@ -25,6 +25,7 @@ import inspect
 import json
 import os
 import re
+import shutil
 import sys
 import tempfile
 from collections import defaultdict
@@ -92,28 +93,47 @@ class PipelineResult:
 
     def write(self, out_dir: str | Path, save_state: bool = False) -> None:
         """clusters.jsonl, summaries.jsonl, manifest.json; with ``save_state`` also
-        ``state/``, which `Pipeline.update` (`akhbar run --update`) reads."""
-        from akhbar.state import STATE_DIR, remove_state
+        ``state/``, which `Pipeline.update` (`akhbar run --update`) reads.
+
+        Written as one set: every output is first written into a hidden folder in
+        ``out_dir``, then renamed into place, manifest.json last, the earlier one removed
+        before the first rename, so that a manifest.json always describes the files beside
+        it. A failure while writing leaves the earlier outputs as they were."""
+        from akhbar.state import STATE_DIR, remove_state, replace_state
 
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
-        if not save_state:
-            # A state/ of an earlier run in this folder would no longer describe its results:
-            # an --update from this folder would silently attach to the earlier run's events.
-            self.removed_state = remove_state(out / STATE_DIR)
-        write_atomic(out / "clusters.jsonl", "".join(json.dumps(r, ensure_ascii=False) + "\n"
-                                                     for r in self.cluster_records()))
-        write_atomic(out / "summaries.jsonl", "".join(json.dumps(s.to_dict(), ensure_ascii=False) + "\n"
-                                                      for s in self.summaries))
-        write_atomic(out / "manifest.json", json.dumps(self.manifest(), ensure_ascii=False, indent=2) + "\n")
-        if save_state:
-            self.write_state(out / STATE_DIR)
+        staging = Path(tempfile.mkdtemp(dir=out, prefix=".akhbar-new."))
+        try:
+            write_atomic(staging / "clusters.jsonl", "".join(json.dumps(r, ensure_ascii=False) + "\n"
+                                                             for r in self.cluster_records()))
+            write_atomic(staging / "summaries.jsonl", "".join(json.dumps(s.to_dict(), ensure_ascii=False) + "\n"
+                                                              for s in self.summaries))
+            write_atomic(staging / "manifest.json",
+                         json.dumps(self.manifest(), ensure_ascii=False, indent=2) + "\n")
+            if save_state:
+                self.write_state(staging / STATE_DIR)
+            (out / "manifest.json").unlink(missing_ok=True)
+            for name in ("clusters.jsonl", "summaries.jsonl"):
+                os.replace(staging / name, out / name)
+            if save_state:
+                replace_state(staging / STATE_DIR, out / STATE_DIR)
+            else:
+                # A state/ of an earlier run in this folder would no longer describe its results:
+                # an --update from this folder would silently attach to the earlier run's events.
+                self.removed_state = remove_state(out / STATE_DIR)
+            os.replace(staging / "manifest.json", out / "manifest.json")
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
 
     def write_state(self, directory: Path) -> None:
         """What `Pipeline.update` needs to attach later articles to these events (see akhbar.state)."""
         from akhbar.state import write_state
 
         write_state(self, directory)
+
+
+OUTPUT_FILES = ("clusters.jsonl", "summaries.jsonl", "manifest.json")   # what ``PipelineResult.write`` writes
 
 
 def current_umask() -> int:

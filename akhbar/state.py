@@ -52,18 +52,24 @@ def write_state(result, directory: Path) -> None:
         result.clusterer.save(fresh)
         (fresh / "pipeline.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n",
                                              encoding="utf-8")
-        old = directory.with_name(f".{directory.name}.old")
-        if directory.exists():
-            if old.exists():  # left by an earlier job killed after its swap; the state is in directory
-                shutil.rmtree(old)
-            directory.rename(old)
-        # Without a directory, an old one is the only state left (a job killed between the two
-        # renames): it goes only once the new state is in place.
-        fresh.rename(directory)
-        shutil.rmtree(old, ignore_errors=True)
+        replace_state(fresh, directory)
     except BaseException:
         shutil.rmtree(fresh, ignore_errors=True)
         raise
+
+
+def replace_state(fresh: Path, directory: Path) -> None:
+    """Move the complete state ``fresh`` to ``directory`` (on the same file system), in place
+    of the state there, so that a killed job leaves the old state or the new one."""
+    old = directory.with_name(f".{directory.name}.old")
+    if directory.exists():
+        if old.exists():  # left by an earlier job killed after its swap; the state is in directory
+            shutil.rmtree(old)
+        directory.rename(old)
+    # Without a directory, an old one is the only state left (a job killed between the two
+    # renames): it goes only once the new state is in place.
+    fresh.rename(directory)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def remove_state(directory: Path) -> bool:

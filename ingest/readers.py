@@ -20,7 +20,7 @@ is not JSON Lines.
 Files are chosen by suffix (.txt/.text, .html/.htm/.xhtml, .jsonl/.ndjson), whether
 found in a folder or named directly. Symbolic links to folders are followed; each
 folder and each file is read once (by resolved path), whichever way it is reached, and
-the other ways to it are reported. An empty folder is reported too.
+the other ways to it are reported. An empty folder or subfolder is reported too.
 """
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ import os
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from akhbar.types import Article, Skipped
@@ -86,6 +86,28 @@ def _arabic_script_share(text: str) -> float:
     return sum(1 for ch in letters if "\u0600" <= ch <= "\u06ff" or "\ufb50" <= ch <= "\ufeff") / len(letters)
 
 
+def _is_arabic_script(ch: str) -> bool:
+    return "\u0600" <= ch <= "\u06ff" or "\ufb50" <= ch <= "\ufeff" or ch in "\u200c\u200d"
+
+
+def _windows_1256_that_reads_as_utf8(data: bytes, text: str) -> str | None:
+    """windows-1256 text whose bytes also happen to be valid UTF-8: Persian letters such as
+    پ گ ک are UTF-8 continuation bytes there, so "أپ" (C3 81) reads as "Á" and "آپ" (C2 81)
+    as a control character. Taken as windows-1256 when the UTF-8 reading has no
+    Arabic-script letter and nearly every non-ASCII character of the windows-1256 reading is
+    one, and most of its letters are ("Straße": ß is C3 9F, "أں", among Latin letters); real
+    UTF-8 (Persian, Russian, accented Latin) has lead and continuation bytes that
+    windows-1256 maps to a letter and a symbol, about half Arabic-script at most."""
+    if any(_is_arabic_script(ch) for ch in text[:_SNIFF_BYTES]):
+        return None
+    cp1256 = data.decode("cp1256", errors="replace")
+    wide = [ch for ch in cp1256[:_SNIFF_BYTES] if ord(ch) > 127 and not ch.isspace()]
+    if wide and sum(map(_is_arabic_script, wide)) >= 0.95 * len(wide) and _arabic_script_share(cp1256) >= 0.6 \
+            and _mostly_printable(cp1256, 0.98):
+        return cp1256
+    return None
+
+
 def _utf16_byte_order(data: bytes) -> str | None:
     """The codec of BOM-less UTF-16 by where the high bytes are (ASCII and whitespace have
     NUL high bytes, Arabic script 0x06), or None when the bytes do not look like it."""
@@ -130,6 +152,9 @@ def _decode(data: bytes, source: str) -> str:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         text = None
+    legacy = _windows_1256_that_reads_as_utf8(data, text) if text is not None and b"\x00" not in data else None
+    if legacy is not None:
+        return legacy
     if text is not None and "\x00" not in text and _control_share(text) <= 0.01:
         return text
     # NUL bytes: BOM-less UTF-16 (spaces and ASCII have NUL high bytes; Arabic letters
@@ -241,16 +266,10 @@ def read_jsonl(path: Path, fields: JsonlFields, max_bytes: int = DEFAULT_MAX_BYT
         if _may_be_json_document(head_text):
             if size <= max_bytes:
                 # A JSON array (or a pretty-printed object) saved as .jsonl: read it whole.
-                try:
-                    text = decode_bytes(head + handle.read(), str(path))
-                except InputError as err:
-                    if codec is not None:
-                        yield Skipped(str(path), _reason(err, str(path)))
-                        return
-                    text = ""
+                text = _document_text(head + handle.read(), codec, str(path))
                 document = _json_document(text)
                 if document is not None:
-                    yield from _document_records(path, text, document, fields)
+                    yield from _document_records(path, text, document, fields, max_bytes, codec)
                     return
                 broken = _broken_document_reason(text)
                 if broken:
@@ -258,7 +277,7 @@ def read_jsonl(path: Path, fields: JsonlFields, max_bytes: int = DEFAULT_MAX_BYT
                     return
             elif _opens_array(head_text) and not _is_jsonl_of_arrays(head_text, whole=size <= len(head)):
                 # Too large to read whole: item by item, each limited as a JSONL record is.
-                yield from _streamed_array_records(path, _text_stream(handle, codec), fields, max_bytes)
+                yield from _streamed_array_records(path, _text_stream(handle, codec), fields, max_bytes, codec)
                 return
             elif not _opens_array(head_text) and not _has_json_line(head_text):
                 # One pretty-printed object: read line by line, each of its lines would be a bad record.
@@ -300,11 +319,27 @@ def _text_stream(handle, codec: str | None) -> io.TextIOWrapper:
     """The whole file as text decoded while it is read, split into lines on "\\n" only (as
     reading a UTF-8 file by lines does; U+2028 and friends may occur inside JSON strings).
     UTF-8 drops a BOM and keeps bytes that are not UTF-8 as surrogate escapes, so that such
-    a record can be decoded on its own (``_item_text``)."""
+    a record can be decoded on its own, and UTF-16/32 marks broken code units, so that its
+    record gets a note (``_item_text``)."""
     handle.seek(0)
     if codec is None:
         return io.TextIOWrapper(handle, encoding="utf-8-sig", errors="surrogateescape", newline="\n")
-    return io.TextIOWrapper(handle, encoding=codec, errors="replace", newline="\n")
+    return io.TextIOWrapper(handle, encoding=codec, errors="akhbar-mark-broken", newline="\n")
+
+
+def _document_text(data: bytes, codec: str | None, source: str) -> str:
+    """A whole JSON document as text, its broken bytes kept as ``_text_stream`` keeps them
+    (each item is then noted and decoded as a streamed one is); "" for binary data."""
+    if codec is not None:
+        return data.decode(codec, errors="akhbar-mark-broken")
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.removeprefix(codecs.BOM_UTF8).decode("utf-8", errors="surrogateescape")
+    try:
+        return decode_bytes(data, source)   # stray NUL bytes dropped, binary data refused, as in a text file
+    except InputError:
+        return ""
 
 
 def _utf8_lines(handle, codec: str | None):
@@ -315,15 +350,27 @@ def _utf8_lines(handle, codec: str | None):
     if codec is None:
         yield from ((line, None) for line in handle)
         return
-    name = codec.upper().replace("-LE", "").replace("-BE", "")
     for line in io.TextIOWrapper(handle, encoding=codec, errors="akhbar-mark-broken", newline="\n"):
         broken = line.count(_BROKEN_UNIT)
         note = None
         if broken:
-            note = (f"not valid {name} ({broken} broken code unit(s), the first at column "
-                    f"{line.index(_BROKEN_UNIT) + 1}); the broken bytes were replaced with U+FFFD")
+            note = _broken_units_note("", codec, broken, f"column {line.index(_BROKEN_UNIT) + 1}")
             line = line.replace(_BROKEN_UNIT, "\ufffd")
         yield line.encode("utf-8", errors="replace"), note
+
+
+def _broken_units_note(what: str, codec: str, broken: int, where: str) -> str:
+    name = codec.upper().replace("-LE", "").replace("-BE", "")
+    return (f"{what}not valid {name} ({broken} broken code unit(s), the first at {where}); the broken bytes "
+            f"were replaced with U+FFFD")
+
+
+def _not_utf8_note(what: str, where: str, raw: bytes, text: str) -> str:
+    """The note of a record that is not UTF-8, decoded on its own as ``text``."""
+    if text == raw.decode("utf-8", errors="replace"):
+        return f"{what} not valid UTF-8 ({where}); the broken bytes were replaced with U+FFFD"
+    return (f"{what} not UTF-8 ({where}); decoded as a legacy code page (windows-1256 or another one "
+            f"detected); save the file as UTF-8")
 
 
 _JSON_SPACE = re.compile(r"[ \t\n\r]*")
@@ -394,10 +441,12 @@ def _json_document(text: str) -> list | dict | None:
     return None
 
 
-def _document_records(path: Path, text: str, document: list | dict, fields: JsonlFields):
-    """Records of a JSON document saved as .jsonl: each object of an array (named by the
-    line it starts on, and its column when several start on one line), or one skip
-    record for a single pretty-printed object."""
+def _document_records(path: Path, text: str, document: list | dict, fields: JsonlFields,
+                      max_bytes: int = DEFAULT_MAX_BYTES, codec: str | None = None):
+    """Records of a JSON document saved as .jsonl: each item of an array, read as a
+    streamed item is (``_array_item_record``: named by the line it starts on, and its
+    column when several start on one line), or one skip record for a single
+    pretty-printed object."""
     if isinstance(document, dict):
         article_id = document.get(fields.id)
         if isinstance(article_id, (dict, list)) or article_id is None or not str(article_id).strip():
@@ -410,7 +459,7 @@ def _document_records(path: Path, text: str, document: list | dict, fields: Json
     decoder = json.JSONDecoder()
     body = text.lstrip("\ufeff")
     index = _JSON_SPACE.match(body, 0).end() + 1          # after "["
-    starts = []
+    items = []
     line, line_start, counted = 1, 0, 0      # newlines counted from the previous item on, not from the top
     for _ in document:
         index = _JSON_SPACE.match(body, index).end()
@@ -418,18 +467,11 @@ def _document_records(path: Path, text: str, document: list | dict, fields: Json
         line += body.count("\n", counted, index)
         line_start = max(line_start, body.rfind("\n", counted, index) + 1)
         counted = index
-        starts.append((line, index - line_start + 1))
+        items.append(_ArrayItem(line, index - line_start + 1, body[index:end], _utf8_size(body[index:end])))
         index = _JSON_SPACE.match(body, end).end() + 1    # after "," (or the closing "]")
-    starts_on = Counter(line for line, _ in starts)
-    for item, (line, column) in zip(document, starts):
-        # Named by line, and by column too where several items start on one line (as
-        # _streamed_array_records names them).
-        where = f"{line}:{column}" if starts_on[line] > 1 else str(line)
-        source = f"{path}:{where}"
-        if not isinstance(item, dict):
-            yield Skipped(source, _not_an_object("JSON array item", item, fields))
-            continue
-        yield _article(path, where, source, item, fields)
+    starts_on = Counter(item.line for item in items)
+    for item in items:
+        yield _array_item_record(path, item, starts_on[item.line] > 1, fields, max_bytes, codec)
 
 
 def _not_an_object(what: str, value, fields: JsonlFields) -> str:
@@ -621,7 +663,7 @@ class _ArrayScanner:
         return _ArrayItem(self.start_line, self.start_column, text, self.size)
 
 
-def _streamed_array_records(path: Path, stream, fields: JsonlFields, max_bytes: int):
+def _streamed_array_records(path: Path, stream, fields: JsonlFields, max_bytes: int, codec: str | None = None):
     """Records of a JSON array read item by item (a file too large to read whole), named
     as ``_document_records`` names them; each item is limited to ``max_bytes`` as a JSONL
     record is."""
@@ -632,19 +674,19 @@ def _streamed_array_records(path: Path, stream, fields: JsonlFields, max_bytes: 
         for event in _array_events(stream, scanner):
             if isinstance(event, _ArrayProblem):
                 if waiting is not None:
-                    yield _array_item_record(path, waiting, shares_line, fields, max_bytes)
+                    yield _array_item_record(path, waiting, shares_line, fields, max_bytes, codec)
                     waiting = None
                 yield Skipped(str(path), event.reason)
                 continue
             if waiting is not None:
                 same_line = event.line == waiting.line
-                yield _array_item_record(path, waiting, shares_line or same_line, fields, max_bytes)
+                yield _array_item_record(path, waiting, shares_line or same_line, fields, max_bytes, codec)
                 shares_line = same_line
             waiting = event
     except OSError as err:
         yield Skipped(str(path), f"cannot read past line {scanner.line}: {err.strerror or err}")
     if waiting is not None:
-        yield _array_item_record(path, waiting, shares_line, fields, max_bytes)
+        yield _array_item_record(path, waiting, shares_line, fields, max_bytes, codec)
 
 
 def _array_events(stream, scanner: _ArrayScanner):
@@ -656,7 +698,7 @@ def _array_events(stream, scanner: _ArrayScanner):
 
 
 def _array_item_record(path: Path, item: _ArrayItem, shares_line: bool, fields: JsonlFields,
-                       max_bytes: int) -> Article | Skipped:
+                       max_bytes: int, codec: str | None = None) -> Article | Skipped:
     where = f"{item.line}:{item.column}" if shares_line else str(item.line)
     source = f"{path}:{where}"
     if not item.complete:
@@ -664,7 +706,8 @@ def _array_item_record(path: Path, item: _ArrayItem, shares_line: bool, fields: 
     if item.text is None:
         return Skipped(source, _record_too_large(item.size, max_bytes))
     try:
-        value = json.loads(_item_text(item.text, source))
+        text, notes = _item_text(item, source, codec)
+        value = json.loads(text)
     except InputError as err:
         return Skipped(source, _reason(err, source))
     except json.JSONDecodeError as err:
@@ -675,18 +718,38 @@ def _array_item_record(path: Path, item: _ArrayItem, shares_line: bool, fields: 
         return Skipped(source, "malformed JSON in this array item: nested too deeply")
     if not isinstance(value, dict):
         return Skipped(source, _not_an_object("JSON array item", value, fields))
-    return _article(path, where, source, value, fields)
+    return _article(path, where, source, value, fields, notes)
 
 
 _ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
 
 
-def _item_text(text: str, source: str) -> str:
-    """An item of a UTF-8 stream with bytes that are not UTF-8 (kept as surrogate escapes)
-    decoded on its own, as a JSONL line is (one windows-1256 record in a UTF-8 file)."""
-    if not _ESCAPED_BYTE.search(text):
-        return text
-    return decode_bytes(text.encode("utf-8", errors="surrogateescape"), source)
+def _item_text(item: _ArrayItem, source: str, codec: str | None) -> tuple[str, tuple[str, ...]]:
+    """The text of an array item and, when reading changed it, a note, as for a JSONL line:
+    broken UTF-16/32 code units become U+FFFD; a UTF-8 item with bytes that are not UTF-8
+    (kept as surrogate escapes) is decoded on its own (one windows-1256 record in a UTF-8
+    file)."""
+    text = item.text
+    if codec is not None:
+        broken = text.count(_BROKEN_UNIT)
+        if not broken:
+            return text, ()
+        where = _item_position(item, text.index(_BROKEN_UNIT))
+        return text.replace(_BROKEN_UNIT, "\ufffd"), (_broken_units_note("JSON array item ", codec, broken, where),)
+    escaped = _ESCAPED_BYTE.search(text)
+    if escaped is None:
+        return text, ()
+    raw = text.encode("utf-8", errors="surrogateescape")
+    decoded = decode_bytes(raw, source)
+    where = f"byte {ord(escaped.group()) - 0xDC00:#04x} at {_item_position(item, escaped.start())}"
+    return decoded, (_not_utf8_note("JSON array item", where, raw, decoded),)
+
+
+def _item_position(item: _ArrayItem, offset: int) -> str:
+    """Where in the file the character at ``offset`` of an array item's text is."""
+    newlines = item.text.count("\n", 0, offset)
+    column = offset - item.text.rfind("\n", 0, offset) if newlines else item.column + offset
+    return f"line {item.line + newlines}, column {column}"
 
 
 def _jsonl_records(path: Path, lines, fields: JsonlFields, max_bytes: int):
@@ -711,11 +774,7 @@ def _jsonl_records(path: Path, lines, fields: JsonlFields, max_bytes: int):
             except InputError as err:
                 yield Skipped(source, _reason(err, source))
                 continue
-            if line == raw.decode("utf-8", errors="replace"):
-                note = f"line not valid UTF-8 ({where}); the broken bytes were replaced with U+FFFD"
-            else:
-                note = (f"line not UTF-8 ({where}); decoded as a legacy code page (windows-1256 or "
-                        f"another one detected); save the file as UTF-8")
+            note = _not_utf8_note("line", where, raw, line)
         yield _record(path, lineno, source, line, fields, (note,) if note else ())
     if lineno == 0:
         yield Skipped(str(path), "empty file (no JSON lines)")
@@ -798,56 +857,115 @@ def read_file(path: Path, article_id: str, max_bytes: int = DEFAULT_MAX_BYTES) -
     return Article(id=article_id, raw=text, source=str(path), is_html=is_html)
 
 
-def _walk(root: Path, skipped: list[Skipped]) -> list[tuple[Path, bool]]:
+_NO_FILES = "folder has no files to read (no .txt, .html or .jsonl files in it or its subfolders)"
+
+
+def _inside(real: str, folder: str) -> bool:
+    return real == folder or real.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+@dataclass
+class _Excluded:
+    """Folders not read as input (the run's own output folder), except the inputs given
+    inside one (``allowed``: real paths), which are read as any input is. Each folder met
+    is reported once."""
+
+    folders: list[str]
+    allowed: list[str]
+    skipped: list[Skipped]
+    met: set[str] = field(default_factory=set)
+
+    def __call__(self, path: Path) -> bool:
+        if not self.folders:
+            return False
+        real = os.path.realpath(path)
+        if any(_inside(real, root) for root in self.allowed):
+            return False
+        for folder in self.folders:
+            if _inside(real, folder):
+                if folder not in self.met:
+                    self.met.add(folder)
+                    self.skipped.append(Skipped(folder, "the output folder of this run (its files are not "
+                                                        "read as input)"))
+                return True
+        return False
+
+    def between(self, outer: str, inner: str) -> bool:
+        """Whether an excluded folder lies inside ``outer`` and holds ``inner`` (so that
+        walking ``outer`` does not reach ``inner``)."""
+        return any(folder != outer and _inside(folder, outer) and _inside(inner, folder) for folder in self.folders)
+
+
+def _walk(root: Path, skipped: list[Skipped], excluded: _Excluded) -> list[tuple[Path, bool]]:
     """Files under root, sorted, each with whether it is reached through a symbolic link.
 
-    Hidden files and folders are reported, not read. Symbolic links to folders are
-    followed once the real folders are walked; a folder reached twice (a link to a folder
-    already read, a link cycle) is read once, the other way to it reported.
+    Hidden files and folders are reported, not read; excluded folders are not walked.
+    Symbolic links to folders are followed once the real folders are walked; a folder
+    reached twice (a link to a folder already read, a link cycle) is read once, the other
+    way to it reported. A subfolder with nothing in it to read or report (empty, or only
+    empty folders) is reported as such.
     """
     files: list[tuple[Path, bool]] = []
     seen: dict[str, Path] = {os.path.realpath(root): root}
     links: list[Path] = []
+    walked: list[Path] = []          # folders descended into
+    accounted: set[Path] = set()     # paths read or reported
+
+    def skip(path: Path, reason: str) -> None:
+        skipped.append(Skipped(str(path), reason))
+        accounted.add(path)
 
     def on_error(err: OSError) -> None:
-        skipped.append(Skipped(str(err.filename or root), f"cannot read folder: {err.strerror or err}"))
+        skip(Path(err.filename or root), f"cannot read folder: {err.strerror or err}")
 
     def walk(top: Path, via_link: bool) -> None:
         for current, dirs, names in os.walk(top, onerror=on_error, followlinks=False):
             here = Path(current)
+            walked.append(here)
             keep = []
             for name in sorted(dirs):
                 folder = here / name
-                if name.startswith("."):
-                    skipped.append(Skipped(str(folder), "hidden folder (not read)"))
+                if excluded(folder):
+                    accounted.add(folder)
+                elif name.startswith("."):
+                    skip(folder, "hidden folder (not read)")
                 elif folder.is_symlink():
                     links.append(folder)          # followed after the real folders
                 else:
                     real = os.path.realpath(folder)
                     if real in seen:
-                        skipped.append(Skipped(str(folder), f"same folder as {seen[real]} (reached twice through "
-                                                            "a symbolic link; read once)"))
+                        skip(folder, f"same folder as {seen[real]} (reached twice through a symbolic link; "
+                                     "read once)")
                     else:
                         seen[real] = folder
                         keep.append(name)
             dirs[:] = keep
             for name in sorted(names):
                 file = here / name
-                if name.startswith("."):
-                    skipped.append(Skipped(str(file), "hidden file (not read)"))
+                if excluded(file):
+                    accounted.add(file)
+                elif name.startswith("."):
+                    skip(file, "hidden file (not read)")
                 else:
                     files.append((file, via_link or file.is_symlink()))
+                    accounted.add(file)
 
     walk(root, False)
     while links:
         link = links.pop(0)
         real = os.path.realpath(link)
+        if excluded(link):
+            accounted.add(link)
+            continue
         if real in seen:
-            skipped.append(Skipped(str(link), f"symbolic link to a folder already read ({seen[real]}); "
-                                              "read once"))
+            skip(link, f"symbolic link to a folder already read ({seen[real]}); read once")
             continue
         seen[real] = link
         walk(link, True)
+    # The topmost folders with nothing in them; an empty root is reported by read_inputs.
+    holding = {parent for path in accounted for parent in path.parents}
+    skipped.extend(Skipped(str(folder), _NO_FILES) for folder in walked
+                   if folder != root and folder not in holding and folder.parent in holding)
     return sorted(files, key=lambda item: item[0].relative_to(root).as_posix())
 
 
@@ -873,7 +991,8 @@ def read_inputs(paths: list[str | Path], fields: JsonlFields = JsonlFields(),
     inputs, symbolic links), is read under one name, chosen independently of the input
     order, and the other names are reported as skipped with the reason.
     ``exclude``: folders not to read (the run's own output folder when it lies inside an
-    input folder); each one met is reported once.
+    input folder), left out of the walk and each one met reported once; an input given
+    inside one is read all the same.
     """
     articles: list[Article] = []
     skipped: list[Skipped] = []
@@ -898,13 +1017,18 @@ def read_inputs(paths: list[str | Path], fields: JsonlFields = JsonlFields(),
                       else f"same {what} as {kept} (given twice; read once)")
             skipped.append(Skipped(str(path), reason))
 
+    excluded_folders = [os.path.realpath(p) for p in exclude]
+    inside_excluded = [real for real in given if any(_inside(real, folder) for folder in excluded_folders)]
+    excluded = _Excluded(excluded_folders, inside_excluded, skipped)
+
     # A root inside another root folder is read as part of that folder (so `dir dir/sub`
-    # reads what `dir` reads, with the same ids).
+    # reads what `dir` reads, with the same ids), unless an excluded folder between them
+    # keeps the walk of the outer one from reaching it.
     folders = {os.path.realpath(p): p for p in roots if p.is_dir()}
     nested = []
     for path in roots:
         real = os.path.realpath(path)
-        outer = [folders[f] for f in folders if f != real and real.startswith(f.rstrip(os.sep) + os.sep)]
+        outer = [folders[f] for f in folders if f != real and _inside(real, f) and not excluded.between(f, real)]
         if outer:
             container = min(outer, key=lambda p: (len(os.path.realpath(p)), str(p)))
             skipped.append(Skipped(str(path), f"inside the input folder {container} (read once, as part of it)"))
@@ -916,30 +1040,14 @@ def read_inputs(paths: list[str | Path], fields: JsonlFields = JsonlFields(),
     for path in roots:
         if path.is_dir():
             before = len(skipped)
-            found = _walk(path, skipped)
+            found = _walk(path, skipped, excluded)
             if not found and len(skipped) == before:
-                skipped.append(Skipped(str(path), "folder has no files to read (no .txt, .html or .jsonl "
-                                                  "files in it or its subfolders)"))
+                skipped.append(Skipped(str(path), _NO_FILES))
             entries.extend((file, file.relative_to(path).as_posix(), via_link) for file, via_link in found)
         elif not path.is_file():
             skipped.append(Skipped(str(path), "not a regular file or folder"))
         else:
             entries.append((path, path.name, path.is_symlink()))
-
-    excluded = [os.path.realpath(p) for p in exclude]
-    met: set[str] = set()
-
-    def inside_excluded(file: Path) -> bool:
-        real = os.path.realpath(file)
-        for folder in excluded:
-            if real == folder or real.startswith(folder.rstrip(os.sep) + os.sep):
-                if folder not in met:
-                    met.add(folder)
-                    skipped.append(Skipped(folder, "the output folder of this run (its files are not read as input)"))
-                return True
-        return False
-
-    entries = [entry for entry in entries if not inside_excluded(entry[0])]
 
     # One reading per file: a real path before a link, then the smallest (path, id).
     reached: dict[str, list[tuple[Path, str, bool]]] = {}

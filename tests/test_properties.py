@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -96,6 +97,19 @@ CP1256_LETTERS = "ابپتثجچحخدذرزژسشصضطظعغفقکگلمنوه
 def test_decode_round_trip_windows_1256(words):
     text = " ".join(words)
     assert decode_bytes(text.encode("cp1256"), "x") == text
+
+
+@pytest.mark.parametrize("text", ["أپ أپ أپ أپ", "آپ آپ آپ آپ", "سگ رگ بگ اک"])
+def test_windows_1256_whose_bytes_are_also_utf8_is_read_as_windows_1256(text):
+    # Found by test_decode_round_trip_windows_1256: "أپ" is C3 81, UTF-8 "Á"; "آپ" is C2 81,
+    # a UTF-8 control character (the file was refused as binary).
+    assert decode_bytes(text.encode("cp1256"), "x") == text
+
+
+@pytest.mark.parametrize("text", ["Straße", "Día de la canción", "Привет, как дела?", "ÁÉÍ ÓÚ",
+                                  '{"id": "Á"}', "سلام بر شما"])
+def test_utf8_with_letters_windows_1256_would_also_map_stays_utf8(text):
+    assert decode_bytes(text.encode("utf-8"), "x") == text
 
 
 @FAST
