@@ -17,12 +17,7 @@ from akhbar.ingest import JsonlFields, read_inputs
 from akhbar.ingest.readers import read_jsonl
 from akhbar.types import Article
 
-_AR = ("وصل وزير الدفاع العراقي إلى طهران يوم السبت والتقى نظيره الإيراني لبحث التعاون العسكري. "
-       "ووقع الجانبان مذكرة تفاهم للتعاون الدفاعي وتبادل الخبرات. "
-       "وقال الوزير إن العلاقات بين البلدين تشهد تطورا كبيرا في المجالات الأمنية.")
-_FA = ("زلزله ای به بزرگی شش ریشتر صبح امروز استان کرمان را لرزاند و به چند روستا خسارت زد. "
-       "تیم های امدادی هلال احمر به منطقه اعزام شدند و اسکان اضطراری آغاز شد. "
-       "مسئولان استانی گفتند تاکنون گزارشی از کشته شدن افراد دریافت نشده است.")
+from test_cli_review import _AR, _FA  # noqa: E402  (the same two short articles)
 _NO_FILES = "folder has no files to read (no .txt, .html or .jsonl files in it or its subfolders)"
 _OUTPUTS = ("clusters.jsonl", "summaries.jsonl", "manifest.json")
 
