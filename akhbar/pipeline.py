@@ -103,7 +103,8 @@ class PipelineResult:
 
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(dir=out, prefix=".akhbar-new."))
+        remove_abandoned_staging(out)
+        staging = Path(tempfile.mkdtemp(dir=out, prefix=f"{STAGING_PREFIX}{os.getpid()}."))
         try:
             write_atomic(staging / "clusters.jsonl", "".join(json.dumps(r, ensure_ascii=False) + "\n"
                                                              for r in self.cluster_records()))
@@ -134,6 +135,30 @@ class PipelineResult:
 
 
 OUTPUT_FILES = ("clusters.jsonl", "summaries.jsonl", "manifest.json")   # what ``PipelineResult.write`` writes
+STAGING_PREFIX = ".akhbar-new."   # + the writing process's id: the hidden folder outputs are staged in
+
+
+def remove_abandoned_staging(out: Path) -> list[Path]:
+    """Remove the staging folders that killed runs left in ``out`` (SIGKILL or a power cut
+    skip the clean-up): those whose writing process no longer exists. A folder of a run
+    still writing, or one whose process cannot be checked, is left alone."""
+    removed = []
+    if os.name != "posix":
+        return removed
+    for path in sorted(out.glob(f"{STAGING_PREFIX}*")):
+        pid = path.name[len(STAGING_PREFIX):].split(".", 1)[0]
+        if not path.is_dir() or path.is_symlink() or not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+            continue                      # still running (a concurrent run into this folder)
+        except ProcessLookupError:
+            pass
+        except (PermissionError, OverflowError, OSError):
+            continue
+        shutil.rmtree(path, ignore_errors=True)
+        removed.append(path)
+    return removed
 
 
 def current_umask() -> int:

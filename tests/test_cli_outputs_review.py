@@ -193,6 +193,38 @@ def test_no_earlier_manifest_beside_new_outputs(earlier, cache, monkeypatch):
     assert _ids(out) == {"t1"} and not (out / "manifest.json").exists()
 
 
+def test_staging_folders_of_killed_runs_are_removed(earlier, cache):
+    """SIGKILL skips the clean-up of the hidden folder the outputs are staged in; the next
+    run into that folder removes it. A folder of a run still writing is left alone."""
+    import signal
+    import subprocess
+    import sys
+
+    from akhbar.pipeline import STAGING_PREFIX
+
+    out, tuesday, _ = earlier
+    make_staging = ("import os, sys, tempfile, time; "
+                    f"d = tempfile.mkdtemp(dir=sys.argv[1], prefix='{STAGING_PREFIX}' + str(os.getpid()) + '.'); "
+                    "open(os.path.join(d, 'clusters.jsonl'), 'w').write('half'); print(d, flush=True); time.sleep(600)")
+    killed = subprocess.Popen([sys.executable, "-c", make_staging, str(out)], stdout=subprocess.PIPE, text=True)
+    alive = subprocess.Popen([sys.executable, "-c", make_staging, str(out)], stdout=subprocess.PIPE, text=True)
+    try:
+        killed_dir, alive_dir = Path(killed.stdout.readline().strip()), Path(alive.stdout.readline().strip())
+        killed.send_signal(signal.SIGKILL)
+        killed.wait(timeout=60)
+        assert killed_dir.is_dir() and alive_dir.is_dir()
+        assert _run(cache, tuesday, "--out", out).exit_code == 0
+        assert not killed_dir.exists()
+        assert alive_dir.is_dir()                              # a concurrent writer's folder stays
+        assert sorted(p.name for p in out.iterdir()) == sorted([*_OUTPUTS, alive_dir.name])
+    finally:
+        for job in (killed, alive):
+            if job.poll() is None:
+                job.kill()
+            job.wait(timeout=60)
+            job.stdout.close()
+
+
 # --- 4. reading notes for JSON arrays saved as .jsonl ---
 
 _TEXT_STARTS = '"text": "'
