@@ -299,6 +299,42 @@ def _fit_inputs_from(meta: dict, arrays: dict, article_sentences: dict) -> FitIn
     return FitInputs(X, list(meta["langs"]), days, meta["texts"], sentences, references or None)
 
 
+def canonical_order(X: np.ndarray, langs=None, days=None, texts=None, sentence_vectors=None) -> np.ndarray | None:
+    """An order of the rows set by their content alone (a hash of each row's vector,
+    language, time, text and sentence vectors), so that the same rows in any order are
+    taken in the same order; None when that is the order they are in. Rows equal in
+    everything keep their relative order: they are interchangeable."""
+    import hashlib
+
+    n = len(X)
+    if n < 2:
+        return None
+    X = np.ascontiguousarray(X, dtype=np.float32)
+    days = np.asarray(days, dtype=np.float64) if days is not None else None
+    keys = []
+    for i in range(n):
+        h = hashlib.blake2b(X[i].tobytes(), digest_size=16)
+        h.update(b"\0" + (str(langs[i]) if langs is not None else "").encode("utf-8", "surrogatepass"))
+        h.update(b"\0" + (days[i].tobytes() if days is not None else b""))
+        h.update(b"\0" + (str(texts[i]) if texts is not None else "").encode("utf-8", "surrogatepass"))
+        if sentence_vectors is not None:
+            h.update(b"\0" + np.ascontiguousarray(sentence_vectors[i], dtype=np.float32).tobytes())
+        keys.append(h.digest())
+    order = np.argsort(np.array(keys, dtype="S16"), kind="stable")
+    return None if np.array_equal(order, np.arange(n)) else order
+
+
+def _rows_taken(order: np.ndarray, X, langs, days, texts, sentence_vectors) -> tuple:
+    """The per-row inputs in ``order``."""
+    def taken(values):
+        if values is None:
+            return None
+        return values[order] if isinstance(values, np.ndarray) else [values[i] for i in order]
+
+    return (np.asarray(X)[order], taken(langs), taken(np.asarray(days, dtype=float) if days is not None else None),
+            taken(texts), taken(sentence_vectors))
+
+
 def _earlier_numbering(earlier: np.ndarray, refit: np.ndarray) -> np.ndarray:
     """Labels of the new documents (``refit[len(earlier):]``) in the earlier documents'
     numbering: an event of the refit that holds earlier documents is the earlier event most
@@ -608,6 +644,37 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         _check_params(self)
         X = _check_inputs("EventClusterer.fit", X, langs, days, texts, sentence_vectors)
         langs = _language_list("EventClusterer.fit", langs, len(X)) if langs is not None else None
+        # Exact ties (pair scores are rounded to 5 decimals) are broken by row, so the rows
+        # are taken in an order set by their content: the result does not depend on the
+        # order they come in. The learned state is put back in the caller's row order.
+        order = canonical_order(X, langs, days, texts, sentence_vectors)
+        if order is None:
+            return self._fit_rows(X, langs, days, texts, sentence_vectors)
+        self._fit_rows(*_rows_taken(order, X, langs, days, texts, sentence_vectors))
+        self._put_rows_back(order, 0)
+        rows, cols, scores = self.pairs_
+        self.pairs_ = (order[rows], order[cols], scores)
+        if getattr(self, "terms_", None) is not None:
+            self.terms_.matrix_ = self.terms_.matrix_[np.argsort(order)]
+        if self.fit_inputs_ is not None:
+            self.fit_inputs_ = FitInputs.of(X, langs, days, texts, sentence_vectors, self.reference_means)
+        return self
+
+    def _put_rows_back(self, order: np.ndarray, start: int) -> None:
+        """Row-indexed learned state of rows ``start:`` from the order ``order`` took them in
+        (position j held the caller's row ``order[j]``) back to the caller's order."""
+        inverse = np.argsort(order)
+        for name in ("labels_", "vectors_", "center_norms_", "langs_", "days_", "articles_",
+                     "align_sums_", "align_counts_"):
+            values = getattr(self, name, None)
+            if values is not None and len(values) == start + len(order):
+                setattr(self, name, np.concatenate([values[:start], values[start:][inverse]]))
+        sentences = getattr(self, "article_sentences_", None)
+        if sentences is not None:
+            self.article_sentences_ = {(i if i < start else start + int(order[i - start])): v
+                                       for i, v in sentences.items()}
+
+    def _fit_rows(self, X, langs, days, texts, sentence_vectors):
         n = len(X)
         self.n_features_in_ = int(X.shape[1]) if X.ndim == 2 else 0
         if n == 0:
@@ -830,6 +897,16 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         refitted = self._refit_assign(X, langs, days, texts, sentence_vectors)
         if refitted is not None:
             return refitted
+        order = canonical_order(X, langs, days, texts, sentence_vectors)  # as in fit
+        if order is None:
+            return self._assign_rows(X, langs, days, sentence_vectors, texts)
+        X, langs, days, texts, sentence_vectors = _rows_taken(order, X, langs, days, texts, sentence_vectors)
+        n_old = len(self.labels_)
+        self._assign_rows(X, langs, days, sentence_vectors, texts)
+        self._put_rows_back(order, n_old)
+        return self.labels_[n_old:].copy()
+
+    def _assign_rows(self, X, langs, days, sentence_vectors, texts) -> np.ndarray:
         self.fit_inputs_ = None  # from here on the state holds documents that were not fitted together
         X = l2_normalize(X)
         langs = list(langs) if langs is not None else ["und"] * len(X)

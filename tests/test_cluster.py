@@ -69,6 +69,54 @@ def test_estimator_is_sklearn_style_and_deterministic():
     assert np.array_equal(again.fit_predict(X, langs=langs), labels)
 
 
+def _partition(names, labels):
+    return sorted(sorted(n for n, label in zip(names, labels) if label == c) for c in set(labels.tolist()))
+
+
+@pytest.mark.parametrize("refit_up_to", [1000, 0])
+def test_exact_ties_do_not_depend_on_input_order(refit_up_to):
+    """B is as close to A as to C (cosine 0.8 both), A and C are far apart: average linkage
+    merges B with one of them and then stops, and which one used to follow the row order
+    ({A, B} for A, B, C but {B, C} for C, B, A), in fit and in assign."""
+    import itertools
+
+    rows = {"A": [0.8, 0.6, 0.0], "B": [1.0, 0.0, 0.0], "C": [0.8, -0.6, 0.0]}
+    params = dict(threshold=0.6, center_languages=False, use_time=False, use_terms=False, merge_centroids=False,
+                  refit_up_to=refit_up_to)
+    fitted, assigned, state = set(), set(), set()
+    for names in itertools.permutations(rows):
+        X = np.array([rows[n] for n in names], dtype=np.float32)
+        est = EventClusterer(**params)
+        fitted.add(str(_partition(names, est.fit_predict(X))))
+        est = EventClusterer(**params).fit(np.array([[0.0, 0.0, 1.0]], np.float32))
+        assigned.add(str(_partition(names, est.assign(X))))
+        state.add(str(_partition(("Z",) + names, est.labels_)))
+    assert len(fitted) == 1 and len(assigned) == 1 and len(state) == 1, (fitted, assigned, state)
+
+
+def test_fitted_state_is_in_the_callers_row_order():
+    """fit works in an order set by the rows' content; what it learns per row is given back
+    in the order the rows came in."""
+    rng = np.random.default_rng(5)
+    X = np.vstack([c + 0.05 * rng.normal(size=(4, 16)) for c in rng.normal(size=(4, 16))]).astype(np.float32)
+    langs, days = ["en", "fr"] * 8, np.arange(16) * 0.1
+    texts = [f"doc {i}" for i in range(16)]
+    est = EventClusterer(calibration=Calibration(threshold=0.3)).fit(X, langs=langs, days=days, texts=texts)
+    assert est.langs_.tolist() == langs and np.array_equal(est.days_, days)
+    expected, _ = est._centred(X / np.linalg.norm(X, axis=1, keepdims=True), langs)
+    assert np.allclose(est.vectors_, expected, atol=1e-6)
+    assert np.array_equal(est.fit_inputs_.X, X) and est.fit_inputs_.texts == texts
+    reversed_ = EventClusterer(calibration=Calibration(threshold=0.3)).fit(
+        X[::-1], langs=langs[::-1], days=days[::-1], texts=texts[::-1])
+    assert np.array_equal(reversed_.labels_[::-1], est.labels_)   # same numbering, row for row
+
+    def scored_pairs(model, row_of):
+        rows, cols, scores = model.pairs_
+        return {(min(row_of(a), row_of(b)), max(row_of(a), row_of(b))): round(float(v), 6)
+                for a, b, v in zip(rows, cols, scores)}
+    assert scored_pairs(reversed_, lambda i: 15 - int(i)) == scored_pairs(est, int)   # pairs name the caller's rows
+
+
 def test_stored_calibration_comes_from_dev_data():
     cal = Calibration.load()
     assert "og2021" in cal.source
