@@ -11,7 +11,7 @@ from .boilerplate import (clean_scraped_text, drop_furniture, drop_furniture_sen
 from .duplicates import DuplicateDetector, find_duplicates
 from .dates import choose_date, find_dates, parse_input_time
 from .langid import detect_language, normalize_lang_code
-from .normalize import count_words, fold, fold_tokens, normalize_text
+from .normalize import count_words, decode_char_references, fold, fold_tokens, normalize_text
 from .readers import InputError, JsonlFields, decode_bytes, read_inputs
 from .sentences import split_paragraphs, split_sentences
 
@@ -75,7 +75,8 @@ class Ingestor:
             if title_hint and len(lines) > 1 and fold_tokens(lines[0]) == fold_tokens(title_hint):
                 text = "\n".join(lines[1:])      # the <h1> repeats the title
         else:
-            text, title_hint, published, unread_meta = article.raw, article.title, None, None
+            text, published, unread_meta = decode_char_references(article.raw), None, None
+            title_hint = decode_char_references(article.title) if article.title else article.title
         lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
         written_lines = len(lines)
         if len(lines) == 1 and not article.is_html and _is_body_on_one_line(lines[0]):

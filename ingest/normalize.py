@@ -26,6 +26,30 @@ _INVISIBLE = re.compile(r"[\u200b\u200d\u200e\u200f\u202a-\u202e\u2066-\u2069\uf
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]")
 
 
+# Character references with their semicolon ("&#171;", "&#x27;", "&quot;", "&rsquo;"): scraped
+# titles and bodies saved as plain text or JSON often keep them. Only the terminated form is
+# decoded; html.unescape alone would also read "&copy" inside "&copyright" or "R&amp".
+_CHAR_REFERENCE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def decode_char_references(text: str) -> str:
+    """Text with HTML character references decoded ("&#171;کورونا&#187;" -> "«کورونا»");
+    unknown names ("&foo;") and references to no character or to one that cannot be text
+    ("&#0;", "&#xD800;", "&#x110000;") stay as written."""
+    if "&" not in text:
+        return text
+    import html
+
+    def decoded(match: re.Match) -> str:
+        value = html.unescape(match.group(0))
+        if value == match.group(0) or value == "\ufffd" or any(
+                unicodedata.category(ch) in ("Cs", "Cc") and ch not in "\t\n" for ch in value):
+            return match.group(0)
+        return value
+
+    return _CHAR_REFERENCE.sub(decoded, text)
+
+
 def count_words(text: str) -> int:
     """Words separated by spaces; a CJK character is a word of its own."""
     return sum(max(1, len(_CJK.findall(token))) for token in text.split())

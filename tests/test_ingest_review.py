@@ -252,3 +252,28 @@ def test_year_first_dates_and_iraqi_month_shorthand_are_read(line, day):
 def test_numbers_beside_month_names_that_make_no_news_date_are_not_dates(line):
     assert find_dates([line]) == []
 
+
+
+# --------------------------------------------------------------------------- character references
+
+def test_character_references_in_plain_text_and_json_are_decoded():
+    """Scraped titles saved as JSON often keep HTML character references (OG2021 dev has
+    "&#171;الأولمبية الدولية&#187;" and "&#039;"); they were embedded and summarized as written."""
+    headline = "&#171;الأولمبية الدولية&#187; تؤكد أن قيود &#171;كورونا&#187; تعمل"
+    doc = Ingestor().transform_one(Article(id="h", raw=headline, source="t.jsonl:1", lang="ar"))
+    assert isinstance(doc, Document)
+    assert doc.title.startswith("«الأولمبية الدولية» تؤكد") and "&#" not in " ".join(doc.sentences)
+    body = ("وزير الدفاع العراقي يزور طهران ويلتقي رئيس الأركان الإيراني اليوم.\n"
+            "وقال الوزير إن &quot;التعاون الدفاعي&quot; بين البلدين يتعزز في مجالات عدة.\n"
+            "وأضاف أن الجانبين سيوقعان وثيقة مشتركة خلال الزيارة الحالية للعاصمة.")
+    doc = Ingestor().transform_one(Article(id="b", raw=body, title="Saadoun&#039;s visit", source="b.txt",
+                                           lang="ar"))
+    assert doc.title == "Saadoun's visit" and '"التعاون الدفاعي"' in " ".join(doc.sentences)
+
+
+@pytest.mark.parametrize("text", ["R&D and AT&T; results", "&copyright notice", "&foo; is no entity",
+                                  "&#0; and &#xD800; and &#x110000;"])
+def test_text_that_only_looks_like_references_stays_as_written(text):
+    from akhbar.ingest.normalize import decode_char_references
+
+    assert decode_char_references(text) == text
