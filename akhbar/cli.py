@@ -628,9 +628,12 @@ def _summarize_input_text(text: str, title: Optional[str]) -> tuple[str, Optiona
     .html pages (main text via trafilatura, the page title when the record has none, an
     <h1> that repeats the title dropped)."""
     from akhbar.ingest import extract_html, fold_tokens
+    from akhbar.ingest.normalize import decode_char_references
     from akhbar.ingest.readers import looks_like_html
 
-    title = title if title and title.strip() else None
+    title = decode_char_references(title) if title and title.strip() else None
+    if not looks_like_html(text):
+        text = decode_char_references(text)   # as `akhbar run` reads plain text
     if not looks_like_html(text):
         return text, title
     html_title, text = extract_html(text)

@@ -104,7 +104,7 @@ class PipelineResult:
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
         remove_abandoned_staging(out)
-        staging = Path(tempfile.mkdtemp(dir=out, prefix=f"{STAGING_PREFIX}{os.getpid()}."))
+        staging, lock = open_staging(out)
         try:
             write_atomic(staging / "clusters.jsonl", "".join(json.dumps(r, ensure_ascii=False) + "\n"
                                                              for r in self.cluster_records()))
@@ -126,6 +126,8 @@ class PipelineResult:
             os.replace(staging / "manifest.json", out / "manifest.json")
         finally:
             shutil.rmtree(staging, ignore_errors=True)
+            if lock is not None:
+                os.close(lock)
 
     def write_state(self, directory: Path) -> None:
         """What `Pipeline.update` needs to attach later articles to these events (see akhbar.state)."""
@@ -135,29 +137,63 @@ class PipelineResult:
 
 
 OUTPUT_FILES = ("clusters.jsonl", "summaries.jsonl", "manifest.json")   # what ``PipelineResult.write`` writes
-STAGING_PREFIX = ".akhbar-new."   # + the writing process's id: the hidden folder outputs are staged in
+STAGING_PREFIX = ".akhbar-new."   # the hidden folder in --out that outputs are staged in
+STAGING_LOCK = ".lock"             # inside it: locked (flock) while its run is writing
+
+
+def open_staging(out: Path) -> tuple[Path, int | None]:
+    """A new staging folder in ``out`` and the descriptor that holds its lock (None where
+    the platform has no flock). The lock file appears only once locked (it is renamed into
+    place), so a folder with one that nobody holds belongs to a run that ended."""
+    staging = Path(tempfile.mkdtemp(dir=out, prefix=STAGING_PREFIX))
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no lock, and no clean-up of killed runs' folders
+        return staging, None
+    pending = staging / f"{STAGING_LOCK}.new"
+    fd = os.open(pending, os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        os.replace(pending, staging / STAGING_LOCK)
+    except BaseException:
+        os.close(fd)
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return staging, fd
 
 
 def remove_abandoned_staging(out: Path) -> list[Path]:
     """Remove the staging folders that killed runs left in ``out`` (SIGKILL or a power cut
-    skip the clean-up): those whose writing process no longer exists. A folder of a run
-    still writing, or one whose process cannot be checked, is left alone."""
+    skip the clean-up): those whose lock nobody holds. A lock dies with its process
+    whatever its PID namespace, so a run still writing, here or in a container sharing the
+    folder, keeps its folder; so does a folder without a lock file (being set up, or left by
+    a release before the lock) and anything that is not a plain folder. Never raises."""
+    try:
+        import fcntl
+    except ImportError:
+        return []
     removed = []
-    if os.name != "posix":
+    try:
+        candidates = sorted(out.glob(f"{STAGING_PREFIX}*"))
+    except OSError:
         return removed
-    for path in sorted(out.glob(f"{STAGING_PREFIX}*")):
-        pid = path.name[len(STAGING_PREFIX):].split(".", 1)[0]
-        if not path.is_dir() or path.is_symlink() or not pid.isdigit() or int(pid) == os.getpid():
+    for path in candidates:
+        try:
+            if path.is_symlink() or not path.is_dir() or not (path / STAGING_LOCK).is_file():
+                continue
+            fd = os.open(path / STAGING_LOCK, os.O_RDONLY)
+        except OSError:
             continue
         try:
-            os.kill(int(pid), 0)
-            continue                      # still running (a concurrent run into this folder)
-        except ProcessLookupError:
-            pass
-        except (PermissionError, OverflowError, OSError):
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:               # held: its run is still writing
+            os.close(fd)
             continue
-        shutil.rmtree(path, ignore_errors=True)
-        removed.append(path)
+        try:
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+        finally:
+            os.close(fd)
     return removed
 
 

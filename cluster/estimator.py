@@ -324,6 +324,12 @@ def canonical_order(X: np.ndarray, langs=None, days=None, texts=None, sentence_v
     return None if np.array_equal(order, np.arange(n)) else order
 
 
+def _positional(values):
+    """Per-row inputs as a list read by position (a pandas Series indexes by label; a 3-D
+    array of sentence vectors becomes a list of per-row views, not copied when reordered)."""
+    return None if values is None else list(values)
+
+
 def _rows_taken(order: np.ndarray, X, langs, days, texts, sentence_vectors) -> tuple:
     """The per-row inputs in ``order``."""
     def taken(values):
@@ -644,6 +650,7 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         _check_params(self)
         X = _check_inputs("EventClusterer.fit", X, langs, days, texts, sentence_vectors)
         langs = _language_list("EventClusterer.fit", langs, len(X)) if langs is not None else None
+        texts, sentence_vectors = _positional(texts), _positional(sentence_vectors)
         # Exact ties (pair scores are rounded to 5 decimals) are broken by row, so the rows
         # are taken in an order set by their content: the result does not depend on the
         # order they come in. The learned state is put back in the caller's row order.
@@ -894,6 +901,7 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         X = _check_inputs("EventClusterer.assign", X, langs, days, texts, sentence_vectors,
                           n_features=self.vectors_.shape[1])
         langs = _language_list("EventClusterer.assign", langs, len(X)) if langs is not None else None
+        texts, sentence_vectors = _positional(texts), _positional(sentence_vectors)
         refitted = self._refit_assign(X, langs, days, texts, sentence_vectors)
         if refitted is not None:
             return refitted

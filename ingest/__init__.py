@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from akhbar.types import Article, DocDate, Document, Skipped
 
@@ -12,7 +12,7 @@ from .duplicates import DuplicateDetector, find_duplicates
 from .dates import choose_date, find_dates, parse_input_time
 from .langid import detect_language, normalize_lang_code
 from .normalize import count_words, decode_char_references, fold, fold_tokens, normalize_text
-from .readers import InputError, JsonlFields, decode_bytes, read_inputs
+from .readers import InputError, JsonlFields, decode_bytes, looks_like_html, read_inputs
 from .sentences import split_paragraphs, split_sentences
 
 __all__ = [
@@ -67,6 +67,11 @@ class Ingestor:
                                            f"{str(err)[:200]}); please report this input", article.id)
 
     def transform_one(self, article: Article) -> Document | Skipped:
+        if not article.is_html:
+            decoded = decode_char_references(article.raw)
+            if decoded != article.raw and looks_like_html(decoded):
+                # A page saved with its markup escaped ("&lt;p&gt;..."): read as the page.
+                article = replace(article, raw=decoded, is_html=True)
         if article.is_html:
             page = extract_html_page(article.raw)
             html_title, text, published, unread_meta = page.title, page.text, page.published, page.published_meta

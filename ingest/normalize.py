@@ -33,21 +33,39 @@ _CHAR_REFERENCE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-
 
 
 def decode_char_references(text: str) -> str:
-    """Text with HTML character references decoded ("&#171;کورونا&#187;" -> "«کورونا»");
-    unknown names ("&foo;") and references to no character or to one that cannot be text
-    ("&#0;", "&#xD800;", "&#x110000;") stay as written."""
+    """Text with HTML character references decoded ("&#171;کورونا&#187;" -> "«کورونا»").
+    A reference to a line break or tab ("&#10;", "&NewLine;") becomes a space: a one-line
+    record stays one line. Unknown names ("&foo;") and references to no character or to one
+    that cannot be text ("&#0;", "&#1;", "&#xD800;", "&#x110000;", "&#xFFFF;") stay as written."""
     if "&" not in text:
         return text
     import html
 
     def decoded(match: re.Match) -> str:
-        value = html.unescape(match.group(0))
-        if value == match.group(0) or value == "\ufffd" or any(
-                unicodedata.category(ch) in ("Cs", "Cc") and ch not in "\t\n" for ch in value):
-            return match.group(0)
+        reference = match.group(0)
+        value = html.unescape(reference)
+        if value == reference or not value:
+            return reference
+        if value == "\ufffd" and _referenced_code_point(reference) != 0xFFFD:
+            return reference                 # html.unescape's stand-in for an invalid code point
+        if all(ch in _WHITESPACE_CONTROLS for ch in value):
+            return " "
+        if any(unicodedata.category(ch) in ("Cc", "Cs", "Cn") for ch in value):
+            return reference
         return value
 
     return _CHAR_REFERENCE.sub(decoded, text)
+
+
+_WHITESPACE_CONTROLS = "\t\n\r\x0b\x0c\x85\u2028\u2029"
+
+
+def _referenced_code_point(reference: str) -> int | None:
+    """The code point a numeric reference names ("&#x27;" -> 0x27); None for a named one."""
+    if not reference.startswith("&#"):
+        return None
+    digits = reference[2:-1]
+    return int(digits[1:], 16) if digits[0] in "xX" else int(digits)
 
 
 def count_words(text: str) -> int:

@@ -195,7 +195,9 @@ def test_no_earlier_manifest_beside_new_outputs(earlier, cache, monkeypatch):
 
 def test_staging_folders_of_killed_runs_are_removed(earlier, cache):
     """SIGKILL skips the clean-up of the hidden folder the outputs are staged in; the next
-    run into that folder removes it. A folder of a run still writing is left alone."""
+    run into that folder removes it. The folder of a run still writing stays (its lock is
+    held, whatever PID namespace it runs in), and so does anything else with such a name:
+    a folder without a lock file, a file, a symlink."""
     import signal
     import subprocess
     import sys
@@ -203,11 +205,18 @@ def test_staging_folders_of_killed_runs_are_removed(earlier, cache):
     from akhbar.pipeline import STAGING_PREFIX
 
     out, tuesday, _ = earlier
-    make_staging = ("import os, sys, tempfile, time; "
-                    f"d = tempfile.mkdtemp(dir=sys.argv[1], prefix='{STAGING_PREFIX}' + str(os.getpid()) + '.'); "
-                    "open(os.path.join(d, 'clusters.jsonl'), 'w').write('half'); print(d, flush=True); time.sleep(600)")
+    make_staging = ("import sys, time; from pathlib import Path; from akhbar.pipeline import open_staging; "
+                    "d, lock = open_staging(Path(sys.argv[1])); (d / 'clusters.jsonl').write_text('half'); "
+                    "print(d, flush=True); time.sleep(600)")
     killed = subprocess.Popen([sys.executable, "-c", make_staging, str(out)], stdout=subprocess.PIPE, text=True)
     alive = subprocess.Popen([sys.executable, "-c", make_staging, str(out)], stdout=subprocess.PIPE, text=True)
+    others = [out / f"{STAGING_PREFIX}old-release", out / f"{STAGING_PREFIX}file", out / f"{STAGING_PREFIX}².x",
+              out / f"{STAGING_PREFIX}link"]
+    others[0].mkdir()
+    others[1].write_text("not a folder")
+    others[2].mkdir()
+    (others[2] / ".lock").mkdir()                             # a lock that is not a file
+    others[3].symlink_to(others[0])
     try:
         killed_dir, alive_dir = Path(killed.stdout.readline().strip()), Path(alive.stdout.readline().strip())
         killed.send_signal(signal.SIGKILL)
@@ -215,8 +224,8 @@ def test_staging_folders_of_killed_runs_are_removed(earlier, cache):
         assert killed_dir.is_dir() and alive_dir.is_dir()
         assert _run(cache, tuesday, "--out", out).exit_code == 0
         assert not killed_dir.exists()
-        assert alive_dir.is_dir()                              # a concurrent writer's folder stays
-        assert sorted(p.name for p in out.iterdir()) == sorted([*_OUTPUTS, alive_dir.name])
+        assert alive_dir.is_dir() and (alive_dir / "clusters.jsonl").read_text() == "half"
+        assert sorted(p.name for p in out.iterdir()) == sorted([*_OUTPUTS, alive_dir.name, *(p.name for p in others)])
     finally:
         for job in (killed, alive):
             if job.poll() is None:

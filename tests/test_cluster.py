@@ -94,6 +94,33 @@ def test_exact_ties_do_not_depend_on_input_order(refit_up_to):
     assert len(fitted) == 1 and len(assigned) == 1 and len(state) == 1, (fitted, assigned, state)
 
 
+class _LabelIndexed:
+    """A pandas-Series-like column: iterates its values in order, but [i] looks up the label i."""
+
+    def __init__(self, values, labels):
+        self.values, self.labels = list(values), list(labels)
+
+    def __len__(self):
+        return len(self.values)
+
+    def __iter__(self):
+        return iter(self.values)
+
+    def __getitem__(self, label):
+        return self.values[self.labels.index(label)]
+
+
+def test_label_indexed_columns_are_read_by_position():
+    """A pandas Series whose index is not 0..n-1 puts each text with its own row."""
+    rng = np.random.default_rng(7)
+    X = np.vstack([c + 0.05 * rng.normal(size=(3, 16)) for c in rng.normal(size=(3, 16))]).astype(np.float32)
+    texts = [f"Name{i // 3} met Other{i // 3} in City{i // 3}" for i in range(9)]
+    cal = Calibration(threshold=0.3)
+    expected = EventClusterer(calibration=cal).fit_predict(X, texts=texts)
+    series = _LabelIndexed(texts, labels=list(range(8, -1, -1)))
+    assert np.array_equal(EventClusterer(calibration=cal).fit_predict(X, texts=series), expected)
+
+
 def test_fitted_state_is_in_the_callers_row_order():
     """fit works in an order set by the rows' content; what it learns per row is given back
     in the order the rows came in."""

@@ -271,8 +271,34 @@ def test_character_references_in_plain_text_and_json_are_decoded():
     assert doc.title == "Saadoun's visit" and '"التعاون الدفاعي"' in " ".join(doc.sentences)
 
 
+def test_a_line_break_reference_keeps_a_headline_on_one_line():
+    doc = Ingestor().transform_one(Article(id="y", raw="Oil exports rise sharply as sanctions ease&#13;&#10;ministry says",
+                                           source="y.jsonl:1", lang="en"))
+    assert isinstance(doc, Document) and doc.title == "Oil exports rise sharply as sanctions ease ministry says"
+
+
+def test_a_page_saved_with_its_markup_escaped_is_read_as_the_page():
+    paragraphs = ["وزير الدفاع العراقي يزور طهران ويلتقي رئيس الأركان الإيراني في مقر القيادة اليوم.",
+                  "وقال الوزير إن التعاون الدفاعي بين البلدين يتعزز في مجالات عدة ومنها تبادل الخبرات.",
+                  "وأضاف أن الجانبين سيوقعان وثيقة مشتركة خلال الزيارة الحالية للعاصمة الإيرانية."]
+    page = ("<html><head><title>زيارة وزير الدفاع</title></head><body><nav>الرئيسية | أخبار</nav><article>"
+            + "".join(f"<p>{p}</p>" for p in paragraphs) + "</article></body></html>")
+    escaped = page.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    doc = Ingestor().transform_one(Article(id="p", raw=escaped, source="p.jsonl:1", lang="ar"))
+    assert isinstance(doc, Document)
+    text = " ".join(doc.sentences)
+    assert "<p>" not in text and "&lt;" not in text and "الرئيسية" not in text and "وثيقة مشتركة" in text
+
+
+def test_summarize_decodes_references_as_run_does():
+    from akhbar.cli import _summarize_input_text
+
+    text, title = _summarize_input_text("قال &quot;الوزير&quot; إن &#171;التعاون&#187; يتعزز.", "Saadoun&#039;s visit")
+    assert text == 'قال "الوزير" إن «التعاون» يتعزز.' and title == "Saadoun's visit"
+
+
 @pytest.mark.parametrize("text", ["R&D and AT&T; results", "&copyright notice", "&foo; is no entity",
-                                  "&#0; and &#xD800; and &#x110000;"])
+                                  "&#0; and &#xD800; and &#x110000;", "a&#1;b a&#11;b a&#127;b a&#xFFFF;b"])
 def test_text_that_only_looks_like_references_stays_as_written(text):
     from akhbar.ingest.normalize import decode_char_references
 
