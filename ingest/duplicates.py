@@ -26,7 +26,7 @@ import numpy as np
 
 from akhbar.types import Document
 
-from .normalize import fold_tokens
+from .normalize import decode_char_references, fold_tokens
 
 _MERSENNE = np.uint64((1 << 61) - 1)
 _MASK32 = (1 << 32) - 1
@@ -46,6 +46,12 @@ class DuplicateMatch:
 
 def _hash64(text: str) -> int:
     return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+def _body_tokens(doc: Document) -> list[str]:
+    """Folded word tokens of a body, character references decoded: documents of a state
+    saved before ingest decoded them ("&#171;") still meet their copies read now ("«")."""
+    return fold_tokens(decode_char_references(doc.text))
 
 
 def shingles(tokens: list[str], size: int) -> set[int]:
@@ -112,7 +118,7 @@ class DuplicateDetector:
     def find(self, documents: list[Document]) -> list[DuplicateMatch]:
         """One DuplicateMatch per document that is a copy of another, sorted by id."""
         docs = sorted(documents, key=lambda d: d.id)
-        tokens = [fold_tokens(d.text) for d in docs]
+        tokens = [_body_tokens(d) for d in docs]
         days = [d.event_day for d in docs]
         # 1. Exact copies: same folded words, within the time window of a canonical one.
         canonical_of: dict[int, int] = {}
@@ -193,7 +199,7 @@ class DuplicateDetector:
         return sorted(attached, key=lambda m: m.id)
 
     def _match(self, copy: Document, canonical: Document) -> DuplicateMatch:
-        a, b = fold_tokens(copy.text), fold_tokens(canonical.text)
+        a, b = _body_tokens(copy), _body_tokens(canonical)
         if a == b:
             return DuplicateMatch(copy.id, canonical.id, 1.0, True)
         return DuplicateMatch(copy.id, canonical.id,

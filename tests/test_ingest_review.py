@@ -303,3 +303,17 @@ def test_text_that_only_looks_like_references_stays_as_written(text):
     from akhbar.ingest.normalize import decode_char_references
 
     assert decode_char_references(text) == text
+
+
+def test_copies_meet_across_the_release_that_decodes_references():
+    """A state saved before ingest decoded references keeps "&#171;"; the same story read
+    now has "«": the duplicate detector still sees one copy of the other."""
+    from akhbar.ingest import DuplicateDetector
+
+    body = ("قال وزير الدفاع إن &#171;التعاون الدفاعي&#187; بين البلدين يتعزز في مجالات عدة ومنها "
+            "تبادل الخبرات والتدريب المشترك وتأمين الحدود ومكافحة الإرهاب في المنطقة كلها. " * 2)
+    earlier = Document(id="a", lang="ar", title="t", sentences=[body], source="old")
+    new = Document(id="b", lang="ar", title="t", sentences=[body.replace("&#171;", "«").replace("&#187;", "»")],
+                   source="new")
+    matches = DuplicateDetector().attach([earlier], [new])
+    assert [(m.id, m.duplicate_of, m.exact) for m in matches] == [("b", "a", True)]
