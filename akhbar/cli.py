@@ -279,6 +279,96 @@ def _print_report(result) -> None:
             console.print(f"  * \\[{escape(sentence.lang)}] {escape(sentence.text)}  [dim]<{escape(sentence.doc_id)}>[/dim]")
 
 
+@app.command("explain")
+def explain(
+    out: Path = typer.Argument(..., help="Output folder of `akhbar run --save-state` (its state/ is read)."),
+    first: str = typer.Argument(..., help="An article id of that run."),
+    second: str = typer.Argument(..., help="Another article id of that run."),
+    as_json: bool = typer.Option(False, "--json", help="Print the evidence as JSON."),
+    matches: int = typer.Option(3, "--matches", min=1, help="Best-matching sentence pairs shown for full articles."),
+) -> None:
+    """Why two articles of a saved run share an event or not: each evidence source for the
+    pair (language-centred cosine, days apart and time penalty, shared names for headlines,
+    sentence alignment and the best-matching sentences for full articles) and the
+    first-stage score they combine into, against its threshold."""
+    from akhbar.state import STATE_DIR, PipelineState
+
+    try:
+        state = PipelineState.load(out / STATE_DIR)
+    except ValueError as err:
+        _err(f"error: {err}")
+        raise typer.Exit(code=2)
+    by_id, row_of = state.by_id, {doc_id: row for row, doc_id in enumerate(state.rows)}
+    skipped = {s.id: s for s in state.skipped if s.id}
+    rows, docs = [], []
+    for doc_id in (first, second):
+        doc = by_id.get(doc_id)
+        if doc is None:
+            why = f"skipped ({skipped[doc_id].source}: {skipped[doc_id].reason})" if doc_id in skipped else "not in that run"
+            _err(f"error: {doc_id!r}: {why}")
+            raise typer.Exit(code=2)
+        canonical = doc.duplicate_of or doc.id
+        rows.append(row_of[canonical])
+        docs.append(doc)
+    if rows[0] == rows[1]:
+        what = "the same article" if first == second else "copies of one article (duplicate detection), one event"
+        _err(f"{first} and {second}: {what}")
+        raise typer.Exit(code=0 if first != second else 2)
+    texts = [by_id[doc_id].title + "\n" + by_id[doc_id].text for doc_id in state.rows]  # as the run gave them
+    evidence = state.clusterer.explain_pair(rows[0], rows[1], texts=texts, top=matches)
+    events = _output_events(out)
+    evidence["ids"] = [first, second]
+    evidence["events"] = [events.get(first), events.get(second)]
+    for doc, key in ((docs[0], "sentence_i"), (docs[1], "sentence_j")):
+        for match in evidence.get("best_sentence_matches", []):
+            canonical = by_id[doc.duplicate_of] if doc.duplicate_of else doc
+            match[key.replace("sentence", "text")] = canonical.sentences[match[key]]
+    if as_json:
+        typer.echo(json.dumps(evidence, ensure_ascii=False, indent=2))
+        return
+    typer.echo(_explanation_text(evidence, docs))
+
+
+def _output_events(out: Path) -> dict:
+    """id -> cluster_id of the run's clusters.jsonl (empty when it cannot be read)."""
+    try:
+        lines = (out / "clusters.jsonl").read_text(encoding="utf-8").splitlines()
+        return {str(r["id"]): r["cluster_id"] for r in map(json.loads, filter(str.strip, lines))}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
+def _explanation_text(e: dict, docs) -> str:
+    lines = []
+    for doc, event in zip(docs, e["events"]):
+        copy = f", a copy of {doc.duplicate_of}" if doc.duplicate_of else ""
+        lines.append(f"{doc.id} ({doc.lang}{copy}), event {event if event is not None else '?'}: {doc.title}")
+    lines.append(f"same event: {'yes' if e['same_event'] else 'no'}")
+    verdict = "clears it" if e["clears_threshold"] else "below it"
+    lines.append(f"pair score {e['score']:.3f} against the first-stage threshold {e['threshold']:.3f}: {verdict}"
+                 + ("" if e["candidate_pair"] else " (not a candidate pair: neither is among the other's "
+                                                   "nearest neighbours within the time window)"))
+    lines.append(f"  language-centred cosine     {e['cosine']:.3f}")
+    if e["days_apart"] is None:
+        lines.append("  days apart                  unknown (no time penalty)")
+    else:
+        lines.append(f"  days apart                  {e['days_apart']:.2f} (time penalty {e['time_penalty']:.3f})")
+    if "sentence_alignment" in e:
+        lines.append(f"  sentence alignment          {e['sentence_alignment']:.3f} (for these lengths and languages: "
+                     f"{e['alignment_over_null']:.3f})")
+        lines.append(f"  typical alignment of each   {e['typical_alignment'][0]:.3f} / {e['typical_alignment'][1]:.3f} "
+                     f"(with their other candidates)")
+        lines.append("  best-matching sentences:")
+        for m in e["best_sentence_matches"]:
+            lines.append(f"    {m['cosine']:.3f}  [{e['ids'][0]} #{m['sentence_i']}] {m['text_i']}")
+            lines.append(f"           [{e['ids'][1]} #{m['sentence_j']}] {m['text_j']}")
+    elif e.get("shared_names") is not None:
+        lines.append(f"  shared names/numbers        {e['shared_names']:.3f}")
+    lines.append("(Events come from all pairs of their members and from merging groups by their centroids, "
+                 "so one pair's score does not decide alone.)")
+    return "\n".join(lines)
+
+
 @eval_app.command("clusters")
 def eval_clusters(gold: Path = typer.Option(..., help="gold.json (seeds) or JSONL with id/cluster_id/lang."),
                   pred: Path = typer.Option(..., help="clusters.jsonl written by `akhbar run`.")) -> None:

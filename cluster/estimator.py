@@ -940,6 +940,94 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         self.n_clusters_ = int(labels.max()) + 1 if len(labels) else 0
         return labels[n_old:].copy()
 
+    def explain_pair(self, i: int, j: int, texts: list[str] | None = None, top: int = 3) -> dict:
+        """Why rows ``i`` and ``j`` of the fitted state meet or not: each evidence source's
+        value for the pair and the first-stage score they combine into, as ``fit`` (and
+        ``assign``) score it, against the threshold the first stage stops at.
+
+        Headlines: language-centred cosine + term weight x shared names - time penalty;
+        ``texts`` (one per row, as given to ``fit``) gives the shared names when the state
+        has no name vectors of its own (a loaded one). Full articles: sentence alignment
+        over its null, minus each article's typical alignment with its other candidates
+        (local scaling), with the ``top`` best-matching sentence pairs (row indices into
+        each article's sentences, and their cosine). A pair's score is one edge of the
+        graph: events are made by average linkage over all their members' pairs and by the
+        centroid stage, so two rows can share an event below the threshold, or not above it.
+        """
+        if not hasattr(self, "labels_"):
+            raise RuntimeError("EventClusterer.explain_pair: call fit first")
+        n = len(self.labels_)
+        for name, row in (("i", i), ("j", j)):
+            if not isinstance(row, (int, np.integer)) or not 0 <= int(row) < n:
+                raise ValueError(f"EventClusterer.explain_pair: {name}={row!r} is not a row of the fitted state (0..{n - 1})")
+        i, j = int(i), int(j)
+        if i == j:
+            raise ValueError("EventClusterer.explain_pair: i and j are the same row")
+        cal = self.calibration_
+        days = self.days_
+        dt = float(abs(days[i] - days[j])) if np.isfinite(days[i]) and np.isfinite(days[j]) else None
+        penalty = float(self._time_penalty(np.array([np.nan if dt is None else dt]))[0])
+        candidates = self._candidate_pair(i, j)
+        out = {"rows": [i, j], "same_event": bool(self.labels_[i] == self.labels_[j]),
+               "candidate_pair": candidates, "cosine": float(self.vectors_[i] @ self.vectors_[j]),
+               "days_apart": dt, "time_penalty": penalty, "threshold": float(cal.threshold)}
+        articles = getattr(self, "articles_", np.zeros(n, bool))
+        if self.use_alignment and articles[i] and articles[j]:
+            out.update(self._explain_articles(i, j, candidates, top))
+            out["score"] = out["article_score"] - penalty
+        else:
+            names = None
+            if self.use_terms:
+                terms = getattr(self, "terms_", None)
+                if terms is None and texts is not None:
+                    if len(texts) != n:
+                        raise ValueError(f"EventClusterer.explain_pair: {len(texts)} texts for {n} rows")
+                    terms = SharedTermSimilarity().fit(list(texts))
+                if terms is not None:
+                    names = float(terms.pairs(np.array([i]), np.array([j]))[0])
+            out["shared_names"] = names
+            out["score"] = out["cosine"] + (cal.term_weight * names if names is not None else 0.0) - penalty
+        out["clears_threshold"] = bool(round(out["score"], 5) >= cal.threshold)
+        return out
+
+    def _candidate_pair(self, i: int, j: int) -> bool:
+        """Whether (i, j) is an edge of the candidate graph: one is among the other's k
+        nearest within the time window."""
+        window = self.window_days if self.use_time else None
+        rows, cols, _ = knn_candidates(self.vectors_, self.k, self.days_, window, queries=np.array([i, j]))
+        return bool(np.any(((rows == i) & (cols == j)) | ((rows == j) & (cols == i))))
+
+    def _explain_articles(self, i: int, j: int, candidate: bool, top: int) -> dict:
+        cal = self.calibration_
+        cache: dict[int, np.ndarray] = {}
+
+        def sentences_of(row: int) -> np.ndarray:
+            if row not in cache:
+                cache[row] = self._prepared_sentences(*self.article_sentences_[row])
+            return cache[row]
+
+        prepared = self._topic_sentences([i, j], sentences_of, self.vectors_, self.days_, self.articles_)
+        a, b = prepared[i], prepared[j]
+        align = sentence_alignment(a, b)
+        same_language = float(self.article_sentences_[i][1] == self.article_sentences_[j][1])
+        adjusted = float(_alignment_over_null(np.array([align]), np.array([np.log(max(len(a), 1)) + np.log(max(len(b), 1))]),
+                                              np.array([same_language]), cal)[0])
+        own = adjusted if candidate else 0.0   # the pair's own value is in the sums when it is an edge
+        typical = [float(_shrunk_mean(np.array([self.align_sums_[r] - own]), np.array([self.align_counts_[r] - candidate]),
+                                      cal.article_background, cal.article_background_weight)[0]) for r in (i, j)]
+        baseline = (typical[0] + typical[1]) / 2
+        # The pairs the alignment is made of: each sentence with its best counterpart in
+        # the other article, both ways, best first.
+        sims = a @ b.T
+        best = {(r, int(np.argmax(sims[r]))) for r in range(sims.shape[0])} | \
+               {(int(np.argmax(sims[:, c])), c) for c in range(sims.shape[1])}
+        matches = [{"sentence_i": r, "sentence_j": c, "cosine": float(sims[r, c])}
+                   for r, c in sorted(best, key=lambda rc: (-sims[rc], rc))[:top]]
+        return {"sentence_alignment": float(align), "alignment_over_null": adjusted,
+                "typical_alignment": typical, "article_score": float(_article_scores(np.array([adjusted]),
+                                                                                       np.array([baseline]), cal)[0]),
+                "best_sentence_matches": matches}
+
     def _time_penalty(self, dt: np.ndarray) -> np.ndarray:
         cal = self.calibration_
         out = np.zeros(len(dt))

@@ -1,0 +1,92 @@
+"""`EventClusterer.explain_pair` and `akhbar explain`: the evidence for one pair, scored
+exactly as fit scores it."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from akhbar.cli import app
+from akhbar.cluster import Calibration, EventClusterer
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED_000, SEED_001 = "000_b23a5ac1c6dbbc25.txt", "001_88f3943e6f8d1c6c.txt"
+SEED_003, SEED_004 = "003_1f1dd5fe7a1e3056.txt", "004_769beeb24f917cc1.txt"
+
+
+def _assert_explains_every_candidate_pair(est):
+    rows, cols, scores = est.pairs_
+    assert len(rows)
+    for i, j, score in zip(rows, cols, scores):
+        evidence = est.explain_pair(int(i), int(j))
+        assert evidence["candidate_pair"]
+        assert evidence["score"] == pytest.approx(float(score), abs=1e-6)
+
+
+def test_explained_scores_are_the_fit_scores_of_full_articles(embedded_seeds):
+    by_prefix, means = embedded_seeds
+    docs, vectors, sentences = zip(*(by_prefix[p] for p in sorted(by_prefix)))
+    est = EventClusterer(reference_means=means)
+    est.fit_predict_documents(list(docs), np.stack(vectors), list(sentences))
+    _assert_explains_every_candidate_pair(est)
+    same = est.explain_pair(0, 1)
+    assert same["same_event"] and same["clears_threshold"] and "sentence_alignment" in same
+    assert len(same["best_sentence_matches"]) == 3
+    assert not est.explain_pair(3, 4)["clears_threshold"]
+
+
+def test_explained_scores_are_the_fit_scores_of_headlines():
+    rng = np.random.default_rng(3)
+    X = np.vstack([c + 0.3 * rng.normal(size=(5, 16)) for c in rng.normal(size=(6, 16))]).astype(np.float32)
+    texts = [f"Team{i % 6} beat Rival{(i * 7) % 5} 3-{i % 4}" for i in range(30)]
+    est = EventClusterer(calibration=Calibration(threshold=0.3, missing_sim=0.1))
+    est.fit(X, langs=["en", "fr", "de"] * 10, days=rng.uniform(0, 4, 30), texts=texts)
+    _assert_explains_every_candidate_pair(est)
+    evidence = est.explain_pair(0, 1)
+    assert evidence["shared_names"] is not None and evidence["days_apart"] is not None
+    with pytest.raises(ValueError, match="not a row"):
+        est.explain_pair(0, 30)
+    with pytest.raises(ValueError, match="same row"):
+        est.explain_pair(2, 2)
+
+
+@pytest.fixture(scope="module")
+def seeds_run(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("explain") / "out"
+    cache = tmp_path_factory.mktemp("explain-cache")
+    result = CliRunner().invoke(app, ["run", str(ROOT / "seeds"), "--out", str(out), "--save-state",
+                                      "--cache-dir", str(cache), "--quiet"])
+    assert result.exit_code == 0, result.stderr
+    return out
+
+
+def _explain(*args):
+    return CliRunner().invoke(app, ["explain", *map(str, args)])
+
+
+def test_explain_shows_why_two_reports_of_one_meeting_meet(seeds_run):
+    result = _explain(seeds_run, SEED_000, SEED_001)
+    assert result.exit_code == 0, result.stderr
+    assert "same event: yes" in result.stdout and "clears it" in result.stdout
+    assert "سعدون" in result.stdout            # the matching sentences name the visiting minister
+    data = json.loads(_explain(seeds_run, SEED_000, SEED_001, "--json", "--matches", "2").stdout)
+    assert data["same_event"] and data["events"][0] == data["events"][1] and len(data["best_sentence_matches"]) == 2
+    assert {"text_i", "text_j", "cosine"} <= set(data["best_sentence_matches"][0])
+
+
+def test_explain_shows_why_two_meetings_on_one_topic_do_not(seeds_run):
+    result = _explain(seeds_run, SEED_003, SEED_004)
+    assert result.exit_code == 0, result.stderr
+    assert "same event: no" in result.stdout and "below it" in result.stdout
+
+
+def test_explain_errors_name_the_id_or_the_missing_state(seeds_run, tmp_path):
+    result = _explain(seeds_run, SEED_000, "no-such-article")
+    assert result.exit_code == 2 and "'no-such-article': not in that run" in result.stderr
+    result = _explain(tmp_path, SEED_000, SEED_001)
+    assert result.exit_code == 2 and "no saved state" in result.stderr
+    result = _explain(seeds_run, SEED_000, SEED_000)
+    assert result.exit_code == 2 and "the same article" in result.stderr
