@@ -310,14 +310,22 @@ def explain(
         canonical = doc.duplicate_of or doc.id
         rows.append(row_of[canonical])
         docs.append(doc)
+    if first == second:
+        _err(f"error: {first!r} given twice: name two articles")
+        raise typer.Exit(code=2)
+    canonical = [state.rows[r] for r in rows]
     if rows[0] == rows[1]:
-        what = "the same article" if first == second else "copies of one article (duplicate detection), one event"
-        _err(f"{first} and {second}: {what}")
-        raise typer.Exit(code=0 if first != second else 2)
+        if as_json:
+            typer.echo(json.dumps({"ids": [first, second], "copies": True, "scored_as": canonical,
+                                   "same_event": True}, ensure_ascii=False, indent=2))
+        else:
+            typer.echo(f"{first} and {second}: copies of one article ({canonical[0]}, duplicate detection), one event")
+        return
     texts = [by_id[doc_id].title + "\n" + by_id[doc_id].text for doc_id in state.rows]  # as the run gave them
     evidence = state.clusterer.explain_pair(rows[0], rows[1], texts=texts, top=matches)
     events = _output_events(out)
     evidence["ids"] = [first, second]
+    evidence["scored_as"] = canonical           # a copy is scored as the article it copies
     evidence["events"] = [events.get(first), events.get(second)]
     for doc, key in ((docs[0], "sentence_i"), (docs[1], "sentence_j")):
         for match in evidence.get("best_sentence_matches", []):
@@ -341,13 +349,16 @@ def _output_events(out: Path) -> dict:
 def _explanation_text(e: dict, docs) -> str:
     lines = []
     for doc, event in zip(docs, e["events"]):
-        copy = f", a copy of {doc.duplicate_of}" if doc.duplicate_of else ""
+        copy = f", a copy of {doc.duplicate_of}, scored as it" if doc.duplicate_of else ""
         lines.append(f"{doc.id} ({doc.lang}{copy}), event {event if event is not None else '?'}: {doc.title}")
     lines.append(f"same event: {'yes' if e['same_event'] else 'no'}")
     verdict = "clears it" if e["clears_threshold"] else "below it"
-    lines.append(f"pair score {e['score']:.3f} against the first-stage threshold {e['threshold']:.3f}: {verdict}"
-                 + ("" if e["candidate_pair"] else " (not a candidate pair: neither is among the other's "
-                                                   "nearest neighbours within the time window)"))
+    if e["candidate_pair"]:
+        lines.append(f"pair score {e['score']:.3f} against the first-stage threshold {e['threshold']:.3f}: {verdict}")
+    else:
+        lines.append(f"not a candidate pair (neither is among the other's nearest neighbours within the time "
+                     f"window): the first stage counted it as {e['score']:.3f} against its threshold "
+                     f"{e['threshold']:.3f}; its evidence would score {e['score_if_candidate']:.3f}")
     lines.append(f"  language-centred cosine     {e['cosine']:.3f}")
     if e["days_apart"] is None:
         lines.append("  days apart                  unknown (no time penalty)")

@@ -137,6 +137,14 @@ class PipelineState:
                     rows[record["row"]] = str(record["id"])
             if None in rows:
                 raise ValueError("documents.jsonl does not match the saved clusterer")
+            with_row = set(rows)
+            for doc in documents:
+                if doc.duplicate_of and doc.duplicate_of not in with_row:
+                    raise ValueError(f"document {doc.id!r} is a copy of {doc.duplicate_of!r}, which has no row")
+            sentences_of = {doc.id: len(doc.sentences) for doc in documents}
+            for row, (vectors, _) in clusterer.article_sentences_.items():
+                if not 0 <= row < len(rows) or sentences_of.get(rows[row]) != len(vectors):
+                    raise ValueError(f"documents.jsonl does not match the saved sentence vectors (row {row})")
             summaries = {}
             for r in summary_records:
                 summaries[int(r["cluster_id"])] = Summary(

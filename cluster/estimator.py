@@ -86,6 +86,11 @@ class Calibration:
             data = json.loads(path.read_text(encoding="utf-8"))
         except json.JSONDecodeError as err:
             raise ValueError(f"not valid JSON ({err})") from None
+        return cls.from_dict(data)
+
+    @classmethod
+    def from_dict(cls, data) -> "Calibration":
+        """A calibration from its fields, checked as ``from_file`` checks them."""
         if not isinstance(data, dict):
             raise ValueError("expected a JSON object of calibration fields")
         unknown = sorted(set(data) - set(cls.__dataclass_fields__))
@@ -695,6 +700,7 @@ class EventClusterer(ClusterMixin, BaseEstimator):
             self.centering_on_ = None
             self._remember_articles(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0), [], None, None)
             self.fit_inputs_ = None
+            self.fitted_rows_ = 0
             return self
         self.calibration_ = self._resolved()
         rows, cols, parts = self.pair_components(X, langs, days, texts, sentence_vectors)
@@ -711,6 +717,7 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         self.labels_ = labels
         self.n_clusters_ = int(self.labels_.max() + 1)
         self.pairs_ = (rows, cols, scores)
+        self.fitted_rows_ = n   # rows after these were attached by assign without a refit
         self.fit_inputs_ = (FitInputs.of(X, langs, days, texts, sentence_vectors, self.reference_means)
                             if n <= self.refit_up_to else None)
         return self
@@ -953,6 +960,11 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         each article's sentences, and their cosine). A pair's score is one edge of the
         graph: events are made by average linkage over all their members' pairs and by the
         centroid stage, so two rows can share an event below the threshold, or not above it.
+        A pair outside the candidate graph scores what the first stage counted it as
+        (``Calibration.missing_for``), its evidence's score kept as ``score_if_candidate``.
+        Rows attached by ``assign`` without a refit are scored without shared names, as
+        ``assign`` scores them; typical alignments are those of the state now, later
+        updates' pairs included.
         """
         if not hasattr(self, "labels_"):
             raise RuntimeError("EventClusterer.explain_pair: call fit first")
@@ -977,7 +989,8 @@ class EventClusterer(ClusterMixin, BaseEstimator):
             out["score"] = out["article_score"] - penalty
         else:
             names = None
-            if self.use_terms:
+            fitted = getattr(self, "fitted_rows_", n)
+            if self.use_terms and max(i, j) < fitted:   # assign leaves names out of the pairs it scores
                 terms = getattr(self, "terms_", None)
                 if terms is None and texts is not None:
                     if len(texts) != n:
@@ -987,6 +1000,10 @@ class EventClusterer(ClusterMixin, BaseEstimator):
                     names = float(terms.pairs(np.array([i]), np.array([j]))[0])
             out["shared_names"] = names
             out["score"] = out["cosine"] + (cal.term_weight * names if names is not None else 0.0) - penalty
+        if not candidates:
+            # The first stage never scored this pair: it counted as missing_sim (below the threshold).
+            out["score_if_candidate"] = out["score"]
+            out["score"] = float(cal.missing_for(cal.threshold))
         out["clears_threshold"] = bool(round(out["score"], 5) >= cal.threshold)
         return out
 
@@ -1157,6 +1174,7 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         sentences = [l2_normalize(self.article_sentences_[int(i)][0]) for i in article_index]
         offsets = np.cumsum([0] + [len(s) for s in sentences]).astype(np.int64)
         meta = {"format": self.STATE_FORMAT, "params": params, "calibration": asdict(self.calibration_),
+                "fitted_rows": int(getattr(self, "fitted_rows_", len(self.labels_))),
                 "centering_langs": langs, "article_langs": [self.article_sentences_[int(i)][1] for i in article_index],
                 "n_documents": int(len(self.labels_))}
         arrays = {
@@ -1236,11 +1254,24 @@ class EventClusterer(ClusterMixin, BaseEstimator):
                 raise ValueError("clusterer.npz arrays do not agree in size")
         except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as err:
             raise ValueError(f"{directory}: not a saved EventClusterer ({type(err).__name__}: {err})") from err
+        if not isinstance(meta, dict):
+            raise ValueError(f"{directory}: not a saved EventClusterer (clusterer.json is not a JSON object)")
         if meta.get("format") != cls.STATE_FORMAT:
             raise ValueError(f"{directory}: saved EventClusterer format {meta.get('format')!r}, "
                              f"this version reads {cls.STATE_FORMAT}")
-        calibration = Calibration(**meta["calibration"])
+        try:
+            return cls._from_saved(meta, arrays)
+        except (KeyError, TypeError, AttributeError, IndexError, ValueError) as err:
+            what = f"missing field {err}" if isinstance(err, KeyError) else f"{type(err).__name__}: {err}"
+            raise ValueError(f"{directory}: not a saved EventClusterer ({what})") from err
+
+    @classmethod
+    def _from_saved(cls, meta: dict, arrays: dict) -> "EventClusterer":
+        calibration = Calibration.from_dict(meta["calibration"])
+        if not isinstance(meta["params"], dict):
+            raise ValueError("params is not a JSON object")
         model = cls(**meta["params"], calibration=calibration)
+        _check_params(model)
         model.calibration_ = calibration
         model.centering_ = LanguageCentering()
         model.centering_.means_ = dict(zip(meta["centering_langs"], arrays["centering_means"].astype(np.float32)))
@@ -1254,20 +1285,20 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         model.align_sums_ = arrays["align_sums"].astype(float)
         model.align_counts_ = arrays["align_counts"].astype(float)
         offsets = arrays["article_offsets"]
+        if len(meta["article_langs"]) != len(arrays["article_index"]) or len(offsets) != len(arrays["article_index"]) + 1:
+            raise ValueError("article sentence arrays do not agree in size")
         model.article_sentences_ = {
-            int(i): (arrays["article_sentences"][offsets[k]:offsets[k + 1]], lang)
+            int(i): (arrays["article_sentences"][offsets[k]:offsets[k + 1]], str(lang))
             for k, (i, lang) in enumerate(zip(arrays["article_index"], meta["article_langs"]))}
-        try:
-            model._centering_from(meta, arrays)
-        except (KeyError, ValueError, TypeError) as err:
-            raise ValueError(f"{directory}: not a saved EventClusterer ({type(err).__name__}: {err})") from err
+        model._centering_from(meta, arrays)
         model.fit_inputs_ = None
         if "fit_inputs" in meta:
             try:
                 model.fit_inputs_ = _fit_inputs_from(meta["fit_inputs"], arrays, model.article_sentences_)
             except (KeyError, ValueError, TypeError) as err:
-                raise ValueError(f"{directory}: not a saved EventClusterer (its kept fit inputs: "
-                                 f"{type(err).__name__}: {err})") from err
+                raise ValueError(f"its kept fit inputs: {type(err).__name__}: {err}") from err
+        fitted = meta.get("fitted_rows")
+        model.fitted_rows_ = len(model.labels_) if fitted is None else int(fitted)
         return model
 
     def fit_predict(self, X, y=None, **evidence):

@@ -89,4 +89,50 @@ def test_explain_errors_name_the_id_or_the_missing_state(seeds_run, tmp_path):
     result = _explain(tmp_path, SEED_000, SEED_001)
     assert result.exit_code == 2 and "no saved state" in result.stderr
     result = _explain(seeds_run, SEED_000, SEED_000)
-    assert result.exit_code == 2 and "the same article" in result.stderr
+    assert result.exit_code == 2 and "error: " in result.stderr and "given twice" in result.stderr
+
+
+@pytest.mark.parametrize("damage", ["not an object", "no calibration", "bad threshold", "unknown param",
+                                    "copy of nothing", "fewer sentences"])
+def test_a_damaged_state_is_one_error_line(seeds_run, tmp_path, damage):
+    import shutil
+
+    out = tmp_path / "out"
+    shutil.copytree(seeds_run, out)
+    meta_path, docs_path = out / "state" / "clusterer.json", out / "state" / "documents.jsonl"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    docs = [json.loads(line) for line in docs_path.read_text(encoding="utf-8").splitlines()]
+    if damage == "not an object":
+        meta = []
+    elif damage == "no calibration":
+        del meta["calibration"]
+    elif damage == "bad threshold":
+        meta["calibration"]["threshold"] = "x"
+    elif damage == "unknown param":
+        meta["params"]["colour"] = 1
+    elif damage == "copy of nothing":
+        docs[2]["duplicate_of"] = "nowhere"
+    else:
+        docs[0]["sentences"] = docs[0]["sentences"][:2]
+    meta_path.write_text(json.dumps(meta), encoding="utf-8")
+    docs_path.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs), encoding="utf-8")
+    result = _explain(out, SEED_000, SEED_001)
+    assert result.exit_code == 2 and result.exception is None or isinstance(result.exception, SystemExit)
+    assert result.exit_code == 2 and result.stderr.startswith("error: ") and len(result.stderr.splitlines()) == 1
+
+
+def test_pairs_outside_the_graph_and_attached_rows_are_scored_as_the_clusterer_did():
+    rng = np.random.default_rng(4)
+    X = np.vstack([c + 0.3 * rng.normal(size=(6, 16)) for c in rng.normal(size=(5, 16))]).astype(np.float32)
+    texts = [f"Team{i % 5} beat Rival{(i * 7) % 5}" for i in range(30)]
+    days = np.r_[np.zeros(15), np.full(15, 10.0)]              # two weeks apart: outside the +-3 day window
+    cal = Calibration(threshold=0.3, missing_sim=0.1)
+    est = EventClusterer(calibration=cal, refit_up_to=0).fit(X[:20], days=days[:20], texts=texts[:20])
+    rows, cols, _ = est.pairs_
+    assert not np.any(((rows == 0) & (cols == 19)) | ((rows == 19) & (cols == 0)))
+    far = est.explain_pair(0, 19)
+    assert not far["candidate_pair"] and far["score"] == pytest.approx(cal.missing_for(cal.threshold))
+    assert not far["clears_threshold"] and "score_if_candidate" in far
+    est.assign(X[20:], days=days[20:], texts=texts[20:])       # without a refit: no shared names
+    assert est.fitted_rows_ == 20
+    assert est.explain_pair(20, 21)["shared_names"] is None and est.explain_pair(15, 16)["shared_names"] is not None
