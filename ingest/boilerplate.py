@@ -36,6 +36,8 @@ FURNITURE_PHRASES = [
     "subscribe to our newsletter", "share this",
     # Persian "share this page with your friends", "all material and moral rights"
     "به اشتراک بگذارید", "حقوق مادی و معنوی",
+    # comment forms ("you are replying to the comment «»"), BBC Persian's "updated 17 April"
+    "در حال پاسخ به نظر", "بروزرسانی شده", "به روزرسانی شده", "به‌روزرسانی شده",
 ]
 _FURNITURE = [fold(p) for p in FURNITURE_PHRASES]
 # Phrases that are also ordinary news wording ("اشترك في الاجتماع ..." = "took part in the
@@ -45,7 +47,7 @@ _FURNITURE = [fold(p) for p in FURNITURE_PHRASES]
 AMBIGUOUS_PHRASES = [
     "آخرین اخبار", "تبادل نظر", "دسترسی سریع", "اخبار سایت", "اخبار ویژه", "منتشر نخواهد شد", "پس از تایید", "اشتراک گذاری", "اشتراک‌گذاری", "کلیه حقوق",
     "تمامی حقوق", "کانال تلگرام", "على التلغرام", "على تلغرام", "شارك هذا", "اشترك في",
-    "النشرة البريدية", "التعليقات", "share this",
+    "النشرة البريدية", "التعليقات", "share this", "بروزرسانی شده", "به روزرسانی شده", "به‌روزرسانی شده",
 ]
 _AMBIGUOUS = {fold(p) for p in AMBIGUOUS_PHRASES}
 # Words of a site or of its comment rules ("پیام هایی که حاوی تهمت باشد منتشر نخواهد شد.").
@@ -60,16 +62,44 @@ RELATED_HEADINGS = [
     "أخبار ذات صلة", "مقالات ذات صلة", "موضوعات ذات صلة", "اقرأ أيضا", "اقرأ أيضاً", "اقرأ المزيد",
     "الأكثر قراءة", "آخر الأخبار", "مواضيع قد تهمك", "related articles", "related news", "related stories", "read more",
     "more on this story", "latest news", "most read",
+    "همچنین ببینید", "مواضيع متعلقة", "مواضيع ذات صلة", "أقرأ أيضاً", "شاهد أيضا", "شاهد أيضاً",
+    # tag lists: the tags follow the heading one a line, as headlines do
+    "برچسب ها", "برچسب‌ها", "برچسب", "کلید واژه ها", "کلیدواژه‌ها", "الوسوم", "كلمات مفتاحية", "مواضيع", "tags", "topics",
 ]
 _RELATED_HEADINGS = {" ".join(fold(p).split()) for p in RELATED_HEADINGS}
 
 # Whole-line labels (the line is nothing but the label).
-EDGE_LABELS = ["المصدر", "منبع", "source", "×", "اخبار", "أخبار", "home", "خانه", "صفحه اصلی"]
+EDGE_LABELS = ["المصدر", "منبع", "source", "×", "اخبار", "أخبار", "home", "خانه", "صفحه اصلی",
+               "کپی شد", "نظر شما", "+ نظر شما", "کپی لینک", "نسخ الرابط", "تم النسخ"]
+# Share rows, one network a line or all on one ("شارك / فيسبوك / تويتر / واتساب / تلغرام"):
+# a line of nothing but these words.
+SHARE_WORDS = ["شارك", "شارک", "مشاركة", "اشتراک", "facebook", "twitter", "whatsapp", "telegram", "linkedin",
+               "email", "فيسبوك", "فيس بوك", "تويتر", "واتساب", "واتس اب", "تلغرام", "تيليجرام", "إكس", "لينكدإن",
+               "فیسبوک", "توییتر", "واتساپ", "تلگرام", "ایتا", "لینکدین", "ایکس", "ایمیل"]
+_SHARE_WORDS = {word for phrase in SHARE_WORDS for word in fold(phrase).split()}
 _EDGE_LABELS = {fold(p) for p in EDGE_LABELS}
+
+# Lines between the headline and the body that are not the headline: a source or dateline
+# ("بغداد - وكالات:", "کابل - طلوع‌نیوز", "السومرية نيوز/ بغداد", "المصدر: الميادين نت +
+# وكالات"), a section label ("اخبار بین‌الملل - غرب آسیا") or the site's name ("قناة العالم
+# الاخبارية"). Plain text has no markup left to tell them apart (trafilatura reads bylines
+# from HTML only), so they are recognised by their form, by hand.
+SOURCE_PREFIXES = ["المصدر", "منبع", "source", "بقلم", "نویسنده"]
+AGENCY_WORDS = ["وكالات", "وكالة", "خبرگزاری", "قناة", "شبكة", "بوابة", "الاخبارية", "الإخبارية", "نيوز", "نیوز",
+                "نت", "news", "agency", "agencies", "tv", "ایرنا", "ایسنا", "رويترز", "reuters", "afp", "واس"]
+SECTION_WORDS = ["اخبار", "أخبار", "سرویس", "گروه", "سیاسی", "اقتصادی", "اجتماعی", "فرهنگی", "ورزشی", "بین الملل",
+                 "بین‌الملل", "استان ها", "استان‌ها", "سياسة", "اقتصاد", "رياضة", "دولية", "محليات", "منوعات"]
+_SOURCE_PREFIXES = tuple(fold(p) for p in SOURCE_PREFIXES)
+_AGENCY_WORDS = {fold(w) for w in AGENCY_WORDS}
+_SECTION_WORDS = {" ".join(fold(w).split()) for w in SECTION_WORDS}
+_SOURCE_SEPARATOR = re.compile(r"\s[-–—|]\s|\s*/\s*|\s[-–—]|[-–—]\s")
 
 # Captcha sums written in words: "ثمانية عشر + سبعة =", "پنج + سه ="
 _CAPTCHA = re.compile(r"^[\w\s]{0,40}[+\-×x*]\s*[\w\s]{0,40}=\s*\S{0,4}$")
 _TERMINAL = re.compile(r"[.!?؟…۔»\"”。！？]\s*$")
+# A sentence's end, a closing quote after it included: a headline that ends with a quoted
+# name ('... مناورات "الرسول الأعظم"') has no end mark.
+_SENTENCE_CLOSE = re.compile(r"[.!?؟…۔。！？][»\"”']*\s*$")
 _SENTENCE_END = re.compile(r"[.!?؟](\s|$)")
 _BULLET = re.compile(r"^\s*[•·▪●◦\-–*]+\s*")
 
@@ -85,7 +115,7 @@ def _is_furniture(line: str) -> bool:
     folded = fold(_BULLET.sub("", line)).strip(" :|-–—/")
     if not folded:
         return True
-    if folded in _EDGE_LABELS or _CAPTCHA.match(folded) or _is_menu_bar(folded):
+    if folded in _EDGE_LABELS or _CAPTCHA.match(folded) or _is_menu_bar(folded) or _is_share_row(folded):
         return True
     # A furniture phrase on a short line; long lines are news sentences that happen
     # to contain such words.
@@ -98,6 +128,11 @@ def _is_furniture(line: str) -> bool:
     phrase = phrases[0]
     return (not _LABEL_LINE_END.search(folded) or re.search(re.escape(phrase) + r"\s*:", folded) is not None
             or words <= len(phrase.split()) + 3 or _SITE_WORDS.search(folded) is not None)
+
+
+def _is_share_row(folded: str) -> bool:
+    words = re.sub(r"[|/•·:،,]", " ", folded).split()
+    return bool(words) and all(word in _SHARE_WORDS for word in words)
 
 
 def _is_menu_bar(line: str) -> bool:
@@ -118,6 +153,39 @@ def _is_runon_list(line: str) -> bool:
 def _is_label(line: str, max_words: int = 6) -> bool:
     """A short line without sentence punctuation: a menu item, section name or tag."""
     return count_words(line) <= max_words and not _TERMINAL.search(line)
+
+
+def _names_agency(part: str) -> bool:
+    """A site's or agency's name: a word such as "نيوز" or "وكالة" at its start or end
+    ("السومرية نيوز", "طلوع‌نیوز", "قناة العالم الاخبارية")."""
+    words = part.split()
+    return bool(words) and (words[0] in _AGENCY_WORDS or words[-1] in _AGENCY_WORDS
+                            or words[-1].endswith(("نیوز", "news")))
+
+
+def _is_source_line(line: str) -> bool:
+    """A dateline, source, section label or site name above the body (see SOURCE_PREFIXES)."""
+    folded = " ".join(fold(line).split())
+    words = len(folded.split())
+    if folded.startswith(_SOURCE_PREFIXES) and re.match(r"^\S+(?:\s\S+)?\s*:", folded):
+        return True
+    if words > 6:
+        return False
+    if folded.endswith(":"):
+        return True          # "بغداد - وكالات:": the body follows the colon
+    parts = [part.strip(" +«»\"") for part in _SOURCE_SEPARATOR.split(folded) if part.strip(" +«»\"")]
+    if len(parts) == 1:
+        return words <= 3 and _names_agency(parts[0])
+    return len(parts) == 2 and all(len(part.split()) <= 3 for part in parts) and any(
+        _names_agency(part) or part.split()[0] in _SECTION_WORDS or part in _SECTION_WORDS for part in parts)
+
+
+def _without_site_prefix(title: str) -> str:
+    """The headline without the site's name before it ("خبرگزاری تسنیم - عراقچی ...")."""
+    site, separator, headline = title.partition(" - ")
+    if separator and len(site.split()) <= 3 and _names_agency(fold(site)) and count_words(headline) >= 3:
+        return headline.strip()
+    return title
 
 
 def _dedupe(paragraphs: list[str]) -> tuple[list[str], list[str]]:
@@ -148,7 +216,7 @@ def _drop_related_lists(lines: list[str]) -> tuple[list[str], list[str]]:
         if body_started and _is_related_heading(line):
             in_list = True
             removed.append(line)
-        elif in_list and count_words(line) <= 25 and not _TERMINAL.search(line):
+        elif in_list and count_words(line) <= 25 and not _SENTENCE_CLOSE.search(line):
             removed.append(line)
         else:
             in_list = False
@@ -212,9 +280,12 @@ def clean_scraped_text(text: str, date_lines: set[str] | None = None) -> CleanTe
     if len(head) >= 2 and all(count_words(line) <= 3 for line in head):
         removed.extend(head)  # a run of menu items ("صفحه اصلی", "اخبار ورزشی"), no headline
     elif head:
-        # The last short line before the body is the headline; earlier ones are menus.
-        title = head[-1]
-        removed.extend(head[:-1])
+        # The last short line before the body is the headline, datelines and source lines
+        # after it aside; earlier ones are menus.
+        headlines = [line for line in head if not _is_source_line(line)]
+        title = headlines[-1] if headlines else None
+        removed.extend(line for line in head if line is not title)
+        title = title and _without_site_prefix(title)
     kept, repeated = _dedupe(kept)
     removed.extend(repeated)
     return CleanText(title=title, paragraphs=kept, removed=removed)
@@ -266,6 +337,61 @@ def visible_text(html: str) -> str:
         if element.getparent() is not None:
             element.drop_tree()
     return " ".join(root.xpath("//text()"))
+
+
+# Where a page shows its date when trafilatura's main text does not carry it: the header,
+# the byline, a <time>. Searched from the headline outwards (the nearest date is the
+# article's), leaving out what holds other stories or readers' words (asides, comments,
+# related and most-read lists), whose dates are not this article's. htmldate reads
+# Gregorian dates from markup only; the Jalali, Hijri and month-name dates that Persian and
+# Arabic pages show are read by choose_date from these blocks.
+_OTHER_STORIES_TAGS = ("script", "style", "noscript", "template", "nav", "aside", "footer", "form", "iframe", "svg",
+                       "button", "select")
+_OTHER_STORIES_CLASS = re.compile(r"comment|related|more|popular|most|sidebar|newsletter|share", re.IGNORECASE)
+_BLOCK_TAGS = frozenset("p div li td th dd dt h1 h2 h3 h4 h5 h6 time header section article figure figcaption "
+                        "blockquote address main span".split())
+
+
+def _date_blocks(root) -> list[tuple[object, str]]:
+    """(element, text) of the innermost block elements, in reading order; a <time> with
+    its machine-readable datetime as well."""
+    blocks = []
+    for element in root.iter():
+        if not isinstance(element.tag, str) or element.tag not in _BLOCK_TAGS:
+            continue
+        if element.tag != "time" and any(isinstance(child.tag, str) and child.tag in _BLOCK_TAGS and child.tag != "span"
+                                         for child in element.iterdescendants()):
+            continue
+        text = " ".join(element.text_content().split())
+        if element.tag == "time" and element.get("datetime"):
+            text = f"{element.get('datetime')} {text}"
+        if text:
+            blocks.append((element, text))
+    return blocks
+
+
+def date_context_lines(html: str, title: str | None = None) -> list[str]:
+    """The page's text blocks nearest its headline (<h1>, else the block that is the title)
+    first, those after it before those above it at the same distance; see above."""
+    try:
+        import lxml.html
+
+        root = lxml.html.fromstring(html)
+    except Exception:
+        return []
+    for element in list(root.iter()):
+        if element.getparent() is None or not isinstance(element.tag, str):
+            continue
+        marks = f"{element.get('class') or ''} {element.get('id') or ''}"
+        if element.tag in _OTHER_STORIES_TAGS or (_OTHER_STORIES_CLASS.search(marks) and element.find(".//h1") is None):
+            element.drop_tree()     # (a wrapper such as <div class="has-sidebar"> around the headline stays)
+    blocks = _date_blocks(root)
+    title_key = " ".join(fold(title).split()) if title else None
+    headline = next((i for i, (element, _) in enumerate(blocks) if element.tag == "h1"), None)
+    if headline is None and title_key:
+        headline = next((i for i, (_, text) in enumerate(blocks) if " ".join(fold(text).split()) == title_key), None)
+    order = sorted(range(len(blocks)), key=lambda i: (abs(i - (headline or 0)), i < (headline or 0)))
+    return [blocks[i][1] for i in order]
 
 
 @dataclass

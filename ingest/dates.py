@@ -90,7 +90,8 @@ def _alternation(names) -> str:
 # Arabic press writes it ("15 تشرين الثاني/نوفمبر 2020", "15 تشرين الثاني (نوفمبر) 2020").
 # {year}: Jalali years may be written with two digits ("۲۵ آبان ۹۹"; see _full_year).
 # The month name is a whole word: "۲۵ اسدالله ۱۳۹۹" is no date. "st/nd/rd/th": "15th November 2020".
-_DMY = (r"(?<!\d)(?P<d>\d{{1,2}})\s*(?:ام|م|st|nd|rd|th)?\s*[,،]?\s*(?P<m>{months}){after}(?![^\W\d])\s*[,،]?\s*"
+# "من" between day and month is the Egyptian form ("13 من رجب 1446", "13 من يناير 2025").
+_DMY = (r"(?<!\d)(?P<d>\d{{1,2}})\s*(?:ام|م|st|nd|rd|th)?\s*[,،]?\s*(?:من\s+)?(?P<m>{months}){after}(?![^\W\d])\s*[,،]?\s*"
         r"(?:سنه|سال|عام)?\s*(?P<y>{year})(?!\d)")
 _YMD_WORD = r"(?<!\d)(?P<y>\d{{4}})\s+(?P<m>{months})\s+(?P<d>\d{{1,2}})\b"
 # "November 15, 2020", "Nov. 15, 2020", "نوفمبر 15، 2020"
@@ -180,13 +181,34 @@ def _candidates(line: str):
             yield match.start(), DocDate(value, calendar, text=match.group(0))
 
 
+# A line that opens with the marker and a colon ("امروز: سه‌شنبه ۲۵ دی ۱۴۰۳ - ..."): every
+# date on it is the site header's.
+_CRAWL_LINE_START = re.compile(r"^[\s•|:-]*(?:%s)\s*:" % "|".join(fold(m) for m in _CRAWL_MARKERS))
+_CRAWL_MARKER_WORDS = {fold(m) for m in _CRAWL_MARKERS}
+
+
+def _is_crawl_line(low: str, spans: list[str]) -> bool:
+    """Whether a (fold()ed) line is a site header's "today" date: the marker with a colon
+    at its start, or the marker, a weekday and the date with nothing else ("اليوم الأحد 15
+    نوفمبر 2020"). A line that goes on with news ("اليوم الخميس 17 أبريل 2025 وصل ...") is
+    news text, its date the event's."""
+    if _CRAWL_LINE_START.match(low):
+        return True
+    rest = low
+    for span in spans:
+        rest = rest.replace(span, " ")
+    words = [word for word in re.sub(r"[\d\W_]+", " ", rest).split() if len(word) > 1]  # not "م", "هـ"
+    return bool(words) and words[0] in _CRAWL_MARKER_WORDS and len(words) <= 2
+
+
 def find_dates(lines: list[str]) -> list[DocDate]:
     """All dates stated in the lines, in reading order, crawl dates flagged."""
     found = []
     for line in lines:
         low = fold(line)
-        is_crawl = any(low.lstrip(" •-|:").startswith(fold(m)) for m in _CRAWL_MARKERS)
-        for start, found_date in sorted(_candidates(line), key=lambda c: c[0]):
+        candidates = sorted(_candidates(line), key=lambda c: c[0])
+        is_crawl = bool(candidates) and _is_crawl_line(low, [c[1].text for c in candidates])
+        for start, found_date in candidates:
             crawl = is_crawl or bool(_CRAWL_BEFORE.search(low[max(0, start - 40):start]))
             found.append(DocDate(found_date.value, found_date.calendar, crawl, found_date.text))
     return found
@@ -241,11 +263,20 @@ def _to_utc(stamp: datetime) -> datetime:
     return stamp.astimezone(timezone.utc).replace(tzinfo=None)
 
 
+def _is_day_only(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
 def parse_input_time(value: str | None) -> DocDate | None:
     """A timestamp given by the input (JSONL time field, HTML metadata): ISO 8601 or
     YYYY-MM-DD HH:MM:SS, the same with a Jalali or Hijri year, or Unix time (seconds or
     milliseconds, UTC). A time with a UTC offset ("+03:30", "Z") is converted to UTC, and
-    the date is then the UTC date, so that times from different sources compare."""
+    the date is then the UTC date, so that times from different sources compare. A day
+    without a time of day has no timestamp (see Document.event_day)."""
     if not value:
         return None
     text = to_ascii_digits(str(value)).strip()
@@ -270,11 +301,18 @@ def parse_input_time(value: str | None) -> DocDate | None:
         if clock.group(4):
             stamp = _to_utc(stamp.replace(tzinfo=_zone(clock.group(4))))
         return DocDate(stamp.date(), calendar, text=text, timestamp=stamp)
-    for parse in (datetime.fromisoformat, lambda s: datetime.strptime(s[:10], "%Y-%m-%d")):
-        try:
-            stamp = _to_utc(parse(text.replace("Z", "+00:00")))
-            return DocDate(stamp.date(), "input", text=text, timestamp=stamp)
-        except ValueError:
-            continue
+    try:
+        stamp = _to_utc(datetime.fromisoformat(text.replace("Z", "+00:00")))
+    except ValueError:
+        stamp = None
+    # A day without a time of day ("2025-01-12", or one whose time is not understood) has
+    # no timestamp, as "1403-10-23" and dates read from the text have none: Document.event_day
+    # puts every such day at noon, so that two reports of one day are not half a day apart.
+    if stamp is not None:
+        return DocDate(stamp.date(), "input", text=text, timestamp=None if _is_day_only(text) else stamp)
+    try:
+        return DocDate(datetime.strptime(text[:10], "%Y-%m-%d").date(), "input", text=text)
+    except ValueError:
+        pass
     found = find_dates([text])
     return found[0] if found else None

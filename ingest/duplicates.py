@@ -172,6 +172,7 @@ class DuplicateDetector:
         target = {m.id: m.duplicate_of for m in matches}
         for doc in documents:
             doc.duplicate_of = target.get(doc.id)
+        date_from_copies(documents)
         return matches
 
 
@@ -196,6 +197,7 @@ class DuplicateDetector:
             for doc_id in sorted(members - earlier_ids - {canonical}):
                 by_id[doc_id].duplicate_of = canonical
                 attached.append(self._match(by_id[doc_id], by_id[canonical]))
+        date_from_copies(list(new))      # earlier documents keep the dates they were clustered with
         return sorted(attached, key=lambda m: m.id)
 
     def _match(self, copy: Document, canonical: Document) -> DuplicateMatch:
@@ -204,6 +206,25 @@ class DuplicateDetector:
             return DuplicateMatch(copy.id, canonical.id, 1.0, True)
         return DuplicateMatch(copy.id, canonical.id,
                               jaccard(shingles(a, self.shingle_size), shingles(b, self.shingle_size)), False)
+
+
+def date_from_copies(documents: list[Document]) -> None:
+    """Give a canonical document without an event date (none, or a crawl date only) the
+    earliest event date of its copies among ``documents``, with a note: a syndicated copy
+    states the day of the story its original did not."""
+    by_id = {doc.id: doc for doc in documents}
+    dated_copies: dict[str, list[Document]] = defaultdict(list)
+    for doc in documents:
+        if doc.duplicate_of and doc.event_date is not None:
+            dated_copies[doc.duplicate_of].append(doc)
+    for canonical_id, copies in sorted(dated_copies.items()):
+        canonical = by_id.get(canonical_id)
+        if canonical is None or canonical.event_date is not None:
+            continue
+        copy = min(copies, key=lambda doc: (doc.event_day, doc.id))
+        canonical.date = copy.date
+        canonical.notes.append(f"no event date in the article (none, or only a crawl date); dated "
+                               f"{copy.date.value.isoformat()} as its copy {copy.id!r}")
 
 
 def find_duplicates(documents: list[Document], threshold: float = 0.7) -> list[DuplicateMatch]:

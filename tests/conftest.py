@@ -1,4 +1,5 @@
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,15 @@ def seed_documents(seed_articles):
     documents, skipped = Ingestor().transform(seed_articles)
     assert not skipped
     return {d.id: d for d in documents}
+
+
+def copy_seed_folder(tmp_path, name, prefixes):
+    """A folder under tmp_path holding the seed articles whose ids start with `prefixes`."""
+    folder = tmp_path / name
+    folder.mkdir()
+    for prefix in prefixes:
+        shutil.copy(next(SEEDS.glob(f"{prefix}_*.txt")), folder)
+    return folder
 
 
 def needs_shared_eval(path: str):

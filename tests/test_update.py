@@ -9,7 +9,7 @@ import pytest
 
 from akhbar.cluster import Calibration, EventClusterer
 from akhbar.types import DocDate, Document, document_from_dict, document_to_dict
-from conftest import ROOT, SEEDS
+from conftest import ROOT, SEEDS, copy_seed_folder
 
 
 def _events(rows):
@@ -22,14 +22,6 @@ def _events(rows):
 def _cli(*args, cwd=ROOT):
     return subprocess.run([sys.executable, "-m", "akhbar.cli", "run", *map(str, args), "--no-cache", "-q"],
                           cwd=cwd, capture_output=True, text=True, timeout=600)
-
-
-def _seed_folder(tmp_path, name, prefixes):
-    folder = tmp_path / name
-    folder.mkdir()
-    for prefix in prefixes:
-        shutil.copy(next(SEEDS.glob(f"{prefix}_*.txt")), folder)
-    return folder
 
 
 def _rows(out):
@@ -105,8 +97,8 @@ def test_cli_update_attaches_later_seeds_to_earlier_events(tmp_path):
     """Seeds 000, 002, 003 first (--save-state), then 001 and 004 with --update: 001 joins
     000's event, 004 opens its own; earlier cluster ids are unchanged; every input of both
     runs is accounted for; a record whose id was in the earlier run is skipped with why."""
-    first = _seed_folder(tmp_path, "first", ["000", "002", "003"])
-    later = _seed_folder(tmp_path, "later", ["001", "004"])
+    first = copy_seed_folder(tmp_path, "first", ["000", "002", "003"])
+    later = copy_seed_folder(tmp_path, "later", ["001", "004"])
     shutil.copy(next(SEEDS.glob("002_*.txt")), later)  # same id as an earlier article
     proc = _cli(first, "--out", tmp_path / "out1", "--save-state")
     assert proc.returncode == 0, proc.stderr
@@ -128,7 +120,7 @@ def test_cli_update_attaches_later_seeds_to_earlier_events(tmp_path):
     assert {"fa", "ar"} <= set(pair["langs"])
 
     # The updated run saved its own state: a third run chains on it.
-    third = _seed_folder(tmp_path, "third", [])
+    third = copy_seed_folder(tmp_path, "third", [])
     text = next(SEEDS.glob("004_*.txt")).read_text(encoding="utf-8")
     (third / "004_copy.txt").write_text(text, encoding="utf-8")  # a syndicated copy of an earlier article
     proc = _cli(third, "--update", tmp_path / "out2", "--out", tmp_path / "out3")
@@ -139,7 +131,7 @@ def test_cli_update_attaches_later_seeds_to_earlier_events(tmp_path):
 
 
 def test_cli_update_errors_are_clear(tmp_path):
-    first = _seed_folder(tmp_path, "first", ["000", "002", "003"])
+    first = copy_seed_folder(tmp_path, "first", ["000", "002", "003"])
     proc = _cli(first, "--out", tmp_path / "plain")
     assert proc.returncode == 0, proc.stderr
     proc = _cli(first, "--update", tmp_path / "plain", "--out", tmp_path / "x")
@@ -154,7 +146,7 @@ def test_update_refuses_another_embedding_model(tmp_path, seed_documents):
     class OtherEncoder:
         name = "other-model"
 
-    first = _seed_folder(tmp_path, "first", ["000", "002", "003"])
+    first = copy_seed_folder(tmp_path, "first", ["000", "002", "003"])
     Pipeline().run([first]).write(tmp_path / "out", save_state=True)
     pipeline = Pipeline()
     pipeline.embedder.encoder = OtherEncoder()
@@ -167,8 +159,8 @@ def test_update_reads_a_state_left_half_replaced(tmp_path):
     leaves `.state.old`: the next update reads it. Updating in place works too."""
     from akhbar.pipeline import Pipeline
 
-    first = _seed_folder(tmp_path, "first", ["000", "002", "003"])
-    later = _seed_folder(tmp_path, "later", ["001", "004"])
+    first = copy_seed_folder(tmp_path, "first", ["000", "002", "003"])
+    later = copy_seed_folder(tmp_path, "later", ["001", "004"])
     Pipeline().run([first]).write(tmp_path / "out", save_state=True)
     (tmp_path / "out" / "state").rename(tmp_path / "out" / ".state.old")
     result = Pipeline().update(tmp_path / "out", [later])
@@ -216,7 +208,7 @@ def test_update_with_nothing_new_fails_and_damaged_state_is_reported(tmp_path):
     import os
     import stat
 
-    first = _seed_folder(tmp_path, "first", ["000", "002"])
+    first = copy_seed_folder(tmp_path, "first", ["000", "002"])
     proc = _cli(first, "--out", tmp_path / "out1", "--save-state")
     assert proc.returncode == 0, proc.stderr
     mask = os.umask(0)
@@ -226,7 +218,7 @@ def test_update_with_nothing_new_fails_and_damaged_state_is_reported(tmp_path):
     for inputs in (first, tmp_path / "no-such-folder"):
         proc = _cli(inputs, "--update", tmp_path / "out1", "--out", tmp_path / "out2")
         assert proc.returncode == 1 and "none of this run's inputs could be added" in proc.stderr, proc.stderr
-    later = _seed_folder(tmp_path, "later", ["001"])
+    later = copy_seed_folder(tmp_path, "later", ["001"])
     for damaged, content in (("summaries.jsonl", ""), ("pipeline.json", "[]\n")):
         state = tmp_path / f"damaged-{damaged}"
         shutil.copytree(tmp_path / "out1", state)
@@ -244,9 +236,9 @@ def test_run_refuses_out_of_range_options(tmp_path, option):
 
 
 def test_update_refuses_a_damaged_clusterer_file_and_an_out_inside_the_state(tmp_path):
-    first = _seed_folder(tmp_path, "first", ["000", "002"])
+    first = copy_seed_folder(tmp_path, "first", ["000", "002"])
     assert _cli(first, "--out", tmp_path / "out1", "--save-state").returncode == 0
-    later = _seed_folder(tmp_path, "later", ["001"])
+    later = copy_seed_folder(tmp_path, "later", ["001"])
     proc = _cli(later, "--update", tmp_path / "out1", "--out", tmp_path / "out1" / "state")
     assert proc.returncode == 2 and "is inside" in proc.stderr
     npz = tmp_path / "out1" / "state" / "clusterer.npz"
@@ -304,12 +296,12 @@ def test_each_run_of_one_pipeline_keeps_its_own_clusterer(tmp_path):
 
     pipeline = Pipeline()
     template = pipeline.clusterer
-    first = pipeline.run([_seed_folder(tmp_path, "five", ["000", "001", "002", "003", "004"])])
-    second = pipeline.run([_seed_folder(tmp_path, "two", ["002", "003"])])
+    first = pipeline.run([copy_seed_folder(tmp_path, "five", ["000", "001", "002", "003", "004"])])
+    second = pipeline.run([copy_seed_folder(tmp_path, "two", ["002", "003"])])
     assert first.clusterer is not second.clusterer and pipeline.clusterer is template
     assert len(first.clusterer.labels_) == 5 and len(second.clusterer.labels_) == 2
     first.write(tmp_path / "out", save_state=True)
-    updated = Pipeline().update(tmp_path / "out", [_seed_folder(tmp_path, "more", ["001"])])  # id already there
+    updated = Pipeline().update(tmp_path / "out", [copy_seed_folder(tmp_path, "more", ["001"])])  # id already there
     assert len(updated.documents) == 5 and any("already in the earlier run" in s.reason for s in updated.skipped)
     pipeline.update(tmp_path / "out", [tmp_path / "two"])
     assert pipeline.clusterer is template
