@@ -1,6 +1,7 @@
 """Clustering time and peak memory at 1k, 10k and 100k documents (embedding excluded).
 
     python benchmarks/scale.py [--sizes 1000 10000 100000] [--bertopic-max 100000] [--repeats 3]
+    python benchmarks/scale.py --check-invariance 100000   # same labels shuffled / 1 thread / no torch
 
 Inputs are synthetic vectors drawn from the OG2021 dev distribution: each synthetic
 document is an OG2021 document vector (embedded once, from the cache) plus Gaussian
@@ -70,13 +71,56 @@ def run_one(n: int, method: str) -> dict:
             "n_clusters": int(len(set(np.asarray(labels).tolist())))}
 
 
+def check_invariance(n: int) -> dict:
+    """Fit the same n synthetic rows as drawn, shuffled, with one thread and without torch;
+    the labels (in the caller's row order) must be identical, not merely equivalent."""
+    from threadpoolctl import threadpool_limits
+
+    from akhbar.cluster import EventClusterer, graph
+
+    X, langs, days = synthetic(n)
+
+    def fit(order=None):
+        order = np.arange(n) if order is None else order
+        labels = EventClusterer(use_terms=False).fit_predict(X[order], langs=[langs[i] for i in order],
+                                                            days=days[order])
+        out = np.empty(n, dtype=np.int64)
+        out[order] = labels
+        return out
+
+    reference = fit()
+    shuffled = fit(np.random.default_rng(1).permutation(n))
+    torch = graph._torch()
+    previous = torch.get_num_threads() if torch is not None else None
+    with threadpool_limits(1):
+        if torch is not None:
+            torch.set_num_threads(1)
+        one_thread = fit()
+        if torch is not None:
+            torch.set_num_threads(previous)
+    graph._torch = lambda: None
+    no_torch = fit()
+    result = {"n": n, "n_clusters": int(len(set(reference.tolist())))}
+    for name, labels in (("shuffled", shuffled), ("one_thread", one_thread), ("no_torch", no_torch)):
+        result[f"{name}_identical"] = bool(np.array_equal(labels, reference))
+    return result
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
     parser.add_argument("--bertopic-max", type=int, default=100000)
     parser.add_argument("--repeats", type=int, default=3, help="akhbar runs per size (median reported)")
     parser.add_argument("--child", nargs=2, metavar=("N", "METHOD"))
+    parser.add_argument("--check-invariance", type=int, metavar="N",
+                        help="fit N rows as drawn, shuffled, with 1 thread and without torch; compare labels")
     args = parser.parse_args(argv)
+    if args.check_invariance:
+        result = check_invariance(args.check_invariance)
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        (RESULTS / "scale_invariance.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+        print(json.dumps(result))
+        return
     if args.child:
         print(json.dumps(run_one(int(args.child[0]), args.child[1])))
         return
