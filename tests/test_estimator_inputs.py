@@ -4,7 +4,6 @@ or complex X, and the edge cases of one repeated vector and an empty refit."""
 import datetime as dt
 
 import numpy as np
-import pandas as pd
 import pytest
 import scipy.sparse as sp
 
@@ -23,8 +22,7 @@ def test_timestamps_are_read_as_dates_not_nanoseconds():
     offsets = (np.arange(len(X)) % 2).astype(float)          # members alternate between two days
     first = dt.date(2021, 7, 1)
     as_numbers = EventClusterer().fit(X, days=offsets + first.toordinal())
-    for days in (pd.Series(pd.Timestamp(first) + pd.to_timedelta(offsets, unit="D")),
-                 np.datetime64(first.isoformat(), "ns") + (offsets * 86400e9).astype("timedelta64[ns]"),
+    for days in (np.datetime64(first.isoformat(), "ns") + (offsets * 86400e9).astype("timedelta64[ns]"),
                  [first + dt.timedelta(days=int(o)) for o in offsets],
                  [dt.datetime(2021, 7, 1) + dt.timedelta(days=o) for o in offsets]):
         model = EventClusterer().fit(X, days=days)
@@ -32,10 +30,25 @@ def test_timestamps_are_read_as_dates_not_nanoseconds():
         np.testing.assert_array_equal(model.labels_, as_numbers.labels_)
 
 
+def test_pandas_timestamps_are_read_as_dates_not_nanoseconds():
+    pd = pytest.importorskip("pandas")  # not a dependency of akhbar; users often pass its columns
+    X = _events()
+    offsets = (np.arange(len(X)) % 2).astype(float)
+    first = dt.date(2021, 7, 1)
+    as_numbers = EventClusterer().fit(X, days=offsets + first.toordinal())
+    for days in (pd.Series(pd.Timestamp(first) + pd.to_timedelta(offsets, unit="D")),
+                 list(pd.Timestamp(first) + pd.to_timedelta(offsets, unit="D"))):
+        model = EventClusterer().fit(X, days=days)
+        np.testing.assert_allclose(model.days_, as_numbers.days_)
+        np.testing.assert_array_equal(model.labels_, as_numbers.labels_)
+    model = EventClusterer().fit(X[:2], days=[pd.NaT, pd.Timestamp(first)])
+    assert np.isnan(model.days_[0]) and model.days_[1] == first.toordinal()
+
+
 def test_aware_datetimes_are_taken_in_utc_and_missing_ones_are_unknown():
     X = _events(n_events=1)
     tehran = dt.timezone(dt.timedelta(hours=3, minutes=30))
-    days = [dt.datetime(2021, 7, 1, 2, 0, tzinfo=tehran), None, pd.NaT, np.datetime64("NaT"), float("nan")]
+    days = [dt.datetime(2021, 7, 1, 2, 0, tzinfo=tehran), None, np.datetime64("NaT"), float("nan"), None]
     model = EventClusterer().fit(X, days=days)
     assert model.days_[0] == pytest.approx(dt.date(2021, 6, 30).toordinal() + 22.5 / 24)
     assert np.isnan(model.days_[1:]).all()
