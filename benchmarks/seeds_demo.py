@@ -76,7 +76,8 @@ def evidence_alone():
         "sentence alignment over its null (+ article_background)": over_null,
         "sentence alignment over its null, locally scaled (used)": np.where(
             aligned, _local_scaling(np.nan_to_num(over_null), aligned, rows, cols,
-                                    calibration.article_background, calibration.article_background_weight), np.nan),
+                                    calibration.article_background, calibration.article_background_weight,
+                                    exclude_at=calibration.article_sure_alignment), np.nan),
         "combined pair score": clusterer.pair_scores(
             vectors, langs=[d.lang for d in documents], days=[d.event_day or np.nan for d in documents],
             texts=[d.title + "\n" + d.text for d in documents], sentence_vectors=sentence_vectors)[2],

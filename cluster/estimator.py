@@ -45,7 +45,8 @@ class Calibration:
     # few or no other candidates (a batch of two) still has a baseline; and a pair whose
     # alignment reaches article_sure_alignment scores at least article_threshold however
     # high the baseline (a batch of reports of one event, where every candidate is a
-    # match). Measured on fa/ar reference articles: benchmarks/article_alignment.py.
+    # match); pairs aligned that well are also left out of the baselines (_local_scaling).
+    # Measured on fa/ar reference articles: benchmarks/article_alignment.py.
     article_background: float = 0.19
     article_background_weight: float = 3.0
     article_sure_alignment: float | None = 0.475
@@ -188,22 +189,39 @@ def _shrunk_mean(total, count, background: float, weight: float):
     return np.where(denominator > 0, (total + weight * background) / np.where(denominator > 0, denominator, 1), 0.0)
 
 
+def _in_baseline(values: np.ndarray, exclude_at: float | None) -> np.ndarray:
+    """1.0 for the pair values that count toward their endpoints' baselines, 0.0 for those
+    at or above ``exclude_at`` (see ``_local_scaling``)."""
+    if exclude_at is None:
+        return np.ones(len(values))
+    return (values < exclude_at).astype(float)
+
+
 def _local_scaling(values: np.ndarray, mask: np.ndarray, rows, cols, background: float = 0.0,
-                   weight: float = 0.0, prior_total=None, prior_count=None) -> np.ndarray:
+                   weight: float = 0.0, prior_total=None, prior_count=None,
+                   exclude_at: float | None = None) -> np.ndarray:
     """values[p] minus the mean, over both endpoints, of their other pairs' values, each
     mean shrunk toward ``background`` with ``weight`` pseudo-pairs (with weight 0, an
     endpoint with no other pair keeps no correction). ``prior_total`` / ``prior_count``
-    (per node) add pairs scored before, as ``assign`` adds the fitted documents' pairs."""
+    (per node) add pairs scored before, as ``assign`` adds the fitted documents' pairs.
+
+    Pairs valued ``exclude_at`` or more are left out of the means: the baseline estimates
+    how much an article aligns with candidates that are not its event, and a pair aligned
+    that well is its event. Counted, two same-language reports of one meeting raised the
+    baseline of each so far that neither met the other-language report of it (a tester's
+    pages: 3 of 9 Persian-Arabic links kept; 5 of 9 with the exclusion, unrelated merges
+    unchanged in benchmarks/article_alignment.py)."""
     idx = np.flatnonzero(mask)
     r, c, v = rows[idx], cols[idx], values[idx]
+    counted = _in_baseline(v, exclude_at)
     n = int(max(r.max(), c.max())) + 1 if prior_total is None else len(prior_total)
-    total = np.bincount(r, v, n) + np.bincount(c, v, n)
-    count = np.bincount(r, None, n) + np.bincount(c, None, n)
+    total = np.bincount(r, v * counted, n) + np.bincount(c, v * counted, n)
+    count = np.bincount(r, counted, n) + np.bincount(c, counted, n)
     if prior_total is not None:
         total, count = total + prior_total, count + prior_count
 
     def mean_without(node):
-        return _shrunk_mean(total[node] - v, count[node] - 1, background, weight)
+        return _shrunk_mean(total[node] - v * counted, count[node] - counted, background, weight)
 
     return v - (mean_without(r) + mean_without(c)) / 2
 
@@ -751,7 +769,7 @@ class EventClusterer(ClusterMixin, BaseEstimator):
             adjusted = self._adjusted_alignment(parts, cal)
             align = adjusted[has]
             scaled = _local_scaling(adjusted, has, rows, cols, cal.article_background,
-                                    cal.article_background_weight)
+                                    cal.article_background_weight, exclude_at=cal.article_sure_alignment)
             scores[has] = _article_scores(align, align - scaled, cal)
         if self.use_terms:
             scores[~has] += cal.term_weight * parts["terms"][~has]
@@ -1037,8 +1055,10 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         use = self.use_alignment and sentence_vectors is not None
         self.articles_ = article_mask(sentence_vectors, texts) if use else np.zeros(n, dtype=bool)
         known = np.isfinite(align)
-        self.align_sums_ = (np.bincount(rows[known], align[known], n) + np.bincount(cols[known], align[known], n))
-        self.align_counts_ = (np.bincount(rows[known], None, n) + np.bincount(cols[known], None, n)).astype(float)
+        counted = _in_baseline(align[known], self.calibration_.article_sure_alignment)
+        values = align[known] * counted
+        self.align_sums_ = (np.bincount(rows[known], values, n) + np.bincount(cols[known], values, n))
+        self.align_counts_ = (np.bincount(rows[known], counted, n) + np.bincount(cols[known], counted, n)).astype(float)
         # The caller's arrays, not copies (centred when used): sentence vectors of many full
         # articles are large, and the pipeline holds them already.
         self.article_sentences_ = {int(i): (sentence_vectors[i], langs[i]) for i in np.flatnonzero(self.articles_)}
@@ -1194,8 +1214,10 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         same_language = float(self.article_sentences_[i][1] == self.article_sentences_[j][1])
         adjusted = float(_alignment_over_null(np.array([align]), np.array([np.log(max(len(a), 1)) + np.log(max(len(b), 1))]),
                                               np.array([same_language]), cal)[0])
-        own = adjusted if candidate else 0.0   # the pair's own value is in the sums when it is an edge
-        typical = [float(_shrunk_mean(np.array([self.align_sums_[r] - own]), np.array([self.align_counts_[r] - candidate]),
+        # The pair's own value is in the sums when it is an edge below the sure alignment.
+        counted = float(candidate and _in_baseline(np.array([adjusted]), cal.article_sure_alignment)[0])
+        own = adjusted * counted
+        typical = [float(_shrunk_mean(np.array([self.align_sums_[r] - own]), np.array([self.align_counts_[r] - counted]),
                                       cal.article_background, cal.article_background_weight)[0]) for r in (i, j)]
         baseline = (typical[0] + typical[1]) / 2
         # The pairs the alignment is made of: each sentence with its best counterpart in
@@ -1249,10 +1271,11 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         prior_total = np.concatenate([self.align_sums_, np.zeros(n - len(self.align_sums_))])
         prior_count = np.concatenate([self.align_counts_, np.zeros(n - len(self.align_counts_))])
         scaled = _local_scaling(align, both, rows, cols, cal.article_background, cal.article_background_weight,
-                                prior_total, prior_count)
+                                prior_total, prior_count, exclude_at=cal.article_sure_alignment)
         r, c, v = rows[both], cols[both], align[both]
-        self.align_sums_ = prior_total + np.bincount(r, v, n) + np.bincount(c, v, n)
-        self.align_counts_ = prior_count + np.bincount(r, None, n) + np.bincount(c, None, n)
+        counted = _in_baseline(v, cal.article_sure_alignment)
+        self.align_sums_ = prior_total + np.bincount(r, v * counted, n) + np.bincount(c, v * counted, n)
+        self.align_counts_ = prior_count + np.bincount(r, counted, n) + np.bincount(c, counted, n)
         return both, _article_scores(v, v - scaled, cal)
 
     def _first_stage_in_batch(self, n_old: int) -> np.ndarray:

@@ -243,6 +243,25 @@ def test_article_baseline_is_shrunk_toward_the_background_and_sure_pairs_pass():
     assert _article_scores(np.array([0.45]), np.array([0.45]), cal)[0] < 0.175
 
 
+def test_pairs_aligned_as_sure_matches_are_left_out_of_the_baselines():
+    from akhbar.cluster.estimator import _local_scaling
+
+    # Articles 0 and 1 (one language) align at 0.65, each with article 2 (the other language) at 0.35.
+    rows, cols = np.array([0, 0, 1]), np.array([1, 2, 2])
+    align = np.array([0.65, 0.35, 0.35])
+    everywhere = np.ones(3, bool)
+    counted = _local_scaling(align, everywhere, rows, cols, background=0.19, weight=3.0)
+    excluded = _local_scaling(align, everywhere, rows, cols, background=0.19, weight=3.0, exclude_at=0.475)
+    # Pair (0, 2): article 0's baseline without the sure pair (0, 1) is the background plus nothing;
+    # article 2's other pair (1, 2) still counts.
+    assert excluded[1] == pytest.approx(0.35 - (0.19 + (0.35 + 0.57) / 4) / 2)
+    assert counted[1] == pytest.approx(0.35 - ((0.65 + 0.57) / 4 + (0.35 + 0.57) / 4) / 2)
+    # The sure pair's own baseline leaves out nothing it is not: its endpoints' other pairs.
+    assert excluded[0] == pytest.approx(counted[0])
+    assert _local_scaling(align, everywhere, rows, cols, exclude_at=None)[1] == \
+        pytest.approx(_local_scaling(align, everywhere, rows, cols)[1])
+
+
 def test_alignment_null_discounts_long_and_same_language_pairs():
     """Unrelated articles reach higher alignment by chance the more sentences they have and
     within one language; with article_null the same raw alignment counts for less there."""
