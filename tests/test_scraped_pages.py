@@ -238,3 +238,12 @@ def test_pages_cluster_into_their_events_and_one_meeting_meets_across_languages(
         assert {gold[other] for other in together} == {gold[doc_id]}, doc_id
     hussein = [doc_id for doc_id in gold if gold[doc_id].startswith("fuad-hussein")]
     assert len({label[doc_id] for doc_id in hussein}) == 1, hussein
+    # explain_pair scores every candidate pair as the fit did, sure pairs left out of the
+    # baselines as in the fit (the seeds have no pair aligned that well).
+    clusterer = result.clusterer
+    rows, cols, scores = clusterer.pairs_
+    sure = clusterer.calibration_.article_sure_alignment
+    explained = [clusterer.explain_pair(int(i), int(j)) for i, j in zip(rows, cols)]
+    assert any((e.get("alignment_over_null") or 0) >= sure for e in explained)
+    for evidence, score in zip(explained, scores):
+        assert evidence["score"] == pytest.approx(float(score), abs=1e-6)
