@@ -77,11 +77,10 @@ def folder_documents(folder: Path):
 
 
 def evidence(documents, indices, sentences):
-    from akhbar.cluster.estimator import _days
+    from akhbar.cluster import document_evidence
 
     docs = [documents[i] for i in indices]
-    return dict(langs=[d.lang for d in docs], days=_days(docs), texts=[d.title + "\n" + d.text for d in docs],
-                sentence_vectors=[sentences[i] for i in indices])
+    return dict(document_evidence(docs), sentence_vectors=[sentences[i] for i in indices])
 
 
 def background(documents, vectors, sentences, means, rng):

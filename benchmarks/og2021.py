@@ -126,11 +126,9 @@ def bertopic_labels(documents, vectors, min_topic_size):
 
 
 def evidence_inputs(documents):
-    from akhbar.cluster.estimator import _days
+    from akhbar.cluster import document_evidence
 
-    return dict(langs=[d.lang for d in documents], days=_days(documents),
-                texts=[d.title + "\n" + d.text for d in documents],
-                sentence_vectors=[SENTENCE_VECTORS[d.id] for d in documents])
+    return dict(document_evidence(documents), sentence_vectors=[SENTENCE_VECTORS[d.id] for d in documents])
 
 
 def best_over(thresholds, make_labels, documents, gold):
@@ -170,7 +168,7 @@ def calibrate(documents, vectors, gold, write_grid: bool = True, reference_means
     clusterer = EventClusterer(reference_means=reference_means)
     inputs = evidence_inputs(documents)
     rows, cols, parts = clusterer.pair_components(vectors, **inputs)
-    clusterer._remember(vectors, inputs["langs"], inputs["days"])
+    clusterer._remember(vectors, inputs["langs"], inputs["days"], inputs.get("day_widths"))
     articles = article_mask(inputs["sentence_vectors"], inputs["texts"])
     stored = Calibration.load()
     tried = []
@@ -223,7 +221,8 @@ def incremental_labels(documents, vectors, share: float = 0.8, first_n: int | No
     first, rest = order[:cut], order[cut:]
 
     def part(idx):
-        return dict(langs=[inputs["langs"][i] for i in idx], days=days[idx], texts=[inputs["texts"][i] for i in idx],
+        return dict(langs=[inputs["langs"][i] for i in idx], days=days[idx], day_widths=inputs["day_widths"][idx],
+                    texts=[inputs["texts"][i] for i in idx],
                     sentence_vectors=[inputs["sentence_vectors"][i] for i in idx])
 
     clusterer = EventClusterer(reference_means=REFERENCE_MEANS, **params).fit(vectors[first], **part(first))

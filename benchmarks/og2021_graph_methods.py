@@ -92,7 +92,7 @@ def main() -> dict:
     inputs = og2021.evidence_inputs(documents)
     clusterer = EventClusterer(reference_means=og2021.REFERENCE_MEANS)
     rows, cols, scores = clusterer.pair_scores(vectors, **inputs)
-    clusterer._remember(vectors, inputs["langs"], inputs["days"])
+    clusterer._remember(vectors, inputs["langs"], inputs["days"], inputs.get("day_widths"))
     articles = article_mask(inputs["sentence_vectors"], inputs["texts"])
     n = len(vectors)
 

@@ -165,7 +165,7 @@ class Grid:
         inputs = og2021.evidence_inputs(documents)
         self.clusterer = EventClusterer(reference_means=og2021.REFERENCE_MEANS)
         self.rows, self.cols, self.scores = self.clusterer.pair_scores(vectors, **inputs)
-        self.clusterer._remember(vectors, inputs["langs"], inputs["days"])
+        self.clusterer._remember(vectors, inputs["langs"], inputs["days"], inputs.get("day_widths"))
         self.n = len(vectors)
         events = np.array([gold[d.id][0][0] for d in documents])
         self.same_event = (events[self.rows] == events[self.cols]).astype(int)

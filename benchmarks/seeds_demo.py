@@ -49,7 +49,7 @@ def evidence_alone():
     where a value is unknown: only 000 states its event date, 002 only a crawl date). All
     pairs are taken, without the +-3-day blocking the clusterer applies.
     """
-    from akhbar.cluster import EventClusterer
+    from akhbar.cluster import EventClusterer, document_evidence
     from akhbar.cluster.estimator import _local_scaling
     from akhbar.embed import DocumentEmbedder, load_encoder
     from akhbar.ingest import Ingestor, read_inputs
@@ -62,8 +62,7 @@ def evidence_alone():
     names = [d.id[:3] for d in documents]
     clusterer = EventClusterer(window_days=None, k=max(1, len(documents) - 1))
     rows, cols, parts = clusterer.pair_components(
-        vectors, langs=[d.lang for d in documents], days=[d.event_day or np.nan for d in documents],
-        texts=[d.title + "\n" + d.text for d in documents], sentence_vectors=sentence_vectors)
+        vectors, sentence_vectors=sentence_vectors, **document_evidence(documents))
     aligned = np.isfinite(parts["align"])
     calibration = clusterer._resolved()
     over_null = clusterer._adjusted_alignment(parts, calibration)  # the stored article_null
@@ -79,8 +78,7 @@ def evidence_alone():
                                     calibration.article_background, calibration.article_background_weight,
                                     exclude_at=calibration.article_sure_alignment), np.nan),
         "combined pair score": clusterer.pair_scores(
-            vectors, langs=[d.lang for d in documents], days=[d.event_day or np.nan for d in documents],
-            texts=[d.title + "\n" + d.text for d in documents], sentence_vectors=sentence_vectors)[2],
+            vectors, sentence_vectors=sentence_vectors, **document_evidence(documents))[2],
     }
     gold = [(names[a], names[b]) == ("000", "001") for a, b in zip(rows, cols)]
     gold_index = gold.index(True)

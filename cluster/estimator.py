@@ -137,16 +137,21 @@ class FitInputs:
     texts: list | None
     sentence_vectors: list | None
     reference_means: dict | None = None  # the prior the fit used (not a fitted parameter)
+    day_widths: np.ndarray | None = None  # how many days each entry of days spans (None: all 0)
 
     @classmethod
-    def of(cls, X, langs, days, texts, sentence_vectors, reference_means=None) -> "FitInputs":
+    def of(cls, X, langs, days, texts, sentence_vectors, reference_means=None, day_widths=None) -> "FitInputs":
         n = len(X)
         return cls(np.asarray(X, dtype=np.float32).copy(),
                    list(langs) if langs is not None else ["und"] * n,
                    np.asarray(days, dtype=float).copy() if days is not None else np.full(n, np.nan),
                    list(texts) if texts is not None else None,
                    [np.asarray(s, dtype=np.float32) for s in sentence_vectors] if sentence_vectors is not None
-                   else None, reference_means)
+                   else None, reference_means,
+                   np.asarray(day_widths, dtype=float).copy() if day_widths is not None else np.zeros(n))
+
+    def widths(self) -> np.ndarray:
+        return self.day_widths if self.day_widths is not None else np.zeros(len(self.X))
 
     def accepts(self, texts, sentence_vectors) -> bool:
         """Whether new documents bring the same kinds of evidence (a refit needs them for all)."""
@@ -157,10 +162,11 @@ class FitInputs:
                          np.concatenate([self.days, other.days]),
                          None if self.texts is None else self.texts + other.texts,
                          None if self.sentence_vectors is None else self.sentence_vectors + other.sentence_vectors,
-                         self.reference_means)
+                         self.reference_means, np.concatenate([self.widths(), other.widths()]))
 
     def evidence(self) -> dict:
-        return {"langs": self.langs, "days": self.days, "texts": self.texts, "sentence_vectors": self.sentence_vectors}
+        return {"langs": self.langs, "days": self.days, "texts": self.texts, "sentence_vectors": self.sentence_vectors,
+                "day_widths": self.widths()}
 
 
 def article_mask(sentence_vectors, texts=None) -> np.ndarray:
@@ -181,6 +187,19 @@ def _days(documents: list[Document]) -> np.ndarray:
         if doc.event_day is not None:
             out[i] = doc.event_day
     return out
+
+
+def _day_widths_of(documents: list[Document]) -> np.ndarray:
+    """1 for a document dated by the day only (its event_day is the middle of that day), else 0."""
+    return np.array([float(doc.event_day is not None and doc.date.timestamp is None) for doc in documents])
+
+
+def document_evidence(documents: list[Document]) -> dict:
+    """The evidence ``EventClusterer.fit``/``assign`` read from documents, sentence vectors
+    aside: languages, event days (a day without a time of day is its middle, width 1) and
+    texts (title and body)."""
+    return {"langs": [d.lang for d in documents], "days": _days(documents), "day_widths": _day_widths_of(documents),
+            "texts": [d.title + "\n" + d.text for d in documents]}
 
 
 def _shrunk_mean(total, count, background: float, weight: float):
@@ -297,7 +316,7 @@ def _fit_inputs_record(kept: FitInputs, dim: int, articles: set[int]) -> tuple[d
             "reference_langs": references, "sentences_with_articles": sorted(articles)}
     sentences = [np.zeros((0, dim), np.float32) if i in articles else s
                  for i, s in enumerate(kept.sentence_vectors or [])]
-    arrays = {"fit_X": kept.X, "fit_days": kept.days,
+    arrays = {"fit_X": kept.X, "fit_days": kept.days, "fit_day_widths": kept.widths(),
               "fit_sentence_offsets": np.cumsum([0] + [len(s) for s in sentences]).astype(np.int64),
               "fit_sentences": (np.vstack([np.asarray(s, np.float32).reshape(-1, dim) for s in sentences])
                                 if sentences else np.zeros((0, dim), np.float32)),
@@ -309,7 +328,8 @@ def _fit_inputs_record(kept: FitInputs, dim: int, articles: set[int]) -> tuple[d
 def _fit_inputs_from(meta: dict, arrays: dict, article_sentences: dict) -> FitInputs:
     X, days, offsets = arrays["fit_X"].astype(np.float32), arrays["fit_days"].astype(float), arrays["fit_sentence_offsets"]
     n = len(X)
-    if len(days) != n or len(meta["langs"]) != n or (meta["texts"] is not None and len(meta["texts"]) != n):
+    widths = arrays["fit_day_widths"].astype(float) if "fit_day_widths" in arrays else np.zeros(n)  # older states
+    if len(days) != n or len(widths) != n or len(meta["langs"]) != n or (meta["texts"] is not None and len(meta["texts"]) != n):
         raise ValueError("kept fit inputs do not agree in size")
     sentences = None
     if meta["has_sentences"]:
@@ -320,22 +340,24 @@ def _fit_inputs_from(meta: dict, arrays: dict, article_sentences: dict) -> FitIn
         for i in meta["sentences_with_articles"]:
             sentences[i] = article_sentences[i][0]
     references = dict(zip(meta["reference_langs"], arrays["fit_reference_means"].astype(np.float32)))
-    return FitInputs(X, list(meta["langs"]), days, meta["texts"], sentences, references or None)
+    return FitInputs(X, list(meta["langs"]), days, meta["texts"], sentences, references or None, widths)
 
 
-def canonical_order(X: np.ndarray, langs=None, days=None, texts=None, sentence_vectors=None) -> np.ndarray | None:
+def canonical_order(X: np.ndarray, langs=None, days=None, texts=None, sentence_vectors=None,
+                    day_widths=None) -> np.ndarray | None:
     """An order of the rows set by their content alone (a hash of each row's vector,
     language, time, text and sentence vectors), so that the same rows in any order are
     taken in the same order; None when that is the order they are in. Rows equal in
     everything keep their relative order: they are interchangeable."""
     if len(X) < 2:
         return None
-    keys = _row_keys(X, langs, days, texts, sentence_vectors)
+    keys = _row_keys(X, langs, days, texts, sentence_vectors, day_widths)
     order = np.argsort(keys, kind="stable")
     return None if np.array_equal(order, np.arange(len(X))) else order
 
 
-def _row_keys(X: np.ndarray, langs=None, days=None, texts=None, sentence_vectors=None) -> np.ndarray:
+def _row_keys(X: np.ndarray, langs=None, days=None, texts=None, sentence_vectors=None,
+             day_widths=None) -> np.ndarray:
     """A 16-byte hash per row of everything ``fit`` reads about it: equal keys, equal rows."""
     import hashlib
 
@@ -347,6 +369,8 @@ def _row_keys(X: np.ndarray, langs=None, days=None, texts=None, sentence_vectors
         h = hashlib.blake2b(X[i].tobytes(), digest_size=16)
         h.update(b"\0" + (str(langs[i]) if langs is not None else "").encode("utf-8", "surrogatepass"))
         h.update(b"\0" + (days[i].tobytes() if days is not None else b""))
+        if day_widths is not None and day_widths[i]:  # (moments hash as they did before widths existed)
+            h.update(b"\0w" + np.float64(day_widths[i]).tobytes())
         h.update(b"\0" + (str(texts[i]) if texts is not None else "").encode("utf-8", "surrogatepass"))
         if sentence_vectors is not None:
             h.update(b"\0" + np.ascontiguousarray(sentence_vectors[i], dtype=np.float32).tobytes())
@@ -372,15 +396,16 @@ def _positional(values):
     return None if values is None else list(values)
 
 
-def _rows_taken(order: np.ndarray, X, langs, days, texts, sentence_vectors) -> tuple:
-    """The per-row inputs in ``order``."""
+def _rows_taken(order: np.ndarray, X, langs, days, texts, sentence_vectors, day_widths=None) -> tuple:
+    """The per-row inputs in ``order`` (day widths last)."""
     def taken(values):
         if values is None:
             return None
         return values[order] if isinstance(values, np.ndarray) else [values[i] for i in order]
 
     return (np.asarray(X)[order], taken(langs), taken(np.asarray(days, dtype=float) if days is not None else None),
-            taken(texts), taken(sentence_vectors))
+            taken(texts), taken(sentence_vectors),
+            taken(np.asarray(day_widths, dtype=float) if day_widths is not None else None))
 
 
 def _earlier_numbering(earlier: np.ndarray, refit: np.ndarray) -> np.ndarray:
@@ -513,10 +538,11 @@ def _is_number(value) -> bool:
 
 
 def _check_inputs(where: str, X, langs=None, days=None, texts=None, sentence_vectors=None,
-                  n_features: int | None = None) -> np.ndarray:
-    """X as a float32 (n, d) array, after checking it and the per-row evidence as scikit-learn
-    does: a ValueError that names the argument and the reason (and the rows, for non-finite
-    values), never a bare IndexError or numpy broadcast error further down."""
+                  n_features: int | None = None, day_widths=None) -> tuple:
+    """(X, days, day widths, texts): X as a float32 (n, d) array, after checking it and the
+    per-row evidence as scikit-learn does: a ValueError that names the argument and the
+    reason (and the rows, for non-finite values), never a bare IndexError or numpy
+    broadcast error further down."""
     if hasattr(X, "toarray") and hasattr(X, "nnz"):
         raise ValueError(f"{where}: sparse X is not supported (document vectors are dense); pass X.toarray()")
     if np.iscomplexobj(X):
@@ -547,7 +573,9 @@ def _check_inputs(where: str, X, langs=None, days=None, texts=None, sentence_vec
                              f"not {type(values).__name__}")
         if len(values) != n:
             raise ValueError(f"{where}: {name} has {len(values)} entries but X has {n} rows (one per row needed)")
-    days = _day_numbers(where, days)
+    if day_widths is not None and days is None:
+        raise ValueError(f"{where}: day_widths given without days")
+    days, widths = _day_numbers(where, days, day_widths)
     texts = _text_list(where, texts)
     if sentence_vectors is not None:
         for i, sentences in enumerate(sentence_vectors):
@@ -557,7 +585,7 @@ def _check_inputs(where: str, X, langs=None, days=None, texts=None, sentence_vec
                                  f"(n_sentences, {X.shape[1] if X.ndim == 2 else 'n_features'}) like X")
             if sentences.size and not np.isfinite(sentences).all():
                 raise ValueError(f"{where}: sentence_vectors[{i}] (row {i}) has NaN or infinite values")
-    return X, days, texts
+    return X, days, widths, texts
 
 
 # Day numbers are proleptic ordinals (1 = 0001-01-01) with the time of day as a fraction,
@@ -565,58 +593,107 @@ def _check_inputs(where: str, X, langs=None, days=None, texts=None, sentence_vec
 _UNIX_EPOCH_DAY = 719163.0
 
 
-def _day_number(value) -> float:
-    """One ``days`` entry as a day number: a number as it is, a date or datetime (a pandas
-    Timestamp too; one with a time zone in UTC) converted, None/NaN/NaT as NaN."""
+def _day_number(value) -> tuple[float, float]:
+    """One ``days`` entry as (day number, width in days): a number as it is (a moment,
+    width 0), a datetime (a pandas Timestamp too; one with a time zone in UTC) converted
+    (width 0), a date as the middle of that day with width 1, None/NaN/NaT as NaN."""
     import datetime as dt
 
     if value is None:
-        return np.nan
+        return np.nan, 0.0
     if isinstance(value, dt.datetime):
         if value.tzinfo is not None and value.utcoffset() is not None:
             value = value.astimezone(dt.timezone.utc).replace(tzinfo=None)
         seconds = value.hour * 3600 + value.minute * 60 + value.second + value.microsecond / 1e6
-        return value.toordinal() + seconds / 86400
+        return value.toordinal() + seconds / 86400, 0.0
     if isinstance(value, dt.date):
-        return float(value.toordinal())
+        return value.toordinal() + 0.5, 1.0
     if isinstance(value, np.datetime64):
-        return np.nan if np.isnat(value) else float(value.astype("datetime64[us]").astype(np.int64)) / 86400e6 \
-            + _UNIX_EPOCH_DAY
+        if np.isnat(value):
+            return np.nan, 0.0
+        numbers, widths = _datetime64_days(np.asarray([value]))
+        return float(numbers[0]), float(widths[0])
     if isinstance(value, (str, bytes)):
         raise TypeError(value)
     number = float(value)  # a TypeError or ValueError for anything else; NaT is not a number
-    return number
+    return number, 0.0
 
 
-def _day_numbers(where: str, days) -> np.ndarray | None:
-    """``days`` as float day numbers (NaN where unknown). Numbers are taken as day numbers;
-    datetime64 values, dates and datetimes (pandas Timestamps) are converted, so that a
-    column of timestamps is not read as nanoseconds."""
+_WHOLE_UNITS = ("D", "W", "M", "Y")  # datetime64 units that name a span of days, not a moment
+
+
+def _datetime64_days(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """datetime64 values as (day numbers, widths): a value in days or coarser units (a
+    date, a month) is the middle of the days it spans, with their count as its width."""
+    unit = np.datetime_data(values.dtype)[0]
+    missing = np.isnat(values)
+    if unit in _WHOLE_UNITS:
+        start = values.astype("datetime64[D]").astype(np.int64).astype(float)
+        end = (values + np.timedelta64(1, unit)).astype("datetime64[D]").astype(np.int64).astype(float)
+        widths = end - start
+        numbers = start + widths / 2 + _UNIX_EPOCH_DAY
+    else:
+        numbers = values.astype("datetime64[us]").astype(np.int64) / 86400e6 + _UNIX_EPOCH_DAY
+        widths = np.zeros(len(values))
+    numbers = numbers.astype(float)
+    numbers[missing], widths[missing] = np.nan, 0.0
+    return numbers, widths
+
+
+def _day_numbers(where: str, days, day_widths=None) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """``days`` as float day numbers (NaN where unknown) and how many days each entry spans
+    (its width). Numbers are taken as day numbers, moments unless ``day_widths`` says
+    otherwise; datetime64 values, dates and datetimes (pandas Timestamps) are converted, so
+    that a column of timestamps is not read as nanoseconds. A date (``datetime.date``,
+    ``datetime64[D]``) is a whole day: the middle of it, width 1, so that two reports dated
+    by the day only are not taken to be a day apart when they may be minutes apart."""
     if days is None:
-        return None
+        return None, None
     if isinstance(days, (str, bytes)):
         raise ValueError(f"{where}: days must be a sequence with one entry per row of X, not {type(days).__name__}")
     values = np.asarray(days)
     if np.issubdtype(values.dtype, np.datetime64):
-        out = values.astype("datetime64[us]").astype(np.int64) / 86400e6 + _UNIX_EPOCH_DAY
-        out[np.isnat(values)] = np.nan
-        return out.astype(float)
-    if values.dtype.kind in "biuf":
+        out, widths = _datetime64_days(values)
+    elif values.dtype.kind in "biuf":
         if values.dtype.kind == "b":
             raise ValueError(f"{where}: days must be day numbers or dates, not booleans")
-        return values.astype(float)
-    out = np.empty(len(values))
-    for i, value in enumerate(values.tolist() if values.dtype != object else values):
-        try:
-            out[i] = _day_number(value)
-        except (TypeError, ValueError, OverflowError):
-            if value != value:  # pandas NaT
-                out[i] = np.nan
-                continue
-            raise ValueError(f"{where}: days[{i}] is {type(value).__name__} {value!r}; days must be day "
-                             f"numbers (as Document.event_day), dates or datetimes, and NaN or None when "
-                             f"unknown"[:300]) from None
-    return out
+        out, widths = values.astype(float), np.zeros(len(values))
+    else:
+        out, widths = np.empty(len(values)), np.zeros(len(values))
+        for i, value in enumerate(values.tolist() if values.dtype != object else values):
+            try:
+                out[i], widths[i] = _day_number(value)
+            except (TypeError, ValueError, OverflowError):
+                if value != value:  # pandas NaT
+                    out[i] = np.nan
+                    continue
+                raise ValueError(f"{where}: days[{i}] is {type(value).__name__} {value!r}; days must be day "
+                                 f"numbers (as Document.event_day), dates or datetimes, and NaN or None when "
+                                 f"unknown"[:300]) from None
+    if day_widths is not None:
+        widths = _day_widths(where, day_widths, len(out))
+    return out, widths
+
+
+def _day_widths(where: str, day_widths, n: int) -> np.ndarray:
+    if isinstance(day_widths, (str, bytes)) or not hasattr(day_widths, "__len__") or len(day_widths) != n:
+        raise ValueError(f"{where}: day_widths must be a sequence with one number per entry of days ({n})")
+    try:
+        widths = np.asarray(day_widths, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"{where}: day_widths must be numbers of days (0 for a moment, 1 for a whole day)") from None
+    if widths.ndim != 1 or not (np.isfinite(widths) & (widths >= 0)).all():
+        raise ValueError(f"{where}: day_widths must be finite numbers >= 0 (0 for a moment, 1 for a whole day)")
+    return widths
+
+
+def _time_gaps(days: np.ndarray, widths: np.ndarray | None, rows, cols) -> np.ndarray:
+    """Days between the times of rows and cols, less half of each one's width: how far
+    apart the two spans are at least (0 where they touch or overlap, NaN where unknown)."""
+    gaps = np.abs(days[rows] - days[cols])
+    if widths is not None:
+        gaps = np.maximum(gaps - (widths[rows] + widths[cols]) / 2, 0.0)
+    return gaps
 
 
 def _text_list(where: str, texts) -> list[str] | None:
@@ -664,13 +741,16 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         ``window_days`` are never candidates, but an undated article close to both could
         otherwise chain them: two earthquakes in one province, seven months apart.
 
-    fit(X, langs=None, days=None, texts=None, sentence_vectors=None)
-      X: (n, d) document vectors; langs: language per row; days: float day numbers
-      (NaN unknown); texts: text per row for shared names/numbers; sentence_vectors:
-      per row a (m, d) matrix for sentence alignment.
-    Learned: labels_, n_clusters_, centering_, calibration_, vectors_, langs_, days_, n_rounds_ (rounds of
-    centroid merging that merged something).
-    assign(X_new, langs, days): incremental; attaches new documents to events or opens new ones.
+    fit(X, langs=None, days=None, texts=None, sentence_vectors=None, day_widths=None)
+      X: (n, d) document vectors; langs: language per row; days: day numbers (NaN unknown),
+      dates or datetimes; texts: text per row for shared names/numbers; sentence_vectors:
+      per row a (m, d) matrix for sentence alignment; day_widths: how many days each
+      entry of days spans (default: 1 for a date, 0 for a number or datetime). The time
+      penalty counts the gap between two spans, so two dates of consecutive days, which may
+      be minutes apart, are no time apart.
+    Learned: labels_, n_clusters_, centering_, calibration_, vectors_, langs_, days_, day_widths_,
+    n_rounds_ (rounds of centroid merging that merged something).
+    assign(X_new, langs, days, ...): incremental; attaches new documents to events or opens new ones.
     fit_inputs_: what fit was given, kept while there are at most ``refit_up_to`` documents.
     """
 
@@ -715,11 +795,11 @@ class EventClusterer(ClusterMixin, BaseEstimator):
                      if getattr(self, name) is not None}
         return Calibration(**{**asdict(cal), **overrides})
 
-    def pair_components(self, X, langs=None, days=None, texts=None, sentence_vectors=None):
+    def pair_components(self, X, langs=None, days=None, texts=None, sentence_vectors=None, day_widths=None):
         """Candidate pairs (rows, cols) and each evidence source's raw value per pair:
         "cos" (document cosine, language-centred if enabled), "align" (sentence
-        alignment, NaN unless both sides are articles: see ``article_mask``), "dt" (days apart, NaN if
-        unknown) and "terms" (shared names/numbers)."""
+        alignment, NaN unless both sides are articles: see ``article_mask``), "dt" (days apart,
+        less half of each one's day width; NaN if unknown) and "terms" (shared names/numbers)."""
         X = l2_normalize(X)
         n = len(X)
         langs = _language_list("EventClusterer.pair_components", langs, n)
@@ -728,11 +808,11 @@ class EventClusterer(ClusterMixin, BaseEstimator):
                                 for s in sentence_vectors]
         if self.center_languages:
             X, sentence_vectors = self._center(X, langs, sentence_vectors)
-        days = _day_numbers("EventClusterer.pair_components", days)
+        days, widths = _day_numbers("EventClusterer.pair_components", days, day_widths)
         days = days if days is not None else np.full(n, np.nan)
         rows, cols, sims = knn_candidates(X, self.k, days, self.window_days if self.use_time else None)
         parts = {"cos": sims.astype(np.float64), "align": np.full(len(rows), np.nan),
-                 "dt": np.abs(days[rows] - days[cols]), "terms": np.zeros(len(rows)),
+                 "dt": _time_gaps(days, widths, rows, cols), "terms": np.zeros(len(rows)),
                  "log_sentences": np.zeros(len(rows)),
                  "same_language": (np.asarray(langs)[rows] == np.asarray(langs)[cols]).astype(float)}
         if self.use_alignment and sentence_vectors is not None and len(rows):
@@ -793,10 +873,10 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         """parts["align"] over the expectation for unrelated articles (Calibration.article_null)."""
         return _alignment_over_null(parts["align"], parts["log_sentences"], parts["same_language"], cal)
 
-    def pair_scores(self, X, langs=None, days=None, texts=None, sentence_vectors=None):
+    def pair_scores(self, X, langs=None, days=None, texts=None, sentence_vectors=None, day_widths=None):
         """Candidate pairs (rows, cols) and their combined scores."""
         self.calibration_ = self._resolved()
-        rows, cols, parts = self.pair_components(X, langs, days, texts, sentence_vectors)
+        rows, cols, parts = self.pair_components(X, langs, days, texts, sentence_vectors, day_widths)
         return rows, cols, self.combine(parts, self.calibration_, rows, cols)
 
     def _center(self, X, langs, sentence_vectors):
@@ -817,19 +897,20 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         return LanguageCentering(reference_means=_reference_means(self.reference_means, n_features),
                                  shrinkage=self.centering_shrinkage)
 
-    def fit(self, X, y=None, langs=None, days=None, texts=None, sentence_vectors=None):
+    def fit(self, X, y=None, langs=None, days=None, texts=None, sentence_vectors=None, day_widths=None):
         _check_params(self)
-        X, days, texts = _check_inputs("EventClusterer.fit", X, langs, days, texts, sentence_vectors)
+        X, days, widths, texts = _check_inputs("EventClusterer.fit", X, langs, days, texts, sentence_vectors,
+                                               day_widths=day_widths)
         langs = _language_list("EventClusterer.fit", langs, len(X)) if langs is not None else None
         sentence_vectors = _positional(sentence_vectors)
         # Exact ties (pair scores are rounded to 5 decimals) are broken by row, so the rows
         # are taken in an order set by their content: the result does not depend on the
         # order they come in. The learned state is put back in the caller's row order.
         if len(X) < 2:
-            return self._fit_rows(X, langs, days, texts, sentence_vectors)
-        keys = _row_keys(X, langs, days, texts, sentence_vectors)
+            return self._fit_rows(X, langs, days, texts, sentence_vectors, widths)
+        keys = _row_keys(X, langs, days, texts, sentence_vectors, widths)
         order = np.argsort(keys, kind="stable")
-        self._fit_rows(*_rows_taken(order, X, langs, days, texts, sentence_vectors))
+        self._fit_rows(*_rows_taken(order, X, langs, days, texts, sentence_vectors, widths))
         self._put_rows_back(order, 0)
         rows, cols, scores = self.pairs_
         self.pairs_ = (order[rows], order[cols], scores)
@@ -837,7 +918,7 @@ class EventClusterer(ClusterMixin, BaseEstimator):
             self.terms_.matrix_ = self.terms_.matrix_[np.argsort(order)]
         if self.fit_inputs_ is not None:
             self.fit_inputs_ = FitInputs.of(X, langs, days, texts, sentence_vectors,
-                                            _reference_means(self.reference_means, X.shape[1]))
+                                            _reference_means(self.reference_means, X.shape[1]), widths)
         self.labels_ = _equal_rows_joined(self.labels_, keys)
         self.n_clusters_ = int(self.labels_.max() + 1)
         return self
@@ -846,7 +927,7 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         """Row-indexed learned state of rows ``start:`` from the order ``order`` took them in
         (position j held the caller's row ``order[j]``) back to the caller's order."""
         inverse = np.argsort(order)
-        for name in ("labels_", "vectors_", "center_norms_", "langs_", "days_", "articles_",
+        for name in ("labels_", "vectors_", "center_norms_", "langs_", "days_", "day_widths_", "articles_",
                      "align_sums_", "align_counts_"):
             values = getattr(self, name, None)
             if values is not None and len(values) == start + len(order):
@@ -856,7 +937,7 @@ class EventClusterer(ClusterMixin, BaseEstimator):
             self.article_sentences_ = {(i if i < start else start + int(order[i - start])): v
                                        for i, v in sentences.items()}
 
-    def _fit_rows(self, X, langs, days, texts, sentence_vectors):
+    def _fit_rows(self, X, langs, days, texts, sentence_vectors, widths=None):
         n = len(X)
         self.n_features_in_ = int(X.shape[1]) if X.ndim == 2 else 0
         if n == 0:
@@ -865,7 +946,7 @@ class EventClusterer(ClusterMixin, BaseEstimator):
             self.calibration_ = self._resolved()
             self.centering_ = LanguageCentering().fit(np.zeros((1, X.shape[1] if X.ndim == 2 else 1)), ["und"])
             self.vectors_ = np.zeros((0, X.shape[1] if X.ndim == 2 else 1), np.float32)
-            self.days_ = np.zeros(0)
+            self.days_, self.day_widths_ = np.zeros(0), np.zeros(0)
             self.langs_, self.center_norms_ = np.zeros(0, dtype="<U3"), np.zeros(0, np.float32)
             self.centering_on_ = None
             self._remember_articles(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0), [], None, None)
@@ -876,9 +957,9 @@ class EventClusterer(ClusterMixin, BaseEstimator):
             self.terms_ = None
             return self
         self.calibration_ = self._resolved()
-        rows, cols, parts = self.pair_components(X, langs, days, texts, sentence_vectors)
+        rows, cols, parts = self.pair_components(X, langs, days, texts, sentence_vectors, widths)
         scores = self.combine(parts, self.calibration_, rows, cols)
-        self._remember(X, langs, days)
+        self._remember(X, langs, days, widths)
         self._remember_articles(rows, cols, self._adjusted_alignment(parts, self.calibration_), langs,
                                 sentence_vectors, texts)
         cal = self.calibration_
@@ -893,19 +974,20 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         self.pairs_ = (rows, cols, scores)
         self.fitted_rows_ = n   # rows after these were attached by assign without a refit
         self.fit_inputs_ = (FitInputs.of(X, langs, days, texts, sentence_vectors,
-                                         _reference_means(self.reference_means, X.shape[1]))
+                                         _reference_means(self.reference_means, X.shape[1]), widths)
                             if n <= self.refit_up_to else None)
         return self
 
-    def _group_pair_scores(self, centroids, times, term_sums=None, queries=None):
+    def _group_pair_scores(self, centroids, times, term_sums=None, queries=None, widths=None):
         """Candidate group pairs and their scores: centroid cosine - time penalty on the
-        mean dates + term weight x cosine of the summed name vectors."""
+        mean dates (less half of the members' mean day widths) + term weight x cosine of
+        the summed name vectors."""
         cal = self.calibration_
         rows, cols, sims = knn_candidates(centroids, self.k, times, self.window_days if self.use_time else None,
                                           queries=queries)
         scores = sims.astype(np.float64)
         if self.use_time:
-            dt = np.abs(times[rows] - times[cols])
+            dt = _time_gaps(times, widths, rows, cols)
             ok = np.isfinite(dt)
             scores[ok] -= cal.time_weight * (1.0 - np.exp(-dt[ok] / cal.time_scale_days))
         if term_sums is not None:
@@ -918,7 +1000,7 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         return getattr(self, "max_span_days", None) if self.use_time else None
 
     def _merge_centroids(self, labels: np.ndarray, articles: np.ndarray, vectors=None, days=None,
-                         use_terms: bool = True, fixed=None, queries=None) -> np.ndarray:
+                         use_terms: bool = True, fixed=None, queries=None, widths=None) -> np.ndarray:
         """Second stage: merge events whose centroids agree, until nothing merges.
 
         Average linkage over document pairs is strict for large or cross-lingual events:
@@ -942,7 +1024,9 @@ class EventClusterer(ClusterMixin, BaseEstimator):
 
         cal = self.calibration_
         vectors = self.vectors_ if vectors is None else vectors
-        days = self.days_ if days is None else days
+        if days is None:
+            days, widths = self.days_, getattr(self, "day_widths_", None)
+        widths = np.zeros(len(days)) if widths is None else widths
         terms = getattr(self, "terms_", None) if self.use_terms and use_terms else None
         self.n_rounds_ = 0
         known = np.isfinite(days)
@@ -951,6 +1035,7 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         vector_sums = _sum_rows_by_label(vectors, labels, m)
         day_sums = np.bincount(labels[known], days[known], m)
         day_counts = np.bincount(labels[known], None, m)
+        width_sums = np.bincount(labels[known], widths[known], m)
         first_days, last_days = _day_range_by_label(days, labels, m)
         term_sums = None
         if terms is not None:
@@ -961,7 +1046,9 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         changed = queries  # None: all groups look for partners in the first round
         for _ in range(self.max_merge_rounds):
             times = day_sums / np.where(day_counts > 0, day_counts, np.nan)
-            rows, cols, scores = self._group_pair_scores(l2_normalize(vector_sums), times, term_sums, changed)
+            mean_widths = np.nan_to_num(width_sums / np.where(day_counts > 0, day_counts, np.nan))
+            rows, cols, scores = self._group_pair_scores(l2_normalize(vector_sums), times, term_sums, changed,
+                                                         mean_widths)
             scores[has_article[rows] | has_article[cols] | (has_fixed[rows] & has_fixed[cols])] = -1.0
             merged = average_linkage(m, rows, cols, scores, cal.centroid_threshold,
                                      cal.missing_for(cal.centroid_threshold), first_days=first_days,
@@ -973,6 +1060,7 @@ class EventClusterer(ClusterMixin, BaseEstimator):
             vector_sums = _merge_rows(vector_sums, merged, new_m)
             day_sums = np.bincount(merged, day_sums, new_m)
             day_counts = np.bincount(merged, day_counts, new_m)
+            width_sums = np.bincount(merged, width_sums, new_m)
             first_days, last_days = _day_range_by_label(first_days, merged, new_m, last_days)
             has_article = np.bincount(merged, has_article.astype(float), new_m) > 0
             has_fixed = np.bincount(merged, has_fixed.astype(float), new_m) > 0
@@ -985,7 +1073,7 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         _, labels = np.unique(labels, return_inverse=True)
         return labels.astype(np.int64)
 
-    def _remember(self, X, langs, days):
+    def _remember(self, X, langs, days, widths=None):
         """Keep what ``assign`` needs: the (centred) vectors, languages and times of the
         fitted documents, and the norm each vector had before normalising (so that it can
         be centred again on language means that ``assign`` updates)."""
@@ -994,6 +1082,7 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         self.vectors_, self.center_norms_ = self._centred(X, langs)
         self.langs_ = np.asarray(langs, dtype=str)
         self.days_ = np.asarray(days, dtype=float) if days is not None else np.full(len(X), np.nan)
+        self.day_widths_ = np.asarray(widths, dtype=float) if widths is not None else np.zeros(len(X))
 
     def _centred(self, X: np.ndarray, langs) -> tuple[np.ndarray, np.ndarray]:
         """Normalised vectors as ``LanguageCentering.transform`` gives them, and the norms
@@ -1063,7 +1152,7 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         # articles are large, and the pipeline holds them already.
         self.article_sentences_ = {int(i): (sentence_vectors[i], langs[i]) for i in np.flatnonzero(self.articles_)}
 
-    def assign(self, X, langs=None, days=None, sentence_vectors=None, texts=None) -> np.ndarray:
+    def assign(self, X, langs=None, days=None, sentence_vectors=None, texts=None, day_widths=None) -> np.ndarray:
         """Attach new documents to the fitted events, or open new ones.
 
         While the fitted documents number at most ``refit_up_to`` (and the new ones bring
@@ -1088,23 +1177,24 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         """
         if not hasattr(self, "labels_"):
             raise RuntimeError("EventClusterer.assign: call fit first")
-        X, days, texts = _check_inputs("EventClusterer.assign", X, langs, days, texts, sentence_vectors,
-                                       n_features=self.vectors_.shape[1])
+        X, days, widths, texts = _check_inputs("EventClusterer.assign", X, langs, days, texts, sentence_vectors,
+                                               n_features=self.vectors_.shape[1], day_widths=day_widths)
         langs = _language_list("EventClusterer.assign", langs, len(X)) if langs is not None else None
         sentence_vectors = _positional(sentence_vectors)
-        refitted = self._refit_assign(X, langs, days, texts, sentence_vectors)
+        refitted = self._refit_assign(X, langs, days, texts, sentence_vectors, widths)
         if refitted is not None:
             return refitted
-        order = canonical_order(X, langs, days, texts, sentence_vectors)  # as in fit
+        order = canonical_order(X, langs, days, texts, sentence_vectors, widths)  # as in fit
         if order is None:
-            return self._assign_rows(X, langs, days, sentence_vectors, texts)
-        X, langs, days, texts, sentence_vectors = _rows_taken(order, X, langs, days, texts, sentence_vectors)
+            return self._assign_rows(X, langs, days, sentence_vectors, texts, widths)
+        X, langs, days, texts, sentence_vectors, widths = _rows_taken(order, X, langs, days, texts, sentence_vectors,
+                                                                      widths)
         n_old = len(self.labels_)
-        self._assign_rows(X, langs, days, sentence_vectors, texts)
+        self._assign_rows(X, langs, days, sentence_vectors, texts, widths)
         self._put_rows_back(order, n_old)
         return self.labels_[n_old:].copy()
 
-    def _assign_rows(self, X, langs, days, sentence_vectors, texts) -> np.ndarray:
+    def _assign_rows(self, X, langs, days, sentence_vectors, texts, widths=None) -> np.ndarray:
         self.fit_inputs_ = None  # from here on the state holds documents that were not fitted together
         X = l2_normalize(X)
         langs = list(langs) if langs is not None else ["und"] * len(X)
@@ -1112,6 +1202,7 @@ class EventClusterer(ClusterMixin, BaseEstimator):
             self._update_centering(X, langs, sentence_vectors)
         X, norms = self._centred(X, langs)
         days = np.asarray(days, dtype=float) if days is not None else np.full(len(X), np.nan)
+        widths = np.asarray(widths, dtype=float) if widths is not None else np.zeros(len(X))
         n_old, n_new = len(self.labels_), len(X)
         use_alignment = self.use_alignment and sentence_vectors is not None
         new_articles = article_mask(sentence_vectors, texts) if use_alignment else np.zeros(n_new, dtype=bool)
@@ -1123,12 +1214,19 @@ class EventClusterer(ClusterMixin, BaseEstimator):
             self.langs_ = np.concatenate([self.langs_, np.asarray(langs, dtype=str)])
             self.center_norms_ = np.concatenate([self.center_norms_, norms])
         self.days_ = np.concatenate([self.days_, days])
+        self.day_widths_ = np.concatenate([self._widths(n_old), widths])
         labels = np.concatenate([self.labels_, self._first_stage_in_batch(n_old)])
         if self.merge_centroids and self.calibration_.centroid_threshold is not None and n_new:
             labels[n_old:] = self._merge_new_events(labels, self.vectors_, self.days_, self.articles_, n_old)
         self.labels_ = labels
         self.n_clusters_ = int(labels.max()) + 1 if len(labels) else 0
         return labels[n_old:].copy()
+
+    def _widths(self, n: int | None = None) -> np.ndarray:
+        """The day widths of the state's documents (all 0 in states made before widths were kept)."""
+        widths = getattr(self, "day_widths_", None)
+        n = len(self.days_) if n is None else n
+        return widths if widths is not None and len(widths) == n else np.zeros(n)
 
     def explain_pair(self, i: int, j: int, texts: list[str] | None = None, top: int = 3) -> dict:
         """Why rows ``i`` and ``j`` of the fitted state meet or not: each evidence source's
@@ -1162,7 +1260,8 @@ class EventClusterer(ClusterMixin, BaseEstimator):
             raise ValueError(f"EventClusterer.explain_pair: top must be a whole number >= 0, not {top!r}")
         cal = self.calibration_
         days = self.days_
-        dt = float(abs(days[i] - days[j])) if np.isfinite(days[i]) and np.isfinite(days[j]) else None
+        dt = (float(_time_gaps(days, self._widths(), np.array([i]), np.array([j]))[0])
+              if np.isfinite(days[i]) and np.isfinite(days[j]) else None)
         penalty = float(self._time_penalty(np.array([np.nan if dt is None else dt]))[0])
         candidates = self._candidate_pair(i, j)
         out = {"rows": [i, j], "same_event": bool(self.labels_[i] == self.labels_[j]),
@@ -1295,7 +1394,7 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         if self.use_alignment:
             both, article_scores = self._batch_article_scores(rows, cols)
             scores[both] = article_scores
-        scores -= self._time_penalty(np.abs(days[rows] - days[cols]))
+        scores -= self._time_penalty(_time_gaps(days, self._widths(), rows, cols))
         node = np.concatenate([earlier, n_old_events + np.arange(n - n_old)])
         lo, hi, sums, counts = grouped_edges(n_old_events + n - n_old, node[rows], node[cols], np.round(scores, 5))
         sizes = np.concatenate([np.bincount(earlier, minlength=n_old_events), np.ones(n - n_old)])
@@ -1318,17 +1417,17 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         fixed[:n_old] = True
         rounds = getattr(self, "n_rounds_", 0)
         merged = self._merge_centroids(labels, articles, vectors=vectors, days=days, use_terms=False,
-                                       fixed=fixed, queries=np.unique(labels[n_old:]))
+                                       fixed=fixed, queries=np.unique(labels[n_old:]), widths=self._widths())
         self.n_rounds_ = rounds  # the fit's count
         return _earlier_numbering(labels[:n_old], merged)
 
-    def _refit_assign(self, X, langs, days, texts, sentence_vectors) -> np.ndarray | None:
+    def _refit_assign(self, X, langs, days, texts, sentence_vectors, widths=None) -> np.ndarray | None:
         """``assign`` by fitting again on earlier and new documents; None where it does not apply."""
         kept = getattr(self, "fit_inputs_", None)
         if (kept is None or len(kept.X) != len(self.labels_) or len(self.labels_) > self.refit_up_to
                 or not kept.accepts(texts, sentence_vectors)):
             return None
-        inputs = kept.extended(FitInputs.of(X, langs, days, texts, sentence_vectors))
+        inputs = kept.extended(FitInputs.of(X, langs, days, texts, sentence_vectors, day_widths=widths))
         model = clone(self)
         model.calibration, model.reference_means = self.calibration_, kept.reference_means
         model.fit(inputs.X, **inputs.evidence())
@@ -1368,7 +1467,8 @@ class EventClusterer(ClusterMixin, BaseEstimator):
                 "centering_langs": langs, "article_langs": [self.article_sentences_[int(i)][1] for i in article_index],
                 "n_documents": int(len(self.labels_))}
         arrays = {
-            "labels": self.labels_, "vectors": self.vectors_, "days": self.days_, "articles": self.articles_,
+            "labels": self.labels_, "vectors": self.vectors_, "days": self.days_, "day_widths": self._widths(),
+            "articles": self.articles_,
             "align_sums": self.align_sums_, "align_counts": self.align_counts_,
             "centering_means": (np.stack([centering.means_[lang] for lang in langs]) if langs
                                 else np.zeros((0, dim), np.float32)),
@@ -1471,6 +1571,10 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         model.vectors_ = arrays["vectors"].astype(np.float32, copy=False)
         model.n_features_in_ = int(model.vectors_.shape[1])
         model.days_ = arrays["days"].astype(float)
+        model.day_widths_ = (arrays["day_widths"].astype(float) if "day_widths" in arrays  # older states: moments
+                             else np.zeros(len(model.days_)))
+        if len(model.day_widths_) != len(model.days_):
+            raise ValueError("day_widths and days do not agree in size")
         model.articles_ = arrays["articles"].astype(bool)
         model.align_sums_ = arrays["align_sums"].astype(float)
         model.align_counts_ = arrays["align_counts"].astype(float)
@@ -1498,13 +1602,9 @@ class EventClusterer(ClusterMixin, BaseEstimator):
     def assign_documents(self, documents: list[Document], doc_vectors: np.ndarray,
                          sentence_vectors: list[np.ndarray] | None = None) -> np.ndarray:
         """``assign`` with the evidence read from the documents, as ``fit_predict_documents``."""
-        return self.assign(doc_vectors, langs=[d.lang for d in documents], days=_days(documents),
-                           sentence_vectors=sentence_vectors,
-                           texts=[d.title + "\n" + d.text for d in documents])
+        return self.assign(doc_vectors, sentence_vectors=sentence_vectors, **document_evidence(documents))
 
     def fit_predict_documents(self, documents: list[Document], doc_vectors: np.ndarray,
                               sentence_vectors: list[np.ndarray] | None = None) -> np.ndarray:
         """Pipeline entry: evidence read from the documents themselves."""
-        return self.fit_predict(doc_vectors, langs=[d.lang for d in documents], days=_days(documents),
-                                texts=[d.title + "\n" + d.text for d in documents],
-                                sentence_vectors=sentence_vectors)
+        return self.fit_predict(doc_vectors, sentence_vectors=sentence_vectors, **document_evidence(documents))

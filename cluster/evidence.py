@@ -9,7 +9,6 @@
 """
 from __future__ import annotations
 
-import math
 import re
 
 import numpy as np
@@ -197,11 +196,6 @@ class SharedTermSimilarity:
         """Cosine of the TF-IDF vectors for each (row, col) pair."""
         a, b = self.matrix_[rows], self.matrix_[cols]
         return np.asarray(a.multiply(b).sum(axis=1)).ravel()
-
-
-def time_penalty(days_apart: float, scale_days: float) -> float:
-    """0 for the same day, rising smoothly to 1 as dates move apart by several scales."""
-    return 1.0 - math.exp(-max(days_apart, 0.0) / scale_days)
 
 
 def sentence_alignment(a: np.ndarray, b: np.ndarray, top: int = 3) -> float:
