@@ -136,3 +136,20 @@ def test_documents_dated_by_the_day_are_whole_days():
     np.testing.assert_allclose(evidence["days"][:2], [D.toordinal() + 0.5, D.toordinal() + 8.5 / 24])
     assert np.isnan(evidence["days"][2:]).all()
     assert evidence["day_widths"].tolist() == [1.0, 0.0, 0.0, 0.0]
+
+
+def test_the_partition_of_dated_rows_does_not_depend_on_their_order():
+    rng = np.random.default_rng(9)
+    centres = rng.normal(size=(5, 16))
+    X = (centres[np.repeat(range(5), 4)] + 0.6 * rng.normal(size=(20, 16))).astype(np.float32)
+    days = [D + dt.timedelta(days=int(k)) for k in np.repeat(range(5), 4) * 2 + rng.integers(0, 2, 20)]
+    days[3] = dt.datetime(2021, 7, 1, 23, 30)  # a moment among whole days
+    langs = ["fa", "ar"] * 10
+    base = EventClusterer().fit(X, langs=langs, days=days).labels_
+    for seed in range(3):
+        order = np.random.default_rng(seed).permutation(20)
+        shuffled = EventClusterer().fit(X[order], langs=[langs[i] for i in order],
+                                        days=[days[i] for i in order]).labels_
+        same = shuffled[:, None] == shuffled[None, :]
+        expected = base[order][:, None] == base[order][None, :]
+        np.testing.assert_array_equal(same, expected)
