@@ -70,6 +70,8 @@ class PipelineResult:
                 record["date"] = doc.date.value.isoformat()
                 record["date_calendar"] = doc.date.calendar
                 record["date_is_crawl"] = doc.date.is_crawl_date
+                if doc.date.timestamp is not None:  # a time of day was given: a moment, not the whole day
+                    record["time"] = doc.date.timestamp.isoformat(timespec="seconds")
             if doc.duplicate_of:
                 record["duplicate_of"] = doc.duplicate_of
             records.append(record)

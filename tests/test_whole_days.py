@@ -153,3 +153,20 @@ def test_the_partition_of_dated_rows_does_not_depend_on_their_order():
         same = shuffled[:, None] == shuffled[None, :]
         expected = base[order][:, None] == base[order][None, :]
         np.testing.assert_array_equal(same, expected)
+
+
+def test_the_pipeline_passes_dates_as_whole_days_and_writes_times_it_was_given(tmp_path):
+    from akhbar.pipeline import Pipeline
+
+    rows = [{"id": "a", "lang": "fa", "text": "ایران و عراق در تهران سند همکاری دفاعی امضا کردند", "date": "2021-07-01"},
+            {"id": "b", "lang": "ar", "text": "إيران والعراق يوقعان وثيقة تعاون دفاعي في طهران", "date": "2021-07-02"},
+            {"id": "c", "lang": "ar", "text": "زلزال بقوة 6 درجات يضرب جنوب إيران ويلحق أضرارا بالقرى",
+             "date": "2021-07-02T08:30:00+03:30"}]
+    data = tmp_path / "h.jsonl"
+    data.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    result = Pipeline().run(data)
+    widths = dict(zip(result.clusterer_rows, result.clusterer.day_widths_))
+    assert widths == {"a": 1.0, "b": 1.0, "c": 0.0}
+    records = {r["id"]: r for r in result.cluster_records()}
+    assert "time" not in records["a"] and "time" not in records["b"]
+    assert records["c"]["time"] == "2021-07-02T05:00:00" and records["c"]["date"] == "2021-07-02"
