@@ -60,7 +60,8 @@ class Document:
 
     @property
     def event_day(self) -> float | None:
-        """Event time as a fractional day number (proleptic ordinal), None if unknown."""
+        """Event time as a fractional day number (proleptic ordinal), None if unknown; a day
+        without a time of day is its middle (the clusterer takes it as the whole day)."""
         if self.event_date is None:
             return None
         stamp = self.date.timestamp
@@ -116,7 +117,8 @@ def document_to_dict(doc: Document) -> dict:
 
 def _saved_timestamp(found: dict) -> datetime | None:
     """The saved time of day; None for a day given without one ("2025-01-12"): states saved
-    by earlier releases hold midnight for it, where ingest now leaves the day at noon."""
+    by earlier releases hold midnight for it, where ingest now leaves it without a time of day
+    (the whole day, see ``Document.event_day``)."""
     if not found.get("timestamp"):
         return None
     try:
