@@ -72,6 +72,8 @@ class PipelineResult:
                 record["date_is_crawl"] = doc.date.is_crawl_date
                 if doc.date.timestamp is not None:  # a time of day was given: a moment, not the whole day
                     record["time"] = doc.date.timestamp.isoformat(timespec="seconds")
+                if doc.date.event_offset_days and doc.event_date is not None:  # "yesterday" in the lead
+                    record["event_date"] = doc.event_date.isoformat()
             if doc.duplicate_of:
                 record["duplicate_of"] = doc.duplicate_of
             records.append(record)

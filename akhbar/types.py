@@ -6,7 +6,7 @@ Every stage imports these types and the stages before it, nothing after.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,9 @@ class DocDate:
     # Full time of day when the input gives it: naive UTC when the input states its zone
     # (an offset, "Z", Unix time), else as written; ``value`` is then its date.
     timestamp: datetime | None = None
+    # The reported event's day relative to ``value``: -1 when the article's lead says the
+    # event was "yesterday" (a print edition dated the day after, see ingest.dates).
+    event_offset_days: int = 0
 
 
 @dataclass
@@ -56,7 +59,7 @@ class Document:
         """The date usable as event evidence (crawl dates are not)."""
         if self.date is None or self.date.is_crawl_date:
             return None
-        return self.date.value
+        return self.date.value + timedelta(days=self.date.event_offset_days)
 
     @property
     def event_day(self) -> float | None:
@@ -64,10 +67,16 @@ class Document:
         without a time of day is its middle (the clusterer takes it as the whole day)."""
         if self.event_date is None:
             return None
-        stamp = self.date.timestamp
-        if stamp is None:
+        if self.event_is_whole_day:
             return self.event_date.toordinal() + 0.5
+        stamp = self.date.timestamp
         return stamp.toordinal() + (stamp.hour * 3600 + stamp.minute * 60 + stamp.second) / 86400
+
+    @property
+    def event_is_whole_day(self) -> bool:
+        """Whether the event time is a day, not a moment: no time of day was given, or the
+        event is dated relative to the page ("yesterday"), whose time says nothing of it."""
+        return self.event_date is not None and (self.date.timestamp is None or self.date.event_offset_days != 0)
 
 
 @dataclass(frozen=True)
@@ -111,7 +120,8 @@ def document_to_dict(doc: Document) -> dict:
     if doc.date is not None:
         record["date"] = {"value": doc.date.value.isoformat(), "calendar": doc.date.calendar,
                           "is_crawl_date": doc.date.is_crawl_date, "text": doc.date.text,
-                          "timestamp": doc.date.timestamp.isoformat() if doc.date.timestamp else None}
+                          "timestamp": doc.date.timestamp.isoformat() if doc.date.timestamp else None,
+                          "event_offset_days": doc.date.event_offset_days}
     return record
 
 
@@ -134,7 +144,8 @@ def document_from_dict(record: dict) -> Document:
     if found:
         doc_date = DocDate(value=date.fromisoformat(found["value"]), calendar=found["calendar"],
                            is_crawl_date=bool(found.get("is_crawl_date")), text=found.get("text", ""),
-                           timestamp=_saved_timestamp(found))
+                           timestamp=_saved_timestamp(found),
+                           event_offset_days=int(found.get("event_offset_days") or 0))
     return Document(id=str(record["id"]), lang=record["lang"], title=record["title"],
                     sentences=list(record["sentences"]), source=record["source"], date=doc_date,
                     duplicate_of=record.get("duplicate_of"), notes=list(record.get("notes") or []))

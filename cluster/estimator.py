@@ -190,8 +190,9 @@ def _days(documents: list[Document]) -> np.ndarray:
 
 
 def _day_widths_of(documents: list[Document]) -> np.ndarray:
-    """1 for a document dated by the day only (its event_day is the middle of that day), else 0."""
-    return np.array([float(doc.event_day is not None and doc.date.timestamp is None) for doc in documents])
+    """1 for a document whose event is a whole day (``Document.event_is_whole_day``; its
+    event_day is the middle of that day), else 0."""
+    return np.array([float(doc.event_is_whole_day) for doc in documents])
 
 
 def document_evidence(documents: list[Document]) -> dict:

@@ -9,7 +9,7 @@ from akhbar.types import Article, DocDate, Document, Skipped
 from .boilerplate import (clean_scraped_text, date_context_lines, drop_furniture, drop_furniture_sentences, extract_html,
                           extract_html_page, is_site_furniture, visible_text)
 from .duplicates import DuplicateDetector, find_duplicates
-from .dates import choose_date, find_dates, parse_input_time
+from .dates import choose_date, event_day_from_lead, find_dates, parse_input_time
 from .langid import detect_language, normalize_lang_code
 from .normalize import count_words, decode_char_references, fold, fold_tokens, normalize_text
 from .readers import InputError, JsonlFields, decode_bytes, looks_like_html, read_inputs
@@ -144,8 +144,12 @@ class Ingestor:
         if not sentences:
             return Skipped(article.source, "no sentences after normalization", article.id)
         title = normalize_text(title_hint or title or _headline_from(sentences[0]), lang)
+        event = event_day_from_lead(date, sentences)
+        if event is not date:
+            notes.append(f"event dated {(event.value + datetime.timedelta(days=event.event_offset_days)).isoformat()}, "
+                         f"the day before the article's date {date.value.isoformat()}: its lead says yesterday")
         return Document(id=article.id, lang=lang, title=title, sentences=sentences,
-                        source=article.source, date=date, notes=notes)
+                        source=article.source, date=event, notes=notes)
 
     def _no_body_reason(self, article: Article, text: str, body: str, min_longest: int) -> str:
         """Why an article left no body: empty, too short, or boilerplate. Too short only when

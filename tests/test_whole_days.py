@@ -170,3 +170,65 @@ def test_the_pipeline_passes_dates_as_whole_days_and_writes_times_it_was_given(t
     records = {r["id"]: r for r in result.cluster_records()}
     assert "time" not in records["a"] and "time" not in records["b"]
     assert records["c"]["time"] == "2021-07-02T05:00:00" and records["c"]["date"] == "2021-07-02"
+
+
+def test_a_lead_that_says_yesterday_dates_the_event_the_day_before():
+    from akhbar.ingest import Ingestor
+    from akhbar.ingest.dates import says_yesterday
+    from akhbar.types import Article
+
+    assert says_yesterday("استقبل وزير الخارجية نظيره الإيراني في بغداد أمس")
+    assert says_yesterday("وزیر امور خارجه روز گذشته در بغداد با همتای عراقی خود دیدار کرد")
+    assert says_yesterday("وزیر امور خارجه دیروز در بغداد با همتای عراقی خود دیدار کرد")
+    assert not says_yesterday("أقيمت أمسية شعرية في القاهرة بحضور وزير الثقافة")  # an evening event
+    assert not says_yesterday("وزیر امور خارجه امروز در بغداد با همتای عراقی خود دیدار کرد")
+    body = ("وزير الخارجية العراقي يؤكد لنظيره الإيراني رفض الاعتداء على دول الجوار\n"
+            "أكد وزير الخارجية العراقي خلال استقباله نظيره الإيراني في بغداد أمس التزام حكومته بعلاقات الجوار.\n"
+            "وذكر بيان للخارجية أن الوزيرين بحثا العلاقات الثنائية وسبل تطويرها في المجالات الاقتصادية.\n")
+    articles = [Article("print", body, "print.txt", time="2025-01-13"),
+                Article("online", body, "online.txt", time="2025-01-13T09:00:00"),
+                Article("dated", body.replace("أمس", "يوم 12 يناير 2025"), "dated.txt", time="2025-01-14"),
+                Article("headline", "استقبل وزير الخارجية نظيره الإيراني في بغداد أمس", "h.txt", time="2025-01-13"),
+                Article("fa", "عراقچی در بغداد: روابط تهران و بغداد راهبردی است\n"
+                              "وزیر امور خارجه کشورمان روز گذشته در بغداد با همتای عراقی خود دیدار و گفت‌وگو کرد.\n"
+                              "دو طرف درباره تکمیل خط آهن شلمچه-بصره و تحولات منطقه گفت‌وگو کردند.\n", "fa.txt",
+                        time="1403-10-24")]
+    docs = {d.id: d for d in Ingestor().transform(articles)[0]}
+    assert docs["print"].event_date == dt.date(2025, 1, 12) and docs["print"].date.value == dt.date(2025, 1, 13)
+    assert any("its lead says yesterday" in note for note in docs["print"].notes)
+    # A time of day says when the page went out, not when yesterday's event happened.
+    assert docs["online"].event_date == dt.date(2025, 1, 12) and docs["online"].event_is_whole_day
+    assert docs["online"].event_day == dt.date(2025, 1, 12).toordinal() + 0.5
+    assert docs["dated"].event_date == dt.date(2025, 1, 14)   # the lead states its own date
+    assert docs["headline"].event_date == dt.date(2025, 1, 13)  # a headline alone is not a lead
+    assert docs["fa"].date.value == dt.date(2025, 1, 13) and docs["fa"].event_date == dt.date(2025, 1, 12)
+    # Saved and read back (resumed runs, --update) with the offset.
+    from akhbar.types import document_from_dict, document_to_dict
+
+    assert document_from_dict(document_to_dict(docs["print"])).event_date == dt.date(2025, 1, 12)
+
+
+def test_a_print_report_of_yesterday_meets_the_same_day_report_without_a_time_penalty(tmp_path):
+    """A timestamped online report of a meeting and next morning's print edition, whose
+    lead says "yesterday": the events are the same day, so no time penalty."""
+    from akhbar.pipeline import Pipeline
+
+    online = ("استقبل وزير الخارجية العراقي فؤاد حسين نظيره الإيراني عباس عراقجي في بغداد اليوم الأحد وبحثا العلاقات الثنائية.\n"
+              "وأكد حسين التزام حكومة بلاده بعدم السماح باستخدام الأراضي العراقية للاعتداء على دول الجوار.\n"
+              "وقال عراقجي إن العلاقات بين طهران وبغداد استراتيجية وإن مشروع الربط السككي بين الشلامجة والبصرة أولوية.\n")
+    printed = ("أكد وزير الخارجية العراقي فؤاد حسين خلال استقباله نظيره الإيراني عباس عراقجي في بغداد أمس التزام حكومة "
+               "بلاده بعدم السماح باستخدام الأراضي العراقية للاعتداء على دول الجوار.\n"
+               "وقال عراقجي إن العلاقات بين طهران وبغداد استراتيجية وإن بلاده تولي أهمية لمشروع الربط السككي.\n"
+               "وبحث الوزيران تطورات الأوضاع في المنطقة وسبل تطوير التعاون الاقتصادي بين البلدين.\n")
+    data = tmp_path / "two.jsonl"
+    data.write_text(json.dumps({"id": "online", "lang": "ar", "text": online, "date": "2025-01-12T10:00:00"},
+                               ensure_ascii=False) + "\n" +
+                    json.dumps({"id": "print", "lang": "ar", "text": printed, "date": "2025-01-13"},
+                               ensure_ascii=False) + "\n", encoding="utf-8")
+    result = Pipeline().run(data)
+    rows = result.clusterer_rows
+    explained = result.clusterer.explain_pair(rows.index("online"), rows.index("print"))
+    assert explained["days_apart"] == 0.0 and explained["time_penalty"] == 0.0
+    records = {r["id"]: r for r in result.cluster_records()}
+    assert records["print"]["date"] == "2025-01-13" and records["print"]["event_date"] == "2025-01-12"
+    assert "event_date" not in records["online"]
