@@ -327,6 +327,7 @@ def explain(
     evidence["ids"] = [first, second]
     evidence["scored_as"] = canonical           # a copy is scored as the article it copies
     evidence["events"] = [events.get(first), events.get(second)]
+    evidence["event_times"] = [_event_time(by_id[doc.duplicate_of] if doc.duplicate_of else doc) for doc in docs]
     for doc, key in ((docs[0], "sentence_i"), (docs[1], "sentence_j")):
         for match in evidence.get("best_sentence_matches", []):
             canonical = by_id[doc.duplicate_of] if doc.duplicate_of else doc
@@ -335,6 +336,18 @@ def explain(
         typer.echo(json.dumps(evidence, ensure_ascii=False, indent=2))
         return
     typer.echo(_explanation_text(evidence, docs))
+
+
+def _event_time(doc) -> str | None:
+    """The event time the clusterer used, as text: a moment (UTC, or as the input wrote it),
+    or a whole day, with why when it is not the article's own date."""
+    if doc.event_date is None:
+        return None
+    if not doc.event_is_whole_day:
+        return doc.date.timestamp.isoformat(sep=" ", timespec="minutes")
+    why = (f"; its lead says yesterday, the article is dated {doc.date.value.isoformat()}"
+           if doc.date.event_offset_days else "")
+    return f"{doc.event_date.isoformat()} (whole day{why})"
 
 
 def _output_events(out: Path) -> dict:
@@ -363,7 +376,8 @@ def _explanation_text(e: dict, docs) -> str:
     if e["days_apart"] is None:
         lines.append("  days apart                  unknown (no time penalty)")
     else:
-        lines.append(f"  days apart                  {e['days_apart']:.2f} (time penalty {e['time_penalty']:.3f})")
+        lines.append(f"  days apart                  {e['days_apart']:.2f} (time penalty {e['time_penalty']:.3f}; "
+                     f"between the spans of {e['event_times'][0]} and {e['event_times'][1]})")
     if "sentence_alignment" in e:
         lines.append(f"  sentence alignment          {e['sentence_alignment']:.3f} (for these lengths and languages: "
                      f"{e['alignment_over_null']:.3f})")

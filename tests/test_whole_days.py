@@ -229,6 +229,19 @@ def test_a_print_report_of_yesterday_meets_the_same_day_report_without_a_time_pe
     result = Pipeline().run(data)
     rows = result.clusterer_rows
     explained = result.clusterer.explain_pair(rows.index("online"), rows.index("print"))
+    # `akhbar explain` says which spans it measured between, and why the print report's is the day before.
+    from typer.testing import CliRunner
+
+    from akhbar.cli import app
+
+    out = tmp_path / "out"
+    assert CliRunner().invoke(app, ["run", str(data), "--out", str(out), "--save-state", "--no-cache", "-q"]).exit_code == 0
+    shown = CliRunner().invoke(app, ["explain", str(out), "online", "print"])
+    assert shown.exit_code == 0, shown.output
+    assert "between the spans of 2025-01-12 10:00 and 2025-01-12 (whole day; its lead says yesterday, " \
+           "the article is dated 2025-01-13)" in shown.output
+    data_out = json.loads(CliRunner().invoke(app, ["explain", str(out), "online", "print", "--json"]).output)
+    assert data_out["event_times"][0] == "2025-01-12 10:00" and data_out["days_apart"] == 0.0
     assert explained["days_apart"] == 0.0 and explained["time_penalty"] == 0.0
     records = {r["id"]: r for r in result.cluster_records()}
     assert records["print"]["date"] == "2025-01-13" and records["print"]["event_date"] == "2025-01-12"
