@@ -234,11 +234,13 @@ class ClusterSummarizer:
             rows_of = {index: vectors[index] for index, _ in items}
             # Another document's title is a candidate too (index -1): editors write the
             # most important fact there. The headline is not repeated, neither as its own
-            # title nor as another document's title that says the same words.
+            # title nor as another document's title that says the same words; nor is a
+            # title that only begins the first sentence (cut from it, for a page without
+            # a headline of its own: "... في …"), which is a candidate whole.
             title_words = fold_tokens(doc.title)
+            first_words = fold_tokens(doc.sentences[0]) if doc.sentences else []
             if (title_vectors is not None and self.title_sentences and doc.title and d_index != headline_doc
-                    and title_words != headline_words
-                    and title_words != fold_tokens(doc.sentences[0] if doc.sentences else "")):
+                    and title_words != headline_words and title_words != first_words[:len(title_words)]):
                 items.insert(0, (-1, doc.title))
                 rows_of[-1] = np.asarray(title_vectors[d_index], dtype=np.float32)
             for index, text in items:

@@ -423,10 +423,13 @@ SEED_SUMMARIES = {
     "default": [("003", 0), ("002", 0), ("004", 0), ("000", 0), ("000", 1)],
     "fa": [("003", 0), ("002", 0), ("004", 0), ("000", 0), ("000", 1)],
     "ar": [("001", 1), ("003", 0), ("002", 0), ("004", 0), ("000", 0)],
-    "fa-titles-8": [("000", -1), ("000", 1), ("004", -1), ("004", 1), ("003", -1), ("002", 0), ("002", 3),
-                    ("002", 4)],
-    "ar-100-words": [("001", 0), ("001", 1), ("002", -1), ("004", -1), ("003", -1)],
+    "fa-titles-8": [("000", -1), ("000", 1), ("004", -1), ("004", 1), ("002", 0), ("002", 3), ("002", 4),
+                    ("003", 0)],
+    "ar-100-words": [("001", 1), ("001", 3), ("002", -1), ("004", -1), ("000", 0)],
 }
+# 003's title is its first sentence cut at 16 words ("... مراسم …") and is no longer a
+# candidate (before: ("003", -1) fifth in "fa-titles-8", where its whole first sentence now
+# comes last, and last in "ar-100-words", which then fits other sentences in its words).
 # fa1's first sentence restates the headline (fa0's title, its first sentence) and is not
 # selected (before: ("fa1", 0) third).
 EVENT_SUMMARY = [("ar0", 2), ("ar0", 3), ("ar1", 0), ("ar1", 1), ("ar1", 2), ("fa1", 1)]
@@ -478,6 +481,20 @@ def test_another_documents_title_does_not_repeat_the_headline():
     summary = ClusterSummarizer().summarize(0, docs, vectors, doc_vectors, title_vectors=title_vectors)
     other = next(d for d in docs if d.title != summary.headline)
     assert (other.id, -1) in [(s.doc_id, s.sentence_index) for s in summary.sentences]
+
+
+def test_a_title_cut_from_the_first_sentence_is_not_a_candidate():
+    """A page without a headline of its own gets the start of its first sentence as title
+    ("... …"): the summary takes the sentence whole, never the cut one."""
+    docs = [_doc("fa0", "fa", EVENT_FA[0], title="وزیر دفاع عراق وارد تهران شد"),
+            _doc("fa1", "fa", EVENT_FA[1])]
+    docs[1].title = " ".join(docs[1].sentences[0].split()[:5]) + " …"
+    vectors = [_hashed_vectors(d.sentences) for d in docs]
+    doc_vectors = np.vstack([v.mean(axis=0) for v in vectors])
+    title_vectors = _hashed_vectors([d.title for d in docs])
+    summary = ClusterSummarizer(max_sentences=8).summarize(0, docs, vectors, doc_vectors, title_vectors=title_vectors)
+    assert summary.headline == docs[0].title
+    assert ("fa1", -1) not in [(s.doc_id, s.sentence_index) for s in summary.sentences], summary_text(summary)
 
 
 # -- summarize: vectors that do not match the documents ----------------------------------
