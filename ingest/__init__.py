@@ -147,7 +147,9 @@ class Ingestor:
         event = event_day_from_lead(date, sentences)
         if event is not date:
             notes.append(f"event dated {(event.value + datetime.timedelta(days=event.event_offset_days)).isoformat()}, "
-                         f"the day before the article's date {date.value.isoformat()}: its lead says yesterday")
+                         f"{'the day' if event.event_offset_days == -1 else f'{-event.event_offset_days} days'} before the "
+                         f"article's date {date.value.isoformat()}: its lead says "
+                         f"{'yesterday' if event.event_offset_days == -1 else 'the day before yesterday'}")
         return Document(id=article.id, lang=lang, title=title, sentences=sentences,
                         source=article.source, date=event, notes=notes)
 

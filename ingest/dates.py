@@ -332,30 +332,50 @@ _YESTERDAY_WORDS = ("أمس", "وأمس", "بالأمس", "البارحة", "د�
 _YESTERDAY_PHRASES = (("روز", "گذشته"), ("شب", "گذشته"), ("last", "night"))
 
 
+# The day before yesterday: أول أمس / أول من أمس (whose أمس alone would say yesterday), پریروز.
+_TWO_DAYS_WORDS = ("پریروز",)
+_TWO_DAYS_PHRASES = (("أول", "أمس"), ("أول", "من", "أمس"), ("اول", "امس"))
+
+
 @lru_cache(maxsize=1)
-def _yesterday_forms():
-    words = {fold(w) for w in _YESTERDAY_WORDS}
-    phrases = {tuple(fold(w) for w in phrase) for phrase in _YESTERDAY_PHRASES}
-    return words, phrases
+def _relative_day_forms():
+    def folded(phrases):
+        return {tuple(fold(w) for w in phrase) for phrase in phrases}
+
+    return ({fold(w) for w in _YESTERDAY_WORDS}, folded(_YESTERDAY_PHRASES),
+            {fold(w) for w in _TWO_DAYS_WORDS}, folded(_TWO_DAYS_PHRASES))
+
+
+def _has(tokens: list[str], words: set, phrases: set) -> bool:
+    if any(token in words for token in tokens):
+        return True
+    return any(tuple(tokens[i:i + len(p)]) == p for p in phrases for i in range(len(tokens) - len(p) + 1))
+
+
+def days_back(sentence: str) -> int:
+    """How many days before the article's date the sentence dates its event: 1 for
+    "yesterday" (``_YESTERDAY_WORDS``/``_PHRASES``), 2 for the day before yesterday, 0 for
+    neither; whole words only (not أمسية, an evening event)."""
+    yesterday, yesterday_phrases, two_days, two_days_phrases = _relative_day_forms()
+    tokens = re.findall(r"\w+", fold(sentence))
+    if _has(tokens, two_days, two_days_phrases):
+        return 2
+    return 1 if _has(tokens, yesterday, yesterday_phrases) else 0
 
 
 def says_yesterday(sentence: str) -> bool:
-    """Whether the sentence dates its event "yesterday" (a word or phrase of
-    ``_YESTERDAY_WORDS``/``_PHRASES``, as whole words: not أمسية, an evening event)."""
-    words, phrases = _yesterday_forms()
-    tokens = re.findall(r"\w+", fold(sentence))
-    if any(token in words for token in tokens):
-        return True
-    return any(tuple(tokens[i:i + 2]) in phrases for i in range(len(tokens) - 1))
+    """Whether the sentence dates its event yesterday (see ``days_back``)."""
+    return days_back(sentence) == 1
 
 
 def event_day_from_lead(found: DocDate | None, sentences: list[str]) -> DocDate | None:
-    """``found`` with the event a day before it when the lead (the first sentence of a body
-    of several) says the event was yesterday and states no date of its own; else as it is.
-    A headline alone, or a crawl date, is left as it is."""
+    """``found`` with the event a day (two) before it when the lead (the first sentence of a
+    body of several) says the event was yesterday (the day before yesterday) and states no
+    date of its own; else as it is. A headline alone, or a crawl date, is left as it is."""
     if found is None or found.is_crawl_date or found.event_offset_days or len(sentences) < 2:
         return found
     lead = sentences[0]
-    if not says_yesterday(lead) or find_dates([lead]):
+    back = days_back(lead)
+    if not back or find_dates([lead]):
         return found
-    return replace(found, event_offset_days=-1)
+    return replace(found, event_offset_days=-back)

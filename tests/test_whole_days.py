@@ -183,6 +183,11 @@ def test_a_lead_that_says_yesterday_dates_the_event_the_day_before():
     assert not says_yesterday("أقيمت أمسية شعرية في القاهرة بحضور وزير الثقافة")  # an evening event
     assert not says_yesterday("وزیر امور خارجه امروز در بغداد با همتای عراقی خود دیدار کرد")
     assert not says_yesterday("قال الوزير إن حلفاء الأمس أصبحوا خصوم اليوم")  # figurative
+    from akhbar.ingest.dates import days_back
+
+    assert days_back("التقى الوزيران في بغداد أول من أمس وبحثا العلاقات") == 2
+    assert days_back("وزیر امور خارجه پریروز در بغداد با همتای عراقی خود دیدار کرد") == 2
+    assert days_back("التقى الوزيران في بغداد أمس") == 1 and days_back("التقى الوزيران في بغداد اليوم") == 0
     body = ("وزير الخارجية العراقي يؤكد لنظيره الإيراني رفض الاعتداء على دول الجوار\n"
             "أكد وزير الخارجية العراقي خلال استقباله نظيره الإيراني في بغداد أمس التزام حكومته بعلاقات الجوار.\n"
             "وذكر بيان للخارجية أن الوزيرين بحثا العلاقات الثنائية وسبل تطويرها في المجالات الاقتصادية.\n")
@@ -203,6 +208,8 @@ def test_a_lead_that_says_yesterday_dates_the_event_the_day_before():
     assert docs["dated"].event_date == dt.date(2025, 1, 14)   # the lead states its own date
     assert docs["headline"].event_date == dt.date(2025, 1, 13)  # a headline alone is not a lead
     assert docs["fa"].date.value == dt.date(2025, 1, 13) and docs["fa"].event_date == dt.date(2025, 1, 12)
+    two = Ingestor().transform([Article("two", body.replace("أمس", "أول أمس"), "two.txt", time="2025-01-13")])[0][0]
+    assert two.event_date == dt.date(2025, 1, 11) and any("the day before yesterday" in n for n in two.notes)
     # Saved and read back (resumed runs, --update) with the offset.
     from akhbar.types import document_from_dict, document_to_dict
 
