@@ -3,7 +3,8 @@
 - language centring: removes the per-language offset that makes multilingual vectors
   group by language before topic or event;
 - time: publication/event dates far apart make the same event unlikely;
-- names and numbers: rare tokens shared after fa/ar folding (باقری/باقري, سعدون);
+- names and numbers: rare tokens shared after fa/ar folding (باقری/باقري, سعدون,
+  عراقچی/عراقجي);
 - sentence alignment: for full articles, the share of sentences with a close
   counterpart in the other article.
 """
@@ -17,7 +18,19 @@ from akhbar.ingest import fold
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 # Arabic-script clitics/prefixes that glue to names: و (and), ب (in), ل (to), ال (the).
-_AR_PREFIX = re.compile(r"^(?:وال|بال|كال|كال|فال|لل|ال|و|ب|ل)(?=\w{3,})")
+# They match folded text, where Arabic kaf is already Persian ک.
+_AR_PREFIX = re.compile(r"^(?:وال|بال|کال|فال|لل|ال|و|ب|ل)(?=\w{3,})")
+# Arabic writes the letters Persian adds to the alphabet with their Arabic bases
+# (عراقچی -> عراقجي, پزشکیان -> بزشكيان, گلپایگانی -> الكلبايكاني, ڤ -> ف). No
+# transliteration library keys the two spellings alike (anyascii: "rqchy" / "rqjy"), so
+# names are compared on the bases. Only for matching: Persian text keeps its letters.
+_PERSIAN_LETTERS_TO_ARABIC = str.maketrans({"پ": "ب", "چ": "ج", "ژ": "ز", "گ": "ک", "ڤ": "ف"})
+
+
+def name_key(text: str) -> str:
+    """``fold`` plus the Persian-only letters written as Arabic writes them, for
+    matching names across Persian and Arabic spellings."""
+    return fold(text).translate(_PERSIAN_LETTERS_TO_ARABIC)
 
 
 def l2_normalize(matrix: np.ndarray) -> np.ndarray:
@@ -143,7 +156,7 @@ def name_tokens(text: str, min_len: int = 3) -> set[str]:
     """Folded word tokens; Arabic-script tokens also without a leading clitic (و ب ل ال),
     so "باقري" and "وباقري" both meet Persian "باقری". Numbers kept (ASCII digits)."""
     tokens = set()
-    for token in _TOKEN.findall(fold(text)):
+    for token in _TOKEN.findall(name_key(text)):
         if token.isdigit():
             tokens.add(token)
             continue
@@ -158,13 +171,14 @@ def name_tokens(text: str, min_len: int = 3) -> set[str]:
 def _transliterate(text: str) -> str:
     from anyascii import anyascii
 
-    return anyascii(fold(text)).lower()
+    return anyascii(name_key(text)).lower()
 
 
 class SharedTermSimilarity:
     """Cross-script overlap of rare names, places and numbers.
 
-    Text is folded (fa/ar), transliterated to ASCII (anyascii: "Байлз" -> "baylz",
+    Text is keyed by ``name_key`` (fa/ar folding, Persian-only letters as Arabic writes
+    them), transliterated to ASCII (anyascii: "Байлз" -> "baylz",
     "باقري"/"باقری" -> "bqry") and compared as TF-IDF vectors of character n-grams
     within words. IDF comes from the batch being clustered, so the vocabulary of the
     shared topic weighs little and the names that identify one event weigh much.

@@ -909,3 +909,18 @@ def test_clustering_scores_reads_labels_and_languages_as_the_cli_does():
         clustering_scores(gold, gold, ["fa", None, "ar", "ar", "fa"])
     with pytest.raises(ValueError, match=r"pred\[4\]: no label"):
         clustering_scores(gold, [1, 1, 2, 2, None])
+
+
+def test_persian_letters_meet_their_arabic_spellings():
+    """Arabic writes عراقچی as عراقجي and پزشکیان as بزشكيان: names match on the bases,
+    also behind an Arabic clitic (لعراقجي, والكاظمي after folding of kaf)."""
+    from akhbar.cluster import SharedTermSimilarity, name_tokens
+
+    assert "عراقجی" in name_tokens("سفر عراقچی به بغداد") & name_tokens("فؤاد حسين لعراقجي")
+    assert name_tokens("پزشکیان") == name_tokens("بزشكيان")
+    assert "کاظمی" in name_tokens("والكاظمي")
+    texts = ["دیدار عراقچی و فؤاد حسین در بغداد", "استقبال عراقجي في بغداد",
+             "زلزله در هرمزگان", "زلزال في هرمزكان", "نشست وزیران در دوحه", "اجتماع الوزراء في الدوحة"]
+    terms = SharedTermSimilarity().fit(texts)
+    same, other = terms.pairs(np.array([0, 0]), np.array([1, 3]))
+    assert same > 0.2 and other < 0.05
