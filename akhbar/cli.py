@@ -389,6 +389,10 @@ def _explanation_text(e: dict, docs) -> str:
             lines.append(f"           [{e['ids'][1]} #{m['sentence_j']}] {m['text_j']}")
     elif e.get("shared_names") is not None:
         lines.append(f"  shared names/numbers        {e['shared_names']:.3f}")
+        for doc_id, words in zip(e["ids"], e.get("shared_words", [])):
+            if words:
+                held = ", ".join(f"{word} {share:.0%}" for word, share in words)
+                lines.append(f"    carried by {doc_id}'s words  {held}")
     lines.append("(Events come from all pairs of their members and from merging groups by their centroids, "
                  "so one pair's score does not decide alone.)")
     return "\n".join(lines)

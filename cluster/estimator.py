@@ -1236,7 +1236,9 @@ class EventClusterer(ClusterMixin, BaseEstimator):
 
         Headlines: language-centred cosine + term weight x shared names - time penalty;
         ``texts`` (one per row, as given to ``fit``) gives the shared names when the state
-        has no name vectors of its own (a loaded one). Full articles: sentence alignment
+        has no name vectors of its own (a loaded one), and with them ``shared_words``: for
+        each row, the words holding most of the name similarity, with their shares
+        (``SharedTermSimilarity.shared_words``). Full articles: sentence alignment
         over its null, minus each article's typical alignment with its other candidates
         (local scaling), with the ``top`` best-matching sentence pairs (row indices into
         each article's sentences, and their cosine). A pair's score is one edge of the
@@ -1283,6 +1285,8 @@ class EventClusterer(ClusterMixin, BaseEstimator):
                     terms = SharedTermSimilarity().fit(list(texts))
                 if terms is not None:
                     names = float(terms.pairs(np.array([i]), np.array([j]))[0])
+                    if texts is not None and len(texts) == n:
+                        out["shared_words"] = [list(side) for side in terms.shared_words(i, j, texts[i], texts[j])]
             out["shared_names"] = names
             out["score"] = out["cosine"] + (cal.term_weight * names if names is not None else 0.0) - penalty
         if not candidates:

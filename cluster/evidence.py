@@ -200,16 +200,42 @@ class SharedTermSimilarity:
                                      max_df=max_df, min_df=min_df, dtype=np.float32)
         try:
             self.matrix_ = vectorizer.fit_transform([_transliterate(t) for t in texts]).tocsr()
+            self.vectorizer_ = vectorizer
         except ValueError:  # empty vocabulary (e.g. texts without letters)
             from scipy.sparse import csr_matrix
 
             self.matrix_ = csr_matrix((n, 1), dtype=np.float32)
+            self.vectorizer_ = None
         return self
 
     def pairs(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         """Cosine of the TF-IDF vectors for each (row, col) pair."""
         a, b = self.matrix_[rows], self.matrix_[cols]
         return np.asarray(a.multiply(b).sum(axis=1)).ravel()
+
+    def shared_words(self, i: int, j: int, text_i: str, text_j: str, top: int = 5) -> tuple[list, list]:
+        """The words of rows ``i`` and ``j`` (whose texts, as fitted, are given) that carry
+        their similarity: for each side, up to ``top`` (word, share) pairs, where share is
+        the part of the pair's cosine that the word's character n-grams hold (n-grams of
+        two words of one text count for both), largest first, words under 5% left out."""
+        vectorizer = getattr(self, "vectorizer_", None)
+        product = self.matrix_[i].multiply(self.matrix_[j]).tocsr()
+        total = float(product.sum())
+        if vectorizer is None or total <= 0:
+            return [], []
+        held = dict(zip(product.indices.tolist(), product.data.tolist()))
+        analyze, vocabulary = vectorizer.build_analyzer(), vectorizer.vocabulary_
+
+        def words(text: str) -> list:
+            shares = {}
+            for word in dict.fromkeys(_TOKEN.findall(text)):
+                grams = {vocabulary.get(g) for g in analyze(_transliterate(word))}
+                share = sum(held.get(g, 0.0) for g in grams if g is not None) / total
+                if share >= 0.05:
+                    shares[word] = round(share, 3)
+            return sorted(shares.items(), key=lambda item: (-item[1], item[0]))[:top]
+
+        return words(text_i), words(text_j)
 
 
 def sentence_alignment(a: np.ndarray, b: np.ndarray, top: int = 3) -> float:

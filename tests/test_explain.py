@@ -136,3 +136,38 @@ def test_pairs_outside_the_graph_and_attached_rows_are_scored_as_the_clusterer_d
     est.assign(X[20:], days=days[20:], texts=texts[20:])       # without a refit: no shared names
     assert est.fitted_rows_ == 20
     assert est.explain_pair(20, 21)["shared_names"] is None and est.explain_pair(15, 16)["shared_names"] is not None
+
+
+def test_explain_names_the_words_that_carry_shared_names():
+    """A Persian and an Arabic headline of one meeting: the names they share (عراقچی /
+    عراقجي, بغداد) are listed as carrying the pair's name similarity, a word they do not
+    share is not."""
+    rng = np.random.default_rng(5)
+    texts = ["دیدار عراقچی و فؤاد حسین در بغداد", "فؤاد حسين يستقبل عراقجي في بغداد",
+             "زلزله در هرمزگان", "زلزال في هرمزكان", "نشست وزیران در دوحه", "اجتماع الوزراء في الدوحة"]
+    X = rng.normal(size=(6, 8)).astype(np.float32)
+    est = EventClusterer().fit(X, langs=["fa", "ar"] * 3, days=np.zeros(6), texts=texts)
+    evidence = est.explain_pair(0, 1, texts=texts)
+    persian, arabic = (dict(side) for side in evidence["shared_words"])
+    assert {"عراقچی", "بغداد"} <= set(persian) and {"عراقجي", "بغداد"} <= set(arabic)
+    assert "دیدار" not in persian and "يستقبل" not in arabic
+    assert all(0.05 <= share <= 1 for side in (persian, arabic) for share in side.values())
+    assert "shared_words" not in est.explain_pair(0, 1)       # no texts given: no words to name
+
+
+def test_explain_cli_lists_shared_words_of_headlines(tmp_path):
+    rows = [("a", "fa", "عراقچی در بغداد با فؤاد حسین دیدار کرد"), ("b", "ar", "فؤاد حسين يستقبل عراقجي في بغداد"),
+            ("c", "fa", "زلزله شدید در هرمزگان خسارت زد"), ("d", "ar", "زلزال قوي يضرب هرمزكان جنوب إيران")]
+    data = tmp_path / "h.jsonl"
+    data.write_text("".join(json.dumps({"id": i, "lang": lang, "title": t, "date": "2025-01-12T10:00:00"},
+                                       ensure_ascii=False) + "\n" for i, lang, t in rows), encoding="utf-8")
+    out = tmp_path / "out"
+    ran = CliRunner().invoke(app, ["run", str(data), "--text-field", "title", "--out", str(out), "--save-state",
+                                   "--no-cache", "-q"])
+    assert ran.exit_code == 0, ran.output
+    shown = CliRunner().invoke(app, ["explain", str(out), "a", "b"])
+    assert shown.exit_code == 0, shown.output
+    line = next(line for line in shown.output.splitlines() if "carried by b's words" in line)
+    assert "عراقجي" in line and "بغداد" in line
+    as_json = json.loads(CliRunner().invoke(app, ["explain", str(out), "a", "b", "--json"]).output)
+    assert "عراقچی" in dict(as_json["shared_words"][0])
