@@ -179,11 +179,13 @@ def run(
         _err(f"note {source}: {note}")
     if len(noted) > _MAX_SKIP_LINES:
         _err(f"... and {len(noted) - _MAX_SKIP_LINES} more notes (all in {out}/manifest.json)")
+    from akhbar.pipeline import OUTPUT_FILES
+
     if not quiet:
         _print_report(result)
     n_dup = sum(1 for d in result.documents if d.duplicate_of)
     added = f" ({result.stats['update']['new_articles']} new)" if update is not None else ""
-    wrote = "clusters.jsonl, summaries.jsonl, manifest.json" + (", state/" if state_written else "")
+    wrote = ", ".join(OUTPUT_FILES) + (", state/" if state_written else "")
     _err(f"{len(result.documents)} articles{added} ({n_dup} duplicates) in {len(result.clusters)} clusters, "
          f"{len(result.skipped)} skipped; wrote {out}/{wrote}")
     if not result.documents:

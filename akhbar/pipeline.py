@@ -104,7 +104,7 @@ class PipelineResult:
         }
 
     def write(self, out_dir: str | Path, save_state: bool = False) -> None:
-        """clusters.jsonl, summaries.jsonl, manifest.json; with ``save_state`` also
+        """clusters.jsonl, summaries.jsonl, report.html (``akhbar.report``), manifest.json; with ``save_state`` also
         ``state/``, which `Pipeline.update` (`akhbar run --update`) reads.
 
         Written as one set: every output is first written into a hidden folder in
@@ -122,12 +122,15 @@ class PipelineResult:
                                                              for r in self.cluster_records()))
             write_atomic(staging / "summaries.jsonl", "".join(json.dumps(s.to_dict(), ensure_ascii=False) + "\n"
                                                               for s in self.summaries))
+            from akhbar.report import render_report
+
+            write_atomic(staging / "report.html", render_report(self))
             write_atomic(staging / "manifest.json",
                          json.dumps(self.manifest(), ensure_ascii=False, indent=2) + "\n")
             if save_state:
                 self.write_state(staging / STATE_DIR)
             (out / "manifest.json").unlink(missing_ok=True)
-            for name in ("clusters.jsonl", "summaries.jsonl"):
+            for name in ("clusters.jsonl", "summaries.jsonl", "report.html"):
                 os.replace(staging / name, out / name)
             if save_state:
                 replace_state(staging / STATE_DIR, out / STATE_DIR)
@@ -148,7 +151,7 @@ class PipelineResult:
         write_state(self, directory)
 
 
-OUTPUT_FILES = ("clusters.jsonl", "summaries.jsonl", "manifest.json")   # what ``PipelineResult.write`` writes
+OUTPUT_FILES = ("clusters.jsonl", "summaries.jsonl", "report.html", "manifest.json")   # what ``PipelineResult.write`` writes
 STAGING_PREFIX = ".akhbar-new."   # the hidden folder in --out that outputs are staged in
 STAGING_LOCK = ".lock"             # inside it: locked (flock) while its run is writing
 
