@@ -5,3 +5,4 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 . .venv/bin/activate
 akhbar run seeds/ --out out/seeds "$@"
+echo "events for a reader: out/seeds/report.html (clusters.jsonl, summaries.jsonl and manifest.json beside it)"
