@@ -292,7 +292,9 @@ def explain(
     """Why two articles of a saved run share an event or not: each evidence source for the
     pair (language-centred cosine, days apart and time penalty, shared names for headlines,
     sentence alignment and the best-matching sentences for full articles) and the
-    first-stage score they combine into, against its threshold."""
+    first-stage score they combine into, against its threshold; for two events, how the two
+    stages compare them (mean member-pair score; centroid score, or what kept the
+    centroid stage from comparing them)."""
     from akhbar.state import STATE_DIR, PipelineState
 
     try:
@@ -325,6 +327,7 @@ def explain(
         return
     texts = [by_id[doc_id].title + "\n" + by_id[doc_id].text for doc_id in state.rows]  # as the run gave them
     evidence = state.clusterer.explain_pair(rows[0], rows[1], texts=texts, top=matches)
+    evidence["event_comparison"] = state.clusterer.explain_events(rows[0], rows[1], texts=texts)
     events = _output_events(out)
     evidence["ids"] = [first, second]
     evidence["scored_as"] = canonical           # a copy is scored as the article it copies
@@ -395,9 +398,52 @@ def _explanation_text(e: dict, docs) -> str:
             if words:
                 held = ", ".join(f"{word} {share:.0%}" for word, share in words)
                 lines.append(f"    carried by {doc_id}'s words  {held}")
-    lines.append("(Events come from all pairs of their members and from merging groups by their centroids, "
-                 "so one pair's score does not decide alone.)")
+    lines.extend(_event_comparison_text(e.get("event_comparison"), e["events"]))
     return "\n".join(lines)
+
+
+_KEPT_APART = {
+    "centroid stage off": "the centroid stage is off, so the first stage's events stand",
+    "full articles": "an event holding full articles merges only through its articles' pair scores (first stage), "
+                     "never by centroids",
+    "not candidates": "neither event is among the other's nearest events within the time window",
+}
+
+
+def _event_comparison_text(c: dict | None, events) -> list[str]:
+    """The event-level view: a pair's score is one edge; events are made by average linkage
+    over all their members' pairs, then merged while their centroids score high enough."""
+    if not c:
+        return []
+    names = [events[k] if events[k] is not None else c["events"][k] for k in (0, 1)]
+    if c["same_event"]:
+        return [f"one event of {c['rows_in_event'][0]} row(s) of the clusterer (copies count once): events come from all pairs "
+                "of their members and from merging groups by their centroids, so one pair's score does not decide alone"]
+    rows = [f"{n} row{'' if n == 1 else 's'}" for n in c["rows_in_event"]]
+    lines = [f"events {names[0]} ({rows[0]}) and {names[1]} ({rows[1]}), as the two stages compare events:"]
+    first = c.get("first_stage")
+    if first:
+        verdict = "clears it" if round(first["mean_score"], 5) >= first["threshold"] else "below it"
+        lines.append(f"  first stage: mean score of their {first['pairs']} member pairs ({first['candidate_pairs']} of them "
+                     f"candidates) {first['mean_score']:.3f} against the threshold {first['threshold']:.3f}: {verdict}")
+    reason = c["kept_apart_by"]
+    if reason in _KEPT_APART:
+        lines.append(f"  centroid stage: {_KEPT_APART[reason]}")
+        if reason == "full articles":
+            return lines
+    elif reason == "span limit":
+        lines.append(f"  centroid stage: merged, their dates would span {c['span_days_if_merged']:.1f} days, "
+                     "more than the span limit")
+    if c["centroid_threshold"] is not None:
+        verdict = "clears it" if round(c["score"], 5) >= c["centroid_threshold"] else "below it"
+        lines.append(f"  centroid stage: score {c['score']:.3f} against the centroid threshold "
+                     f"{c['centroid_threshold']:.3f}: {verdict}")
+    lines.append(f"    centroid cosine           {c['centroid_cosine']:.3f}")
+    if c["days_apart"] is not None:
+        lines.append(f"    mean dates apart          {c['days_apart']:.2f} days (time penalty {c['time_penalty']:.3f})")
+    if c["shared_names"] is not None:
+        lines.append(f"    shared names/numbers      {c['shared_names']:.3f}")
+    return lines
 
 
 @eval_app.command("clusters")

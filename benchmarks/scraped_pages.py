@@ -43,9 +43,18 @@ def main() -> None:
         pairs.append({"a": a, "b": b, "cross_lingual": gold[a][1] != gold[b][1],
                       "same_predicted_event": label_of[a] == label_of[b],
                       **{k: found.get(k) for k in ("score", "cosine", "days_apart", "time_penalty", "alignment_over_null")}})
+    # A gold event split over predicted events: how the two stages compare its parts.
+    split = []
+    for a, b in combinations(ids, 2):
+        if (gold[a][0] == gold[b][0] and label_of[a] != label_of[b] and a in row_of and b in row_of
+                and hasattr(clusterer, "explain_events")):
+            found = clusterer.explain_events(row_of[a], row_of[b])
+            part = (found["events"][0], found["events"][1])
+            if all((s["events"][0], s["events"][1]) != part for s in split):
+                split.append({"a": a, "b": b, **found})
     partition = sorted(sorted(i[:2] for i in ids if label_of[i] == label) for label in set(label_of[i] for i in ids))
     RESULTS.mkdir(parents=True, exist_ok=True)
-    out = {"scores": scores, "partition": partition, "gold_pairs": pairs}
+    out = {"scores": scores, "partition": partition, "gold_pairs": pairs, "split_events": split}
     (RESULTS / "scraped_pages.json").write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     keys = ("bcubed_p", "bcubed_r", "bcubed_f1", "xling_link_recall")
     md = ("| " + " | ".join(keys) + " | events predicted / gold |\n|" + "---|" * (len(keys) + 1) + "\n| "
@@ -56,9 +65,24 @@ def main() -> None:
           + "\n".join(f"| {p['a'][:2]}-{p['b'][:2]} | {'cross' if p['cross_lingual'] else 'same'} | "
                       f"{'yes' if p['same_predicted_event'] else 'no'} | {_num(p['score'])} | {_num(p['cosine'])} | "
                       f"{_num(p['days_apart'])} | {_num(p['time_penalty'])} | {_num(p['alignment_over_null'])} |" for p in pairs)
-          + "\n")
+          + "\n" + "".join(_split_line(e) for e in split))
     (RESULTS / "scraped_pages.md").write_text(md, encoding="utf-8")
     print(md)
+
+
+def _split_line(event: dict) -> str:
+    """One gold event in two predicted ones, as `EventClusterer.explain_events` compares them."""
+    first = event.get("first_stage")
+    mean = (f"mean score of their {first['pairs']} member pairs {first['mean_score']:.3f} against the "
+            f"first-stage threshold {first['threshold']:.3f}" if first else "too many member pairs to average")
+    return (f"\nSplit: the events of {event['a'][:2]} and {event['b'][:2]} ({event['rows_in_event'][0]} and "
+            f"{event['rows_in_event'][1]} rows): {mean}; centroid stage: "
+            f"{_WHY.get(event['kept_apart_by'], event['kept_apart_by'])}.\n")
+
+
+_WHY = {"full articles": "not used (full articles merge only through their pair scores)",
+        "score": "below its threshold", "not candidates": "not each other's nearest events",
+        "centroid stage off": "off", "span limit": "over the span limit"}
 
 
 def _num(value) -> str:

@@ -1250,15 +1250,8 @@ class EventClusterer(ClusterMixin, BaseEstimator):
         ``assign`` scores them; typical alignments are those of the state now, later
         updates' pairs included.
         """
-        if not hasattr(self, "labels_"):
-            raise RuntimeError("EventClusterer.explain_pair: call fit first")
+        i, j = self._checked_rows("EventClusterer.explain_pair", i, j)
         n = len(self.labels_)
-        for name, row in (("i", i), ("j", j)):
-            if isinstance(row, (bool, np.bool_)) or not isinstance(row, (int, np.integer)) or not 0 <= int(row) < n:
-                raise ValueError(f"EventClusterer.explain_pair: {name}={row!r} is not a row of the fitted state (0..{n - 1})")
-        i, j = int(i), int(j)
-        if i == j:
-            raise ValueError("EventClusterer.explain_pair: i and j are the same row")
         if isinstance(top, bool) or not isinstance(top, (int, np.integer)) or top < 0:
             raise ValueError(f"EventClusterer.explain_pair: top must be a whole number >= 0, not {top!r}")
         cal = self.calibration_
@@ -1278,11 +1271,7 @@ class EventClusterer(ClusterMixin, BaseEstimator):
             names = None
             fitted = getattr(self, "fitted_rows_", n)
             if self.use_terms and max(i, j) < fitted:   # assign leaves names out of the pairs it scores
-                terms = getattr(self, "terms_", None)
-                if terms is None and texts is not None:
-                    if len(texts) != n:
-                        raise ValueError(f"EventClusterer.explain_pair: {len(texts)} texts for {n} rows")
-                    terms = SharedTermSimilarity().fit(list(texts))
+                terms = self._terms_for("EventClusterer.explain_pair", texts)
                 if terms is not None:
                     names = float(terms.pairs(np.array([i]), np.array([j]))[0])
                     if texts is not None and len(texts) == n:
@@ -1295,6 +1284,119 @@ class EventClusterer(ClusterMixin, BaseEstimator):
             out["score"] = float(cal.missing_for(cal.threshold))
         out["clears_threshold"] = bool(round(out["score"], 5) >= cal.threshold)
         return out
+
+    def _checked_rows(self, where: str, i, j) -> tuple[int, int]:
+        if not hasattr(self, "labels_"):
+            raise RuntimeError(f"{where}: call fit first")
+        n = len(self.labels_)
+        for name, row in (("i", i), ("j", j)):
+            if isinstance(row, (bool, np.bool_)) or not isinstance(row, (int, np.integer)) or not 0 <= int(row) < n:
+                raise ValueError(f"{where}: {name}={row!r} is not a row of the fitted state (0..{n - 1})")
+        if int(i) == int(j):
+            raise ValueError(f"{where}: i and j are the same row")
+        return int(i), int(j)
+
+    def explain_events(self, i: int, j: int, texts: list[str] | None = None, max_pairs: int = 400) -> dict:
+        """How the events of rows ``i`` and ``j`` compare as events.
+
+        First stage (``"first_stage"``, when the two events have at most ``max_pairs``
+        member pairs): the mean, over every pair of a member of one and a member of the
+        other, of the pair score ``explain_pair`` gives (a pair outside the candidate graph
+        counting what the first stage counts it as), against the threshold: what average
+        linkage needs to join the two. Then the centroid stage, the one
+        that last decides whether two events merge: the cosine of their (language-centred)
+        centroids, their mean dates' distance and time penalty, the term weight x the
+        cosine of their summed name vectors, and the score those combine into against
+        ``centroid_threshold``, with what keeps them apart (``"kept_apart_by"``): the
+        stage being off, a full article in either event (articles are merged by their
+        sentence alignment, never by centroids), the two not being each other's candidates
+        (nearest event centroids within the time window), the span limit, or the score.
+        ``texts`` serves as in ``explain_pair`` when the state has no name vectors.
+        Events containing rows attached by ``assign`` without a refit are compared
+        without names, as ``assign`` compares them."""
+        i, j = self._checked_rows("EventClusterer.explain_events", i, j)
+        labels = self.labels_
+        a, b = int(labels[i]), int(labels[j])
+        m = int(labels.max()) + 1
+        sizes = np.bincount(labels, minlength=m)
+        out = {"events": [a, b], "rows_in_event": [int(sizes[a]), int(sizes[b])], "same_event": a == b}
+        if a == b:
+            return out
+        cal = self.calibration_
+        threshold = None if cal.centroid_threshold is None or not self.merge_centroids else float(cal.centroid_threshold)
+        days, widths = self.days_, self._widths()
+        known = np.isfinite(days)
+        counts = np.bincount(labels[known], None, m)
+        times = np.bincount(labels[known], days[known], m) / np.where(counts > 0, counts, np.nan)
+        mean_widths = np.nan_to_num(np.bincount(labels[known], widths[known], m) / np.where(counts > 0, counts, np.nan))
+        centroids = l2_normalize(_sum_rows_by_label(self.vectors_.astype(np.float64), labels, m))
+        pair = (np.array([a]), np.array([b]))
+        dt = float(_time_gaps(times, mean_widths, *pair)[0])
+        dt = dt if np.isfinite(dt) else None
+        penalty = float(self._time_penalty(np.array([np.nan if dt is None else dt]))[0])
+        names = self._event_names(labels, a, b, texts)
+        cosine = float(centroids[a] @ centroids[b])
+        out.update({"centroid_threshold": threshold, "centroid_cosine": cosine, "days_apart": dt,
+                    "time_penalty": penalty, "shared_names": names,
+                    "score": cosine + (cal.term_weight * names if names is not None else 0.0) - penalty})
+        first, last = _day_range_by_label(days, labels, m)
+        span = np.nanmax([last[a], last[b]]) - np.nanmin([first[a], first[b]]) if np.isfinite([first[a], first[b]]).any() else None
+        out["span_days_if_merged"] = None if span is None or not np.isfinite(span) else float(span)
+        window = self.window_days if self.use_time else None
+        rows, cols, _ = knn_candidates(centroids, self.k, times, window, queries=np.array([a, b]))
+        out["candidate_events"] = bool(np.any(((rows == a) & (cols == b)) | ((rows == b) & (cols == a))))
+        articles = getattr(self, "articles_", np.zeros(len(labels), bool))
+        limit = self._span_limit()
+        if threshold is None:
+            reason = "centroid stage off"
+        elif articles[labels == a].any() or articles[labels == b].any():
+            reason = "full articles"
+        elif not out["candidate_events"]:
+            reason = "not candidates"
+        elif limit is not None and out["span_days_if_merged"] is not None and out["span_days_if_merged"] > limit:
+            reason = "span limit"
+        elif round(out["score"], 5) < threshold:
+            reason = "score"
+        else:
+            reason = None   # would merge in another round (max_merge_rounds reached)
+        out["kept_apart_by"] = reason
+        members = [np.flatnonzero(labels == e) for e in (a, b)]
+        if len(members[0]) * len(members[1]) <= max_pairs:
+            pairs = [self.explain_pair(int(r), int(c), texts=texts, top=0) for r in members[0] for c in members[1]]
+            out["first_stage"] = {"pairs": len(pairs), "candidate_pairs": sum(q["candidate_pair"] for q in pairs),
+                                  "mean_score": float(np.mean([q["score"] for q in pairs])),
+                                  "threshold": float(cal.threshold)}
+        return out
+
+    def _event_names(self, labels: np.ndarray, a: int, b: int, texts) -> float | None:
+        """Cosine of the summed name vectors of events a and b (None: no names to compare)."""
+        members = np.flatnonzero((labels == a) | (labels == b))
+        if not self.use_terms or len(members) == 0 or members.max() >= getattr(self, "fitted_rows_", len(labels)):
+            return None
+        terms = self._terms_for("EventClusterer.explain_events", texts)
+        if terms is None:
+            return None
+        matrix = terms.matrix_.tocsr()
+        sums = [np.asarray(matrix[np.flatnonzero(labels == e)].sum(axis=0)).ravel() for e in (a, b)]
+        norms = float(np.linalg.norm(sums[0]) * np.linalg.norm(sums[1]))
+        return float(sums[0] @ sums[1] / norms) if norms > 0 else 0.0
+
+    def _terms_for(self, where: str, texts) -> SharedTermSimilarity | None:
+        """The state's name vectors, or (a loaded state has none) those of ``texts``, fitted
+        once per distinct list of texts: explaining two events scores many pairs."""
+        terms = getattr(self, "terms_", None)
+        if terms is not None or texts is None:
+            return terms
+        n = len(self.labels_)
+        if len(texts) != n:
+            raise ValueError(f"{where}: {len(texts)} texts for {n} rows")
+        import hashlib
+
+        key = hashlib.sha256("\x00".join(texts).encode("utf-8", "surrogatepass")).hexdigest()
+        cached = getattr(self, "_explained_terms", None)
+        if cached is None or cached[0] != key:
+            self._explained_terms = cached = (key, SharedTermSimilarity().fit(list(texts)))
+        return cached[1]
 
     def _candidate_pair(self, i: int, j: int) -> bool:
         """Whether (i, j) is an edge of the candidate graph: one is among the other's k

@@ -171,3 +171,90 @@ def test_explain_cli_lists_shared_words_of_headlines(tmp_path):
     assert "عراقجي" in line and "بغداد" in line
     as_json = json.loads(CliRunner().invoke(app, ["explain", str(out), "a", "b", "--json"]).output)
     assert "عراقچی" in dict(as_json["shared_words"][0])
+
+
+def _headline_fit(**params):
+    rng = np.random.default_rng(7)
+    X = np.vstack([c + 0.45 * rng.normal(size=(5, 16)) for c in rng.normal(size=(8, 16))]).astype(np.float32)
+    texts = [f"Team{i % 8} beat Rival{(i * 3) % 7} in round {i % 4}" for i in range(40)]
+    est = EventClusterer(calibration=Calibration(threshold=0.45, missing_sim=0.1, centroid_threshold=0.3), **params)
+    est.fit(X, langs=["en", "fr", "de", "es"] * 10, days=rng.uniform(0, 3, 40), texts=texts)
+    return est, texts
+
+
+def test_explained_event_scores_are_the_centroid_stage_scores():
+    """explain_events scores two events as the centroid stage scores groups (same
+    centroids, mean dates, summed names); after a fit no two candidate events that the
+    stage could merge still clear its threshold; the first-stage view is the mean of the
+    member pairs' explained scores."""
+    est, texts = _headline_fit()
+    labels = est.labels_
+    first_row = {int(label): int(np.flatnonzero(labels == label)[0]) for label in np.unique(labels)}
+    assert len(first_row) >= 3
+    m = len(first_row)
+    known = np.isfinite(est.days_)
+    times = np.bincount(labels[known], est.days_[known], m) / np.bincount(labels[known], None, m)
+    from akhbar.cluster.estimator import _sum_rows_by_label
+    from akhbar.cluster.evidence import l2_normalize
+    from scipy.sparse import csr_matrix
+
+    membership = csr_matrix((np.ones(len(labels)), (labels, np.arange(len(labels)))), shape=(m, len(labels)))
+    rows, cols, scores = est._group_pair_scores(l2_normalize(_sum_rows_by_label(est.vectors_, labels, m)), times,
+                                                (membership @ est.terms_.matrix_).tocsr(), None, np.zeros(m))
+    assert len(rows)
+    for a, b, score in zip(rows, cols, scores):
+        found = est.explain_events(first_row[int(a)], first_row[int(b)])
+        assert not found["same_event"] and found["candidate_events"]
+        assert found["score"] == pytest.approx(float(score), abs=1e-5)
+        assert found["kept_apart_by"] in ("score", "span limit")
+        members = [np.flatnonzero(labels == e) for e in (a, b)]
+        expected = np.mean([est.explain_pair(int(r), int(c))["score"] for r in members[0] for c in members[1]])
+        assert found["first_stage"]["mean_score"] == pytest.approx(expected)
+        assert found["first_stage"]["pairs"] == len(members[0]) * len(members[1])
+    big = int(np.argmax(np.bincount(labels)))
+    same = est.explain_events(*(int(r) for r in np.flatnonzero(labels == big)[:2]))
+    assert same["same_event"] and "score" not in same
+    assert "first_stage" not in est.explain_events(first_row[int(rows[0])], first_row[int(cols[0])], max_pairs=0)
+    off, _ = _headline_fit(merge_centroids=False)
+    a, b = (int(np.flatnonzero(off.labels_ == e)[0]) for e in (0, 1))
+    assert off.explain_events(a, b)["kept_apart_by"] == "centroid stage off"
+    with pytest.raises(ValueError, match="same row"):
+        est.explain_events(3, 3)
+
+
+def test_explained_events_of_full_articles_name_the_article_rule(embedded_seeds):
+    by_prefix, means = embedded_seeds
+    docs, vectors, sentences = zip(*(by_prefix[p] for p in sorted(by_prefix)))
+    est = EventClusterer(reference_means=means)
+    est.fit_predict_documents(list(docs), np.stack(vectors), list(sentences))
+    found = est.explain_events(0, 3)                      # seeds 000 (with 001) and 003
+    assert found["kept_apart_by"] == "full articles" and found["rows_in_event"] == [2, 1]
+    first = found["first_stage"]
+    assert first["pairs"] == 2 and first["mean_score"] < first["threshold"]
+    assert first["mean_score"] == pytest.approx(np.mean([est.explain_pair(r, 3)["score"] for r in (0, 1)]))
+
+
+def test_explain_cli_compares_the_two_events(seeds_run):
+    result = _explain(seeds_run, SEED_003, SEED_004)
+    assert result.exit_code == 0, result.stderr
+    assert "as the two stages compare events" in result.stdout
+    assert "first stage: mean score of their 1 member pairs" in result.stdout
+    assert "never by centroids" in result.stdout
+    data = json.loads(_explain(seeds_run, SEED_000, SEED_003, "--json").stdout)
+    assert data["event_comparison"]["kept_apart_by"] == "full articles"
+    assert data["event_comparison"]["first_stage"]["pairs"] == 2
+    same = _explain(seeds_run, SEED_000, SEED_001)
+    assert "one event of 2 row(s)" in same.stdout
+
+
+def test_events_weeks_apart_are_not_each_others_candidates():
+    rng = np.random.default_rng(8)
+    centre = rng.normal(size=16)
+    X = np.vstack([centre + 0.05 * rng.normal(size=(4, 16)), centre + 0.05 * rng.normal(size=(4, 16))]).astype(np.float32)
+    days = np.r_[np.zeros(4), np.full(4, 20.0)]            # one story, told twice, three weeks apart
+    est = EventClusterer(calibration=Calibration(threshold=0.3, missing_sim=0.1, centroid_threshold=0.2))
+    est.fit(X, days=days, texts=[f"Storm hits Coastville, day {d:.0f}" for d in days])
+    assert est.labels_[0] != est.labels_[4]
+    found = est.explain_events(0, 4)
+    assert found["kept_apart_by"] == "not candidates" and not found["candidate_events"]
+    assert found["days_apart"] == pytest.approx(20.0, abs=1.0) and found["span_days_if_merged"] == pytest.approx(20.0)
