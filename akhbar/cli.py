@@ -285,16 +285,19 @@ def _print_report(result) -> None:
 def explain(
     out: Path = typer.Argument(..., help="Output folder of `akhbar run --save-state` (its state/ is read)."),
     first: str = typer.Argument(..., help="An article id of that run."),
-    second: str = typer.Argument(..., help="Another article id of that run."),
+    second: str | None = typer.Argument(None, help="Another article id of that run; without it, the events "
+                                                    "nearest to the first article's, compared with it."),
     as_json: bool = typer.Option(False, "--json", help="Print the evidence as JSON."),
     matches: int = typer.Option(3, "--matches", min=1, help="Best-matching sentence pairs shown for full articles."),
+    nearest: int = typer.Option(3, "--nearest", min=1, help="Nearest events shown when one article id is given."),
 ) -> None:
     """Why two articles of a saved run share an event or not: each evidence source for the
     pair (language-centred cosine, days apart and time penalty, shared names for headlines,
     sentence alignment and the best-matching sentences for full articles) and the
     first-stage score they combine into, against its threshold; for two events, how the two
     stages compare them (mean member-pair score; centroid score, or what kept the
-    centroid stage from comparing them)."""
+    centroid stage from comparing them). With one id: the events nearest to that article's,
+    each compared with it in the same way."""
     from akhbar.state import STATE_DIR, PipelineState
 
     try:
@@ -305,7 +308,7 @@ def explain(
     by_id, row_of = state.by_id, {doc_id: row for row, doc_id in enumerate(state.rows)}
     skipped = {s.id: s for s in state.skipped if s.id}
     rows, docs = [], []
-    for doc_id in (first, second):
+    for doc_id in (first,) if second is None else (first, second):
         doc = by_id.get(doc_id)
         if doc is None:
             why = f"skipped ({skipped[doc_id].source}: {skipped[doc_id].reason})" if doc_id in skipped else "not in that run"
@@ -317,6 +320,10 @@ def explain(
     if first == second:
         _err(f"error: {first!r} given twice: name two articles")
         raise typer.Exit(code=2)
+    texts = [by_id[doc_id].title + "\n" + by_id[doc_id].text for doc_id in state.rows]  # as the run gave them
+    if second is None:
+        _explain_nearest(out, state, rows[0], docs[0], texts, nearest, as_json)
+        return
     canonical = [state.rows[r] for r in rows]
     if rows[0] == rows[1]:
         if as_json:
@@ -325,7 +332,6 @@ def explain(
         else:
             typer.echo(f"{first} and {second}: copies of one article ({canonical[0]}, duplicate detection), one event")
         return
-    texts = [by_id[doc_id].title + "\n" + by_id[doc_id].text for doc_id in state.rows]  # as the run gave them
     evidence = state.clusterer.explain_pair(rows[0], rows[1], texts=texts, top=matches)
     evidence["event_comparison"] = state.clusterer.explain_events(rows[0], rows[1], texts=texts)
     events = _output_events(out)
@@ -341,6 +347,33 @@ def explain(
         typer.echo(json.dumps(evidence, ensure_ascii=False, indent=2))
         return
     typer.echo(_explanation_text(evidence, docs))
+
+
+def _explain_nearest(out: Path, state, row: int, doc, texts: list[str], top: int, as_json: bool) -> None:
+    """The events nearest to one article's, each compared with its event as `explain` compares two."""
+    clusterer, events = state.clusterer, _output_events(out)
+    event_of_row = lambda r: events.get(state.rows[r])          # noqa: E731  (the run's cluster ids)
+    found = []
+    for other in clusterer.nearest_events(row, top=top):
+        comparison = clusterer.explain_events(row, other, texts=texts)
+        example = state.by_id[state.rows[other]]
+        found.append({"event": event_of_row(other), "example_id": example.id, "example_lang": example.lang,
+                      "example_title": example.title, "event_comparison": comparison})
+    record = {"id": doc.id, "scored_as": state.rows[row], "event": events.get(doc.id),
+              "rows_in_event": int((clusterer.labels_ == clusterer.labels_[row]).sum()), "nearest_events": found}
+    if as_json:
+        typer.echo(json.dumps(record, ensure_ascii=False, indent=2))
+        return
+    copy = f", a copy of {doc.duplicate_of}, scored as it" if doc.duplicate_of else ""
+    lines = [f"{doc.id} ({doc.lang}{copy}), event {record['event'] if record['event'] is not None else '?'}: {doc.title}"]
+    if not found:
+        lines.append("no other event is among its event's nearest within the time window")
+    for near in found:
+        lines.append(f"nearest: event {near['event']}, e.g. {near['example_id']} ({near['example_lang']}): "
+                     f"{near['example_title']}")
+        lines.extend("  " + line for line in _event_comparison_text(near["event_comparison"],
+                                                                    [record["event"], near["event"]]))
+    typer.echo("\n".join(lines))
 
 
 def _event_time(doc) -> str | None:

@@ -1324,12 +1324,8 @@ class EventClusterer(ClusterMixin, BaseEstimator):
             return out
         cal = self.calibration_
         threshold = None if cal.centroid_threshold is None or not self.merge_centroids else float(cal.centroid_threshold)
-        days, widths = self.days_, self._widths()
-        known = np.isfinite(days)
-        counts = np.bincount(labels[known], None, m)
-        times = np.bincount(labels[known], days[known], m) / np.where(counts > 0, counts, np.nan)
-        mean_widths = np.nan_to_num(np.bincount(labels[known], widths[known], m) / np.where(counts > 0, counts, np.nan))
-        centroids = l2_normalize(_sum_rows_by_label(self.vectors_.astype(np.float64), labels, m))
+        days = self.days_
+        centroids, times, mean_widths = self._event_summaries()
         pair = (np.array([a]), np.array([b]))
         dt = float(_time_gaps(times, mean_widths, *pair)[0])
         dt = dt if np.isfinite(dt) else None
@@ -1367,6 +1363,44 @@ class EventClusterer(ClusterMixin, BaseEstimator):
                                   "mean_score": float(np.mean([q["score"] for q in pairs])),
                                   "threshold": float(cal.threshold)}
         return out
+
+    def _event_summaries(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per event of ``labels_``: the normalised sum of its members' vectors, its mean
+        known date (NaN if none) and its members' mean day width, as the centroid stage
+        keeps them."""
+        labels, days, widths = self.labels_, self.days_, self._widths()
+        m = int(labels.max()) + 1
+        known = np.isfinite(days)
+        counts = np.bincount(labels[known], None, m)
+        times = np.bincount(labels[known], days[known], m) / np.where(counts > 0, counts, np.nan)
+        mean_widths = np.nan_to_num(np.bincount(labels[known], widths[known], m) / np.where(counts > 0, counts, np.nan))
+        return l2_normalize(_sum_rows_by_label(self.vectors_.astype(np.float64), labels, m)), times, mean_widths
+
+    def nearest_events(self, i: int, top: int = 3) -> list[int]:
+        """The rows' representatives (each event's first row) of the ``top`` events nearest
+        to row ``i``'s, by the centroid stage's score without names (centroid cosine - time
+        penalty) among the events whose centroids are within each other's ``k`` nearest in
+        the time window, best first; pass each to ``explain_events`` to see how the two
+        stages compare it with ``i``'s event."""
+        if not hasattr(self, "labels_"):
+            raise RuntimeError("EventClusterer.nearest_events: call fit first")
+        n = len(self.labels_)
+        if isinstance(i, (bool, np.bool_)) or not isinstance(i, (int, np.integer)) or not 0 <= int(i) < n:
+            raise ValueError(f"EventClusterer.nearest_events: i={i!r} is not a row of the fitted state (0..{n - 1})")
+        if isinstance(top, bool) or not isinstance(top, (int, np.integer)) or top < 0:
+            raise ValueError(f"EventClusterer.nearest_events: top must be a whole number >= 0, not {top!r}")
+        event = int(self.labels_[int(i)])
+        centroids, times, widths = self._event_summaries()
+        window = self.window_days if self.use_time else None
+        rows, cols, sims = knn_candidates(centroids, self.k, times, window, queries=np.array([event]))
+        mine = (rows == event) | (cols == event)
+        others = np.where(rows[mine] == event, cols[mine], rows[mine])
+        scores = sims[mine].astype(np.float64) - self._time_penalty(_time_gaps(times, widths, np.full(len(others), event), others))
+        order = sorted(range(len(others)), key=lambda k: (-round(float(scores[k]), 6), int(others[k])))
+        first_row = {}
+        for row, label in enumerate(self.labels_):
+            first_row.setdefault(int(label), row)
+        return [first_row[int(others[k])] for k in order[:top]]
 
     def _event_names(self, labels: np.ndarray, a: int, b: int, texts) -> float | None:
         """Cosine of the summed name vectors of events a and b (None: no names to compare)."""

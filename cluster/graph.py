@@ -176,9 +176,12 @@ def knn_candidates(X: np.ndarray, k: int, times: np.ndarray | None = None,
             q_times = times[query_idx]
             finite = q_times[np.isfinite(q_times)]
             if len(finite):
-                lo = np.searchsorted(sorted_times, finite.min() - window_days, side="left")
-                hi = np.searchsorted(sorted_times, finite.max() + window_days, side="right")
-                lo = max(lo, int((~known).sum()))  # unknown times sort first; take them separately
+                # Unknown times sort first and are taken separately; the binary search runs
+                # over the known ones only (searchsorted takes NaN as larger than any number,
+                # so over NaNs put first it returns positions unrelated to the window).
+                offset = len(unknown_idx)
+                lo = offset + np.searchsorted(sorted_times[offset:], finite.min() - window_days, side="left")
+                hi = offset + np.searchsorted(sorted_times[offset:], finite.max() + window_days, side="right")
                 cand_idx = np.concatenate([unknown_idx, order[lo:hi]])
             else:
                 cand_idx = np.arange(n)

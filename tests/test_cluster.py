@@ -427,18 +427,23 @@ def test_top_k_per_row_orders_by_value_then_column_with_masked_entries(shape, k,
     assert rows.tolist() == expected_rows and cols.tolist() == expected_cols
 
 
-def test_knn_candidates_match_brute_force_within_window(backend):
+@pytest.mark.parametrize("undated, queried", [(10, False), (90, False), (90, True), (2, True)])
+def test_knn_candidates_match_brute_force_within_window(backend, undated, queried):
+    """Also with many undated rows (which sort first: the window of a block of dated
+    queries was once searched over them too, and lost most dated candidates) and with
+    only some rows queried (as assign, explain and the centroid stage's later rounds do)."""
     rng = np.random.default_rng(11)
     n, k, window = 300, 6, 2.0
     X = rng.normal(size=(n, 16)).astype(np.float32)
     X /= np.linalg.norm(X, axis=1, keepdims=True)
     days = rng.uniform(0, 20, n)
-    days[:10] = np.nan  # unknown dates are compared with everything
-    rows, cols, sims = knn_candidates(X, k, days, window_days=window, block=32)
+    days[rng.permutation(n)[:undated]] = np.nan  # unknown dates are compared with everything
+    queries = np.flatnonzero(rng.random(n) < 0.2) if queried else None
+    rows, cols, sims = knn_candidates(X, k, days, window_days=window, block=32, queries=queries)
     found = set(zip(rows.tolist(), cols.tolist()))
     expected = set()
     full = X @ X.T
-    for i in range(n):
+    for i in (range(n) if queries is None else queries.tolist()):
         dt = np.abs(days - days[i])
         ok = np.isnan(dt) | (dt <= window)
         ok[i] = False

@@ -258,3 +258,29 @@ def test_events_weeks_apart_are_not_each_others_candidates():
     found = est.explain_events(0, 4)
     assert found["kept_apart_by"] == "not candidates" and not found["candidate_events"]
     assert found["days_apart"] == pytest.approx(20.0, abs=1.0) and found["span_days_if_merged"] == pytest.approx(20.0)
+
+
+def test_nearest_events_are_ranked_by_the_centroid_stage_score():
+    est, _ = _headline_fit()
+    labels = est.labels_
+    nearest = est.nearest_events(0, top=10)
+    assert nearest and all(labels[r] != labels[0] for r in nearest)
+    assert len({int(labels[r]) for r in nearest}) == len(nearest)
+    assert all(r == int(np.flatnonzero(labels == labels[r])[0]) for r in nearest)   # each event's first row
+    ranked = [est.explain_events(0, r) for r in nearest]
+    without_names = [e["centroid_cosine"] - e["time_penalty"] for e in ranked]
+    assert without_names == sorted(without_names, reverse=True)
+    assert est.nearest_events(0, top=1) == nearest[:1] and est.nearest_events(0, top=0) == []
+    with pytest.raises(ValueError, match="not a row"):
+        est.nearest_events(40)
+
+
+def test_explain_cli_with_one_id_lists_the_nearest_events(seeds_run):
+    result = _explain(seeds_run, SEED_003, "--nearest", "2")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.count("nearest: event ") == 2 and "first stage: mean score" in result.stdout
+    data = json.loads(_explain(seeds_run, SEED_000, "--json").stdout)
+    assert data["id"] == SEED_000 and data["rows_in_event"] == 2 and len(data["nearest_events"]) == 3
+    near = data["nearest_events"][0]
+    assert near["event"] != data["event"] and near["event_comparison"]["kept_apart_by"] == "full articles"
+    assert {"example_id", "example_lang", "example_title"} <= set(near)
