@@ -281,7 +281,8 @@ def _print_report(result) -> None:
             console.print(f"  * \\[{escape(sentence.lang)}] {escape(sentence.text)}  [dim]<{escape(sentence.doc_id)}>[/dim]")
 
 
-@app.command("explain")
+@app.command("explain", short_help="Why two articles of a saved run share an event or not; with one id, "
+                                     "the events nearest to its event.")
 def explain(
     out: Path = typer.Argument(..., help="Output folder of `akhbar run --save-state` (its state/ is read)."),
     first: str = typer.Argument(..., help="An article id of that run."),
@@ -523,7 +524,8 @@ def _json_safe(scores: dict) -> dict:
     return {k: None if isinstance(v, float) and not math.isfinite(v) else v for k, v in scores.items()}
 
 
-@embed_app.command("export-default")
+@embed_app.command("export-default", short_help="Write the bundled multilingual-e5-small as a "
+                                                    "sentence-transformers model directory.")
 def embed_export_default(
     directory: Path = typer.Argument(..., help="Directory to write (created; must be empty or an earlier export)."),
     force: bool = typer.Option(False, "--force", help="Replace an earlier export in DIRECTORY."),

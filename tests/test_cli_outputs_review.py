@@ -297,3 +297,23 @@ def test_json_array_items_get_the_decoding_notes_of_json_lines(tmp_path, read, b
     lines = _file(tmp_path / "lines.jsonl", records, spoil, encoding, array=False)
     (line,) = [i for i in read_jsonl(lines, JsonlFields()) if i.id == "r3"]
     assert line.raw == items[3].raw and note.format(where=f"column {column}") in line.notes[0]
+
+
+def _commands(group, prefix="akhbar"):
+    for name, command in sorted(group.commands.items()):
+        yield f"{prefix} {name}", command
+        if hasattr(command, "commands"):
+            yield from _commands(command, f"{prefix} {name}")
+
+
+def test_command_listings_are_one_paragraph_without_hard_line_breaks():
+    """The command lists of `akhbar --help` (and its groups) show each command's short help,
+    or its docstring's first paragraph with the docstring's line breaks kept: keep it one line."""
+    import typer.main
+
+    listed = list(_commands(typer.main.get_command(app)))
+    assert {"akhbar run", "akhbar explain", "akhbar eval clusters", "akhbar embed export-default"} <= \
+        {name for name, _ in listed}
+    for name, command in listed:
+        shown = command.short_help or (command.help or "").strip().split("\n\n")[0]
+        assert shown and "\n" not in shown.strip(), f"{name}: {shown!r}"
