@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from email.utils import parsedate_to_datetime
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 
@@ -273,20 +274,64 @@ def _is_day_only(text: str) -> bool:
     return True
 
 
+# What may stand between a day and its time of day in a time field: ISO's T or a space, and
+# as Iranian and Arab sites write it, " - ", a comma or "ساعت" (o'clock).
+_CLOCK_AFTER_DAY = r"(?:[T ]|\s*[-–،,]\s*|\s+ساعت\s+)"
+_RFC2822_SHAPE = re.compile(r"(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{2,4}\s+\d{1,2}:\d{2}")
+_YEAR_FIRST_SLASHED = re.compile(r"(1[34]\d\d|1500|19\d\d|20\d\d)[/.](\d{1,2})[/.](\d{1,2})(?!\d)")
+
+
+def _iso_dashes(text: str) -> str:
+    """"1403/08/25 10:30" and "2024.11.15" as ISO writes them ("1403-08-25 10:30"), so that
+    their time of day is read as an ISO one is; other text is returned as it is."""
+    slashed = _YEAR_FIRST_SLASHED.match(text)
+    if not slashed:
+        return text
+    y, m, d = slashed.groups()
+    return f"{y}-{int(m):02d}-{int(d):02d}" + text[slashed.end():]
+
+
+def _rfc2822(text: str) -> datetime | None:
+    """An RFC 2822 time, as RSS <pubDate> and e-mail give it ("Fri, 15 Nov 2024 10:00:00
+    +0330"), in UTC (as written when its zone is -0000, unknown); None for anything else."""
+    if not _RFC2822_SHAPE.match(text):
+        return None
+    try:
+        stamp = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return _to_utc(stamp)
+
+
+def _with_clock(day: date, calendar: str, text: str, rest: str) -> DocDate:
+    """The day, with the time of day that ``rest`` (what follows the day) begins with,
+    if any: in UTC when it gives a zone."""
+    clock = re.match(_CLOCK_AFTER_DAY + r"(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?\s*(Z|[+-]\d{2}:?\d{2})?", rest)
+    if not (clock and int(clock.group(1)) < 24 and int(clock.group(2)) < 60):
+        return DocDate(day, calendar, text=text)
+    stamp = datetime(day.year, day.month, day.day, int(clock.group(1)), int(clock.group(2)),
+                     min(int(clock.group(3) or 0), 59))
+    if clock.group(4):
+        stamp = _to_utc(stamp.replace(tzinfo=_zone(clock.group(4))))
+    return DocDate(stamp.date(), calendar, text=text, timestamp=stamp)
+
+
 def parse_input_time(value: str | None) -> DocDate | None:
     """A timestamp given by the input (JSONL time field, HTML metadata): ISO 8601 or
-    YYYY-MM-DD HH:MM:SS, the same with a Jalali or Hijri year, or Unix time (seconds or
-    milliseconds, UTC). A time with a UTC offset ("+03:30", "Z") is converted to UTC, and
-    the date is then the UTC date, so that times from different sources compare. A day
+    YYYY-MM-DD HH:MM:SS (also with / or . between year, month and day, and " - ", a comma
+    or "ساعت" before the time), the same with a Jalali or Hijri year, RFC 2822 (RSS
+    pubDate), or Unix time (seconds or milliseconds, UTC). A time with a UTC offset
+    ("+03:30", "Z") is converted to UTC, and the date is then the UTC date, so that times from different sources compare. A day
     without a time of day has no timestamp (see Document.event_day)."""
     if not value:
         return None
-    text = to_ascii_digits(str(value)).strip()
+    given = to_ascii_digits(str(value)).strip()
+    text = _iso_dashes(given)
     epoch = re.fullmatch(r"(\d{9,10}|\d{12,13})(\.\d+)?", text)
     if epoch:  # Unix time in seconds or milliseconds (UTC)
         seconds = float(text) / (1000 if len(epoch.group(1)) > 10 else 1)
         stamp = datetime.fromtimestamp(seconds, tz=timezone.utc).replace(tzinfo=None)
-        return DocDate(stamp.date(), "input", text=text, timestamp=stamp)
+        return DocDate(stamp.date(), "input", text=given, timestamp=stamp)
     iso = re.match(r"(1[34]\d\d|1500)-(\d{1,2})-(\d{1,2})(?!\d)", text)
     if iso:  # "1399-08-25": a Jalali or Hijri date written the ISO way (no news is dated 1399 AD)
         y, m, d = map(int, iso.groups())
@@ -294,28 +339,29 @@ def parse_input_time(value: str | None) -> DocDate | None:
         day = _to_gregorian(calendar, y, m, d)
         if day is None:
             return None
-        clock = re.match(r"[T ](\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?\s*(Z|[+-]\d{2}:?\d{2})?",
-                         text[iso.end():])
-        if not (clock and int(clock.group(1)) < 24 and int(clock.group(2)) < 60):
-            return DocDate(day, calendar, text=text)
-        stamp = datetime(day.year, day.month, day.day, int(clock.group(1)), int(clock.group(2)),
-                         min(int(clock.group(3) or 0), 59))
-        if clock.group(4):
-            stamp = _to_utc(stamp.replace(tzinfo=_zone(clock.group(4))))
-        return DocDate(stamp.date(), calendar, text=text, timestamp=stamp)
+        return _with_clock(day, calendar, given, text[iso.end():])
     try:
         stamp = _to_utc(datetime.fromisoformat(text.replace("Z", "+00:00")))
     except ValueError:
         stamp = None
+        gregorian = re.match(r"((?:19|20)\d\d)-(\d{2})-(\d{2})(?!\d)", text)
+        if gregorian:  # "2024-11-15 - 10:30", "2024/11/15، 10:30": ISO but for what stands before the time
+            try:
+                return _with_clock(date(*map(int, gregorian.groups())), "input", given, text[gregorian.end():])
+            except ValueError:
+                pass
     # A day without a time of day ("2025-01-12", or one whose time is not understood) has
     # no timestamp, as "1403-10-23" and dates read from the text have none: Document.event_day
     # puts every such day at noon, so that two reports of one day are not half a day apart.
     if stamp is not None:
-        return DocDate(stamp.date(), "input", text=text, timestamp=None if _is_day_only(text) else stamp)
+        return DocDate(stamp.date(), "input", text=given, timestamp=None if _is_day_only(text) else stamp)
     try:
-        return DocDate(datetime.strptime(text[:10], "%Y-%m-%d").date(), "input", text=text)
+        return DocDate(datetime.strptime(text[:10], "%Y-%m-%d").date(), "input", text=given)
     except ValueError:
         pass
+    emailed = _rfc2822(text)
+    if emailed is not None:
+        return DocDate(emailed.date(), "input", text=given, timestamp=emailed)
     found = find_dates([text])
     return found[0] if found else None
 

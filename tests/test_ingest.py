@@ -390,6 +390,31 @@ def test_invalid_dates_are_ignored():
     assert find_dates(["در ۲۵ آبان ۳۰ نفر کشته شدند"]) == []                    # ...but not after next year
 
 
+@pytest.mark.parametrize("value, calendar, stamp", [
+    ("1403/08/25 10:30", "jalali", datetime(2024, 11, 15, 10, 30)),
+    ("۱۴۰۳/۰۸/۲۵ - ۱۰:۳۰", "jalali", datetime(2024, 11, 15, 10, 30)),      # as Iranian sites write it
+    ("1403/8/25 ساعت 10:30", "jalali", datetime(2024, 11, 15, 10, 30)),
+    ("1446/05/13 08:00", "hijri", datetime(2024, 11, 15, 8, 0)),
+    ("2024/11/15 10:30", "input", datetime(2024, 11, 15, 10, 30)),
+    ("2024/11/15، 10:30+03:30", "input", datetime(2024, 11, 15, 7, 0)),
+    ("2024.11.15 10:30", "input", datetime(2024, 11, 15, 10, 30)),
+    ("Fri, 15 Nov 2024 10:00:00 +0330", "input", datetime(2024, 11, 15, 6, 30)),   # RSS pubDate
+    ("15 Nov 2024 10:00 GMT", "input", datetime(2024, 11, 15, 10, 0)),
+    ("1403/08/25", "jalali", None),                                               # a whole day
+    ("2024/11/15", "input", None),
+])
+def test_input_time_in_feed_forms_keeps_its_time_of_day(value, calendar, stamp):
+    found = parse_input_time(value)
+    assert (found.value, found.calendar, found.timestamp) == (date(2024, 11, 15), calendar, stamp)
+    assert found.text == to_ascii_digits(value)          # as given, digits folded
+
+
+def test_input_time_forms_that_are_not_times():
+    assert parse_input_time("1403/13/40") is None
+    assert parse_input_time("1234.05.06 10:00") is None      # no news year
+    assert parse_input_time("Nov 15, 2024 10:30 PM").timestamp is None   # not RFC 2822: its day alone
+
+
 def test_input_time_with_offset_is_converted_to_utc():
     found = parse_input_time("2020-11-15T10:00:00+03:30")
     assert found.timestamp == datetime(2020, 11, 15, 6, 30) and found.value == date(2020, 11, 15)
