@@ -259,6 +259,7 @@ def split_sentences(paragraph: str, lang: str, max_words: int | None = MAX_SENTE
         chunks = split_at_ledes(paragraph)
         if len(chunks) > 1:
             return [s for chunk in chunks for s in split_sentences(chunk, lang, max_words)]
+        paragraph = chunks[0]   # with a glued lede's "به" taken apart ("یکدیگرند به گزارش")
     if lang == "fa":
         # hazm cuts only at a mark followed by a space; a mark that a closing quote follows
         # ("...بودیم.» سپس", '...بودیم." سپس') and "…" are cut as in other languages.

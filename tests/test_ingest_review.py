@@ -232,6 +232,14 @@ def test_lede_glued_to_the_last_word_of_the_headline_list_is_cut():
     assert split_sentences(words, "fa") == [words]
 
 
+def test_lede_glued_to_a_sentence_left_whole_still_has_its_word_taken_apart():
+    # Seed 004: the lede's source is too long to cut at (see split_at_ledes), but
+    # "یکدیگرندبه" is no word: it is read as "یکدیگرند به", as a cut lede's is.
+    text = ("دولت ایران و عراق در هر شرایطی حامی و پشتیبان یکدیگرندبه گزارش حوزه دفاعی امنیتی گروه سیاسی "
+            "باشگاه خبرنگاران جوان به نقل از روابط عمومی وزارت دفاع، وزیر دفاع با دبیرکل وزارت دفاع عراق دیدار کرد.")
+    assert split_sentences(text, "fa") == [text.replace("یکدیگرندبه", "یکدیگرند به")]
+
+
 @pytest.mark.parametrize("line, day", [
     ("۱۳۹۹ آبان ۲۵", date(2020, 11, 15)),                 # Jalali, year first
     ("١٤٤٢ ربيع الأول ١٥", date(2020, 11, 1)),             # Hijri, year first
