@@ -31,7 +31,7 @@ import os
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from akhbar.types import Article, Skipped
@@ -245,7 +245,76 @@ def _is_utf8_prefix(data: bytes) -> bool:
 
 def read_jsonl(path: Path, fields: JsonlFields, max_bytes: int = DEFAULT_MAX_BYTES):
     """Yield an Article or a Skipped for every line of a JSONL file (blank lines too), or
-    for every item of a JSON array saved as .jsonl."""
+    for every item of a JSON array saved as .jsonl. When the file's first records lack
+    the title, language or time field asked for but have one that looks like it
+    ("published_at", "headline", "language"), the first article gets a note saying so."""
+    hints = _field_hints(_head_records(path), fields)
+    for item in _jsonl_items(path, fields, max_bytes):
+        if hints and isinstance(item, Article):
+            item, hints = replace(item, notes=item.notes + hints), ()
+        yield item
+
+
+# Field names that feeds and scrapers commonly use, by what they hold (compared folded:
+# lower case, "_" and "-" dropped).
+_FIELD_LOOKALIKES = {
+    "time": ("time", "--time-field", ("date", "published", "publishedat", "pubdate", "publishdate", "publicationdate",
+                                      "datepublished", "publishedtime", "datetime", "createdat", "created", "timestamp",
+                                      "time", "updatedat", "crawledat")),
+    "title": ("title", "--title-field", ("title", "headline", "heading", "subject")),
+    "lang": ("language", "--lang-field", ("lang", "language", "languagecode", "langcode", "locale")),
+}
+
+
+_BETWEEN_RECORDS = re.compile(r"[\s,\[]*")
+
+
+def _fold_field(name: str) -> str:
+    return re.sub(r"[_\-\s]", "", name).lower()
+
+
+def _head_records(path: Path, limit: int = 200) -> list[dict]:
+    """The JSON objects that open the file (JSON Lines or an array), from its first
+    _SNIFF_BYTES; whatever does not parse ends the sample."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(_SNIFF_BYTES)
+    except OSError:
+        return []
+    text = _head_text(head, _wide_codec(head)).lstrip("\ufeff")
+    decoder, records, index = json.JSONDecoder(), [], 0
+    while len(records) < limit:
+        index = _BETWEEN_RECORDS.match(text, index).end()
+        try:
+            value, index = decoder.raw_decode(text, index)
+        except (json.JSONDecodeError, RecursionError):
+            break
+        if isinstance(value, dict):
+            records.append(value)
+    return records
+
+
+def _field_hints(records: list[dict], fields: JsonlFields) -> tuple[str, ...]:
+    """A note for each of the title, language and time fields that no sampled record has,
+    naming the field that looks like it (present in most of them)."""
+    hints = []
+    for attr, (what, option, names) in _FIELD_LOOKALIKES.items():
+        asked = getattr(fields, attr)
+        if not records or any(asked in record for record in records):
+            continue
+        counts = Counter(key for record in records for key in record
+                         if isinstance(key, str) and key != asked and _fold_field(key) in names
+                         and key not in (fields.id, fields.text))
+        if not counts:
+            continue
+        key, count = max(counts.items(), key=lambda kv: (kv[1], -names.index(_fold_field(kv[0])), kv[0]))
+        if count * 2 >= len(records):
+            hints.append(f"no record of this file has the {what} field '{asked}', but they have '{key}': "
+                         f"to use it, add {option} {key}")
+    return tuple(hints)
+
+
+def _jsonl_items(path: Path, fields: JsonlFields, max_bytes: int):
     try:
         handle = open(path, "rb")
     except OSError as err:

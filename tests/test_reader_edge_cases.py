@@ -427,3 +427,45 @@ def test_json_array_of_many_records_names_each_by_its_own_line(tmp_path):
     items = list(read_jsonl(path, JsonlFields()))
     assert len(items) == 30_000 and items[-1].source == f"{path}:{1 + 4 * 29_999 + 1}"
     assert items[1].source == f"{path}:{1 + 4 + 1}"
+
+
+_FEED_TEXT = "وزیر امور خارجه ایران امروز با همتای عراقی خود در بغداد دیدار کرد."
+
+
+def _feed(path, records, as_array=False):
+    lines = [json.dumps(r, ensure_ascii=False) for r in records]
+    path.write_text(("[\n" + ",\n".join(lines) + "\n]\n") if as_array else "\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _notes(path, fields=JsonlFields()):
+    return [item.notes for item in read_jsonl(path, fields) if isinstance(item, Article)]
+
+
+@pytest.mark.parametrize("as_array", [False, True])
+def test_a_feed_whose_time_and_title_fields_have_other_names_gets_a_hint(tmp_path, as_array):
+    feed = _feed(tmp_path / "feed.jsonl", [{"id": f"a{i}", "text": _FEED_TEXT, "published_at": "2024-11-15 10:00",
+                                            "Headline": "دیدار وزیران", "language": "fa"} for i in range(3)], as_array)
+    first, *rest = _notes(feed)
+    assert first == ("no record of this file has the time field 'date', but they have 'published_at': "
+                     "to use it, add --time-field published_at",
+                     "no record of this file has the title field 'title', but they have 'Headline': "
+                     "to use it, add --title-field Headline",
+                     "no record of this file has the language field 'lang', but they have 'language': "
+                     "to use it, add --lang-field language")
+    assert rest == [(), ()]                                   # once per file, on its first article
+    named = JsonlFields(time="published_at", title="Headline", lang="language")
+    assert _notes(feed, named) == [(), (), ()]
+    articles = [a for a in read_jsonl(feed, named) if isinstance(a, Article)]
+    assert (articles[0].time, articles[0].title, articles[0].lang) == ("2024-11-15 10:00", "دیدار وزیران", "fa")
+
+
+def test_no_hint_when_the_field_is_there_or_nothing_looks_like_it(tmp_path):
+    some = _feed(tmp_path / "some.jsonl", [{"id": "a", "text": _FEED_TEXT, "date": "2024-11-15", "title": "x"},
+                                           {"id": "b", "text": _FEED_TEXT, "published": "2024-11-15", "title": "y"}])
+    assert _notes(some) == [(), ()]                           # 'date' is in one record: the field is right
+    few = _feed(tmp_path / "few.jsonl", [{"id": i, "text": _FEED_TEXT, "title": "x", **({"pubDate": "2024-11-15"}
+                                          if i == 0 else {})} for i in range(3)])
+    assert _notes(few) == [(), (), ()]                        # in 1 of 3 records only: not the feed's time field
+    plain = _feed(tmp_path / "plain.jsonl", [{"id": "a", "text": _FEED_TEXT, "source": "irna"}])
+    assert _notes(plain) == [()]
