@@ -24,7 +24,7 @@ def _err(message: str) -> None:
 
 @app.command()
 def run(
-    inputs: List[Path] = typer.Argument(..., help="Folders of .txt/.html files, or JSONL files."),
+    inputs: List[Path] = typer.Argument(..., help="Folders of .txt/.html files, JSONL files, or RSS/Atom feed files (.rss, .atom, .xml)."),
     out: Path = typer.Option(..., "--out", "-o", help="Output directory (never read as input, also when it lies "
                                                        "inside an input folder; an input folder may lie inside it, "
                                                        "but may not be it)."),

@@ -9,6 +9,7 @@ from akhbar.types import Article, DocDate, Document, Skipped
 from .boilerplate import (clean_scraped_text, date_context_lines, drop_furniture, drop_furniture_sentences, extract_html,
                           extract_html_page, is_site_furniture, visible_text)
 from .duplicates import DuplicateDetector, find_duplicates
+from .feeds import read_feed
 from .dates import choose_date, event_day_from_lead, find_dates, parse_input_time
 from .langid import detect_language, normalize_lang_code
 from .normalize import count_words, decode_char_references, fold, fold_tokens, normalize_text
@@ -16,7 +17,7 @@ from .readers import InputError, JsonlFields, decode_bytes, looks_like_html, rea
 from .sentences import split_paragraphs, split_sentences
 
 __all__ = [
-    "Ingestor", "JsonlFields", "InputError", "read_inputs", "check_articles", "decode_bytes", "normalize_text",
+    "Ingestor", "JsonlFields", "InputError", "read_inputs", "read_feed", "check_articles", "decode_bytes", "normalize_text",
     "fold", "fold_tokens", "split_sentences", "detect_language", "choose_date", "find_dates",
     "DuplicateDetector", "find_duplicates",
 ]

@@ -1,4 +1,5 @@
-"""Reading inputs: folders of .txt/.html files and JSONL files, with encoding detection.
+"""Reading inputs: folders of .txt/.html files, JSONL files and RSS/Atom feeds
+(``feeds.py``), with encoding detection.
 
 Nothing is dropped silently: every file (and every JSONL line) becomes an Article or
 a Skipped record that names the file (and line) and the reason.
@@ -36,10 +37,12 @@ from pathlib import Path
 
 from akhbar.types import Article, Skipped
 
+from .feeds import FEED_SUFFIXES, read_feed
+
 TEXT_SUFFIXES = {".txt", ".text"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
-_EXPECTED_SUFFIXES = "expected .txt, .text, .html, .htm, .xhtml, .jsonl or .ndjson"
+_EXPECTED_SUFFIXES = "expected .txt, .text, .html, .htm, .xhtml, .jsonl, .ndjson, or a .rss, .atom or .xml feed"
 DEFAULT_MAX_BYTES = 20_000_000         # the CLI's --max-bytes default
 
 _SNIFF_BYTES = 64 * 1024
@@ -926,7 +929,7 @@ def read_file(path: Path, article_id: str, max_bytes: int = DEFAULT_MAX_BYTES) -
     return Article(id=article_id, raw=text, source=str(path), is_html=is_html)
 
 
-_NO_FILES = "folder has no files to read (no .txt, .html or .jsonl files in it or its subfolders)"
+_NO_FILES = "folder has no files to read (no .txt, .html, .jsonl or feed files in it or its subfolders)"
 
 
 def _inside(real: str, folder: str) -> bool:
@@ -1047,6 +1050,8 @@ def _read_one(file: Path, article_id: str, fields: JsonlFields, max_bytes: int):
         yield from read_jsonl(file, fields, max_bytes)
     elif suffix in TEXT_SUFFIXES | HTML_SUFFIXES:
         yield read_file(file, article_id, max_bytes)
+    elif suffix in FEED_SUFFIXES:
+        yield from read_feed(file, max_bytes)
     else:
         yield Skipped(str(file), f"not an article file (suffix '{suffix}'; {_EXPECTED_SUFFIXES})")
 
@@ -1125,7 +1130,7 @@ def read_inputs(paths: str | Path | list[str | Path], fields: JsonlFields = Json
     for entry in entries:
         if entry[0].is_file():
             reached.setdefault(os.path.realpath(entry[0]), []).append(entry)
-    readable = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
+    readable = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES | FEED_SUFFIXES
     chosen = {real: min(group, key=lambda e: (e[0].suffix.lower() not in readable, e[2], str(e[0]), e[1]))
               for real, group in reached.items()}
 
@@ -1135,7 +1140,7 @@ def read_inputs(paths: str | Path | list[str | Path], fields: JsonlFields = Json
         if first is not None and first is not entry:
             skipped.append(Skipped(str(file), f"already read as id '{first[1]}' from {first[0]} (the same file, "
                                               "reached twice through overlapping inputs or a symbolic link)",
-                                   None if file.suffix.lower() in JSONL_SUFFIXES else article_id))
+                                   None if file.suffix.lower() in JSONL_SUFFIXES | FEED_SUFFIXES else article_id))
             continue
         for item in _read_one(file, article_id, fields, max_bytes):
             (articles if isinstance(item, Article) else skipped).append(item)
