@@ -1,5 +1,5 @@
-"""Reading inputs: folders of .txt/.html files, JSONL files and RSS/Atom feeds
-(``feeds.py``), with encoding detection.
+"""Reading inputs: folders of .txt/.html files, JSONL files, RSS/Atom feeds
+(``feeds.py``) and CSV/TSV tables (``tables.py``), with encoding detection.
 
 Nothing is dropped silently: every file (and every JSONL line) becomes an Article or
 a Skipped record that names the file (and line) and the reason.
@@ -18,7 +18,7 @@ start on one line); one larger than the limit is streamed item by item, each ite
 limited as a record is. A single pretty-printed object gets one skip record saying it
 is not JSON Lines.
 
-Files are chosen by suffix (.txt/.text, .html/.htm/.xhtml, .jsonl/.ndjson), whether
+Files are chosen by suffix (.txt/.text, .html/.htm/.xhtml, .jsonl/.ndjson, feeds, .csv/.tsv), whether
 found in a folder or named directly. Symbolic links to folders are followed; each
 folder and each file is read once (by resolved path), whichever way it is reached, and
 the other ways to it are reported. An empty folder or subfolder is reported too.
@@ -42,7 +42,9 @@ from .feeds import FEED_SUFFIXES, read_feed
 TEXT_SUFFIXES = {".txt", ".text"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
-_EXPECTED_SUFFIXES = "expected .txt, .text, .html, .htm, .xhtml, .jsonl, .ndjson, or a .rss, .atom or .xml feed"
+TABLE_SUFFIXES = {".csv", ".tsv", ".tab"}       # read by tables.py
+_EXPECTED_SUFFIXES = ("expected .txt, .text, .html, .htm, .xhtml, .jsonl, .ndjson, .csv, .tsv, .tab, "
+                      "or a .rss, .atom or .xml feed")
 DEFAULT_MAX_BYTES = 20_000_000         # the CLI's --max-bytes default
 
 _SNIFF_BYTES = 64 * 1024
@@ -317,7 +319,9 @@ def _field_hints(records: list[dict], fields: JsonlFields) -> tuple[str, ...]:
     return tuple(hints)
 
 
-def _jsonl_items(path: Path, fields: JsonlFields, max_bytes: int):
+def _file_items(path: Path, items_of):
+    """Yield from ``items_of(handle, head)``, path opened in binary and head its first bytes;
+    a file that cannot be opened or read is one Skipped."""
     try:
         handle = open(path, "rb")
     except OSError as err:
@@ -329,34 +333,42 @@ def _jsonl_items(path: Path, fields: JsonlFields, max_bytes: int):
         except OSError as err:
             yield Skipped(str(path), f"cannot read: {err.strerror or err}")
             return
-        size = os.fstat(handle.fileno()).st_size
-        codec = _wide_codec(head)
-        if codec is None and b"\x00" in head and not _is_utf8_prefix(head):
-            yield Skipped(str(path), "binary data (NUL bytes, not UTF-8 or UTF-16), not a JSONL text file")
+        yield from items_of(handle, head)
+
+
+def _jsonl_items(path: Path, fields: JsonlFields, max_bytes: int):
+    return _file_items(path, lambda handle, head: _jsonl_file_items(path, handle, head, fields, max_bytes))
+
+
+def _jsonl_file_items(path: Path, handle, head: bytes, fields: JsonlFields, max_bytes: int):
+    size = os.fstat(handle.fileno()).st_size
+    codec = _wide_codec(head)
+    if codec is None and b"\x00" in head and not _is_utf8_prefix(head):
+        yield Skipped(str(path), "binary data (NUL bytes, not UTF-8 or UTF-16), not a JSONL text file")
+        return
+    head_text = _head_text(head, codec)
+    if _may_be_json_document(head_text):
+        if size <= max_bytes:
+            # A JSON array (or a pretty-printed object) saved as .jsonl: read it whole.
+            text = _document_text(head + handle.read(), codec, str(path))
+            document = _json_document(text)
+            if document is not None:
+                yield from _document_records(path, text, document, fields, max_bytes, codec)
+                return
+            broken = _broken_document_reason(text)
+            if broken:
+                yield Skipped(str(path), broken)
+                return
+        elif _opens_array(head_text) and not _is_jsonl_of_arrays(head_text, whole=size <= len(head)):
+            # Too large to read whole: item by item, each limited as a JSONL record is.
+            yield from _streamed_array_records(path, _text_stream(handle, codec), fields, max_bytes, codec)
             return
-        head_text = _head_text(head, codec)
-        if _may_be_json_document(head_text):
-            if size <= max_bytes:
-                # A JSON array (or a pretty-printed object) saved as .jsonl: read it whole.
-                text = _document_text(head + handle.read(), codec, str(path))
-                document = _json_document(text)
-                if document is not None:
-                    yield from _document_records(path, text, document, fields, max_bytes, codec)
-                    return
-                broken = _broken_document_reason(text)
-                if broken:
-                    yield Skipped(str(path), broken)
-                    return
-            elif _opens_array(head_text) and not _is_jsonl_of_arrays(head_text, whole=size <= len(head)):
-                # Too large to read whole: item by item, each limited as a JSONL record is.
-                yield from _streamed_array_records(path, _text_stream(handle, codec), fields, max_bytes, codec)
-                return
-            elif not _opens_array(head_text) and not _has_json_line(head_text):
-                # One pretty-printed object: read line by line, each of its lines would be a bad record.
-                yield Skipped(str(path), "this is a JSON document (one object written over several lines), not "
-                                         "JSON Lines; write each record on a single line")
-                return
-        yield from _jsonl_records(path, _utf8_lines(handle, codec), fields, max_bytes)
+        elif not _opens_array(head_text) and not _has_json_line(head_text):
+            # One pretty-printed object: read line by line, each of its lines would be a bad record.
+            yield Skipped(str(path), "this is a JSON document (one object written over several lines), not "
+                                     "JSON Lines; write each record on a single line")
+            return
+    yield from _jsonl_records(path, _utf8_lines(handle, codec), fields, max_bytes)
 
 
 def _wide_codec(head: bytes) -> str | None:
@@ -929,7 +941,7 @@ def read_file(path: Path, article_id: str, max_bytes: int = DEFAULT_MAX_BYTES) -
     return Article(id=article_id, raw=text, source=str(path), is_html=is_html)
 
 
-_NO_FILES = "folder has no files to read (no .txt, .html, .jsonl or feed files in it or its subfolders)"
+_NO_FILES = "folder has no files to read (no .txt, .html, .jsonl, .csv or feed files in it or its subfolders)"
 
 
 def _inside(real: str, folder: str) -> bool:
@@ -1052,6 +1064,10 @@ def _read_one(file: Path, article_id: str, fields: JsonlFields, max_bytes: int):
         yield read_file(file, article_id, max_bytes)
     elif suffix in FEED_SUFFIXES:
         yield from read_feed(file, max_bytes)
+    elif suffix in TABLE_SUFFIXES:
+        from .tables import read_table    # tables.py builds on this module
+
+        yield from read_table(file, fields, max_bytes)
     else:
         yield Skipped(str(file), f"not an article file (suffix '{suffix}'; {_EXPECTED_SUFFIXES})")
 
@@ -1130,7 +1146,7 @@ def read_inputs(paths: str | Path | list[str | Path], fields: JsonlFields = Json
     for entry in entries:
         if entry[0].is_file():
             reached.setdefault(os.path.realpath(entry[0]), []).append(entry)
-    readable = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES | FEED_SUFFIXES
+    readable = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES | FEED_SUFFIXES | TABLE_SUFFIXES
     chosen = {real: min(group, key=lambda e: (e[0].suffix.lower() not in readable, e[2], str(e[0]), e[1]))
               for real, group in reached.items()}
 
@@ -1140,7 +1156,7 @@ def read_inputs(paths: str | Path | list[str | Path], fields: JsonlFields = Json
         if first is not None and first is not entry:
             skipped.append(Skipped(str(file), f"already read as id '{first[1]}' from {first[0]} (the same file, "
                                               "reached twice through overlapping inputs or a symbolic link)",
-                                   None if file.suffix.lower() in JSONL_SUFFIXES | FEED_SUFFIXES else article_id))
+                                   None if file.suffix.lower() in JSONL_SUFFIXES | FEED_SUFFIXES | TABLE_SUFFIXES else article_id))
             continue
         for item in _read_one(file, article_id, fields, max_bytes):
             (articles if isinstance(item, Article) else skipped).append(item)
