@@ -68,6 +68,9 @@ def run(
     commit_every: int = typer.Option(256, min=1, help="Texts embedded between embedding-cache commits "
                                                "(what a killed job can lose)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars or report on stdout."),
+    progress: Optional[bool] = typer.Option(None, "--progress/--no-progress",
+                                            help="Progress bars on stderr. Default: only when stderr is a "
+                                                 "terminal (a log file gets none) and not --quiet."),
     save_state: bool = typer.Option(False, "--save-state",
                                     help="Also write OUT/state/, so a later run can add articles with --update."),
     update: Optional[Path] = typer.Option(
@@ -84,6 +87,7 @@ def run(
     from akhbar.summarize import ClusterSummarizer
 
     keep_langs = _parse_languages(languages) if languages is not None else None
+    bars = _show_bars(progress, quiet)
     _check_output_dir(out)
     _check_inputs_apart_from_outputs(inputs, out)
     if update is not None and (threshold is not None or centroid_threshold is not None or no_centroid_merging):
@@ -115,7 +119,7 @@ def run(
             _err(f"error: {name} must be a number between -1 and 1 (a combined similarity score), not {value}")
             raise typer.Exit(code=2)
     try:
-        encoder = load_encoder(model, device=device, batch_size=batch_size, show_progress=not quiet,
+        encoder = load_encoder(model, device=device, batch_size=batch_size, show_progress=bars,
                                prompt_name=prompt_name)
         if prompt_name is not None:
             encoder.prompt("query")  # loads the model: an unknown prompt name fails here, before ingest
@@ -139,7 +143,7 @@ def run(
         summarizer=ClusterSummarizer(max_sentences=summary_sentences, summary_lang=summary_lang),
         fields=JsonlFields(id=id_field, text=text_field, title=title_field, lang=lang_field, time=time_field),
         max_bytes=max_bytes,
-        show_progress=not quiet,
+        show_progress=bars,
         deduplicator=None if keep_duplicates else DuplicateDetector(threshold=duplicate_threshold),
         exclude=(out,),
     )
@@ -198,6 +202,14 @@ def run(
 
 
 _MAX_SKIP_LINES = 200
+
+
+def _show_bars(progress: bool | None, quiet: bool) -> bool:
+    """Progress bars as asked, else only on a terminal: redrawn bars written to a log file
+    (carriage returns and cursor moves) bury the skip lines and notes around them."""
+    if progress is not None:
+        return progress
+    return not quiet and sys.stderr.isatty()
 
 
 def _check_output_dir(out: Path) -> None:

@@ -234,3 +234,26 @@ def test_update_from_a_file_is_a_clear_error(tmp_path, cache):
     result = _run(cache, src, "--update", src, "--out", tmp_path / "out")
     assert result.exit_code == 2
     assert f"error: --update {src} is a file" in result.stderr and not (tmp_path / "out").exists()
+
+
+class _Stream:
+    def __init__(self, tty: bool):
+        self.tty = tty
+
+    def isatty(self) -> bool:
+        return self.tty
+
+
+@pytest.mark.parametrize("progress, quiet, tty, expected", [
+    (None, False, True, True),      # a terminal: bars
+    (None, False, False, False),    # a log file or pipe: none
+    (None, True, True, False),      # --quiet
+    (True, False, False, True),     # --progress into a log
+    (True, True, False, True),      # --progress wins over --quiet
+    (False, False, True, False),    # --no-progress on a terminal
+])
+def test_progress_bars_only_on_a_terminal_unless_asked(monkeypatch, progress, quiet, tty, expected):
+    from akhbar import cli
+
+    monkeypatch.setattr(cli.sys, "stderr", _Stream(tty))
+    assert cli._show_bars(progress, quiet) is expected
