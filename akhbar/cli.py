@@ -24,7 +24,7 @@ def _err(message: str) -> None:
 
 @app.command()
 def run(
-    inputs: List[Path] = typer.Argument(..., help="Folders of .txt/.html files, JSONL files, CSV/TSV files (a header row; columns chosen as JSONL fields are), or RSS/Atom feed files (.rss, .atom, .xml)."),
+    inputs: List[Path] = typer.Argument(..., help="Folders of .txt/.html files, JSONL or JSON files (an array of records, or an API response holding one), CSV/TSV files (a header row; columns chosen as JSONL fields are), or RSS/Atom feed files (.rss, .atom, .xml)."),
     out: Path = typer.Option(..., "--out", "-o", help="Output directory (never read as input, also when it lies "
                                                        "inside an input folder; an input folder may lie inside it, "
                                                        "but may not be it)."),
@@ -39,11 +39,11 @@ def run(
     batch_size: int = typer.Option(64, min=1, help="Embedding batch size."),
     cache_dir: Optional[Path] = typer.Option(Path(".akhbar-cache"), help="Embedding cache directory."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Do not read or write the embedding cache."),
-    id_field: str = typer.Option("id", help="JSONL field (or CSV column) with the article id."),
-    text_field: str = typer.Option("text", help="JSONL field (or CSV column) with the article text or HTML."),
-    title_field: str = typer.Option("title", help="JSONL field (or CSV column) with the title."),
-    lang_field: str = typer.Option("lang", help="JSONL field (or CSV column) with the language (ISO 639-1/3)."),
-    time_field: str = typer.Option("date", help="JSONL field (or CSV column) with the publication time."),
+    id_field: str = typer.Option("id", help="JSONL/JSON field (or CSV column) with the article id."),
+    text_field: str = typer.Option("text", help="JSONL/JSON field (or CSV column) with the article text or HTML."),
+    title_field: str = typer.Option("title", help="JSONL/JSON field (or CSV column) with the title."),
+    lang_field: str = typer.Option("lang", help="JSONL/JSON field (or CSV column) with the language (ISO 639-1/3)."),
+    time_field: str = typer.Option("date", help="JSONL/JSON field (or CSV column) with the publication time."),
     languages: Optional[str] = typer.Option(None, help="Comma-separated languages to keep (e.g. fa,ar): ISO "
                                                        "639-1/2/3 codes or tags as in a JSONL 'lang' field "
                                                        "(fa, fas, pes, fa-IR, ara, ...), any case."),

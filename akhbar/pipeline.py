@@ -649,10 +649,10 @@ def _valid_skipped(skipped: Skipped) -> Skipped:
 
 
 def _unique_id_advice(doc: Document) -> str:
-    """How to give an article its own id: JSONL records and CSV rows carry one, a file's id is its path
+    """How to give an article its own id: JSON(L) records and CSV rows carry one, a file's id is its path
     relative to the folder given (its name when given by name); a feed item's is its guid,
     shared by the same item in another copy of the feed."""
-    if re.search(r"\.(jsonl|ndjson):\d+(:\d+)?$", doc.source):
+    if re.search(r"\.(jsonl|ndjson|json):\d+(:\d+)?$", doc.source, re.IGNORECASE):
         return "give each record its own id"
     if re.search(r"\.(csv|tsv|tab):\d+$", doc.source, re.IGNORECASE):
         return "give each row its own id"

@@ -15,10 +15,11 @@ from .langid import detect_language, normalize_lang_code
 from .normalize import count_words, decode_char_references, fold, fold_tokens, normalize_text
 from .readers import InputError, JsonlFields, decode_bytes, looks_like_html, read_inputs
 from .sentences import split_paragraphs, split_sentences
+from .json_files import read_json
 from .tables import read_table
 
 __all__ = [
-    "Ingestor", "JsonlFields", "InputError", "read_inputs", "read_feed", "read_table", "check_articles", "decode_bytes", "normalize_text",
+    "Ingestor", "JsonlFields", "InputError", "read_inputs", "read_feed", "read_json", "read_table", "check_articles", "decode_bytes", "normalize_text",
     "fold", "fold_tokens", "split_sentences", "detect_language", "choose_date", "find_dates",
     "DuplicateDetector", "find_duplicates",
 ]

@@ -18,7 +18,7 @@ start on one line); one larger than the limit is streamed item by item, each ite
 limited as a record is. A single pretty-printed object gets one skip record saying it
 is not JSON Lines.
 
-Files are chosen by suffix (.txt/.text, .html/.htm/.xhtml, .jsonl/.ndjson, feeds, .csv/.tsv), whether
+Files are chosen by suffix (.txt/.text, .html/.htm/.xhtml, .jsonl/.ndjson, .json, feeds, .csv/.tsv), whether
 found in a folder or named directly. Symbolic links to folders are followed; each
 folder and each file is read once (by resolved path), whichever way it is reached, and
 the other ways to it are reported. An empty folder or subfolder is reported too.
@@ -42,8 +42,9 @@ from .feeds import FEED_SUFFIXES, read_feed
 TEXT_SUFFIXES = {".txt", ".text"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+JSON_SUFFIXES = {".json"}                       # read by json_files.py
 TABLE_SUFFIXES = {".csv", ".tsv", ".tab"}       # read by tables.py
-_EXPECTED_SUFFIXES = ("expected .txt, .text, .html, .htm, .xhtml, .jsonl, .ndjson, .csv, .tsv, .tab, "
+_EXPECTED_SUFFIXES = ("expected .txt, .text, .html, .htm, .xhtml, .json, .jsonl, .ndjson, .csv, .tsv, .tab, "
                       "or a .rss, .atom or .xml feed")
 DEFAULT_MAX_BYTES = 20_000_000         # the CLI's --max-bytes default
 
@@ -540,12 +541,19 @@ def _document_records(path: Path, text: str, document: list | dict, fields: Json
                                  f"Lines; write each record on a single line",
                       None if article_id is None else str(article_id).strip())
         return
-    decoder = json.JSONDecoder()
     body = text.lstrip("\ufeff")
-    index = _JSON_SPACE.match(body, 0).end() + 1          # after "["
+    items = _located_items(body, _JSON_SPACE.match(body, 0).end(), len(document))
+    yield from _located_item_records(path, items, fields, max_bytes, codec)
+
+
+def _located_items(body: str, index: int, count: int) -> list[_ArrayItem]:
+    """The ``count`` items of the (valid) JSON array whose "[" is at ``index`` in ``body``,
+    each with the line and column it starts on."""
+    decoder = json.JSONDecoder()
+    index += 1                                            # after "["
     items = []
     line, line_start, counted = 1, 0, 0      # newlines counted from the previous item on, not from the top
-    for _ in document:
+    for _ in range(count):
         index = _JSON_SPACE.match(body, index).end()
         _, end = decoder.raw_decode(body, index)
         line += body.count("\n", counted, index)
@@ -553,9 +561,19 @@ def _document_records(path: Path, text: str, document: list | dict, fields: Json
         counted = index
         items.append(_ArrayItem(line, index - line_start + 1, body[index:end], _utf8_size(body[index:end])))
         index = _JSON_SPACE.match(body, end).end() + 1    # after "," (or the closing "]")
+    return items
+
+
+def _located_item_records(path: Path, items: list[_ArrayItem], fields: JsonlFields, max_bytes: int,
+                          codec: str | None, notes: tuple[str, ...] = ()):
+    """An Article or a Skipped for each array item, named by its line (and column when
+    several start on one line); ``notes`` go on the first article."""
     starts_on = Counter(item.line for item in items)
     for item in items:
-        yield _array_item_record(path, item, starts_on[item.line] > 1, fields, max_bytes, codec)
+        record = _array_item_record(path, item, starts_on[item.line] > 1, fields, max_bytes, codec)
+        if notes and isinstance(record, Article):
+            record, notes = replace(record, notes=notes + record.notes), ()
+        yield record
 
 
 def _not_an_object(what: str, value, fields: JsonlFields) -> str:
@@ -941,7 +959,8 @@ def read_file(path: Path, article_id: str, max_bytes: int = DEFAULT_MAX_BYTES) -
     return Article(id=article_id, raw=text, source=str(path), is_html=is_html)
 
 
-_NO_FILES = "folder has no files to read (no .txt, .html, .jsonl, .csv or feed files in it or its subfolders)"
+_NO_FILES = ("folder has no files to read (no .txt, .html, .json, .jsonl, .csv or feed files in it or its "
+             "subfolders)")
 
 
 def _inside(real: str, folder: str) -> bool:
@@ -1062,6 +1081,10 @@ def _read_one(file: Path, article_id: str, fields: JsonlFields, max_bytes: int):
         yield from read_jsonl(file, fields, max_bytes)
     elif suffix in TEXT_SUFFIXES | HTML_SUFFIXES:
         yield read_file(file, article_id, max_bytes)
+    elif suffix in JSON_SUFFIXES:
+        from .json_files import read_json    # json_files.py builds on this module
+
+        yield from read_json(file, article_id, fields, max_bytes)
     elif suffix in FEED_SUFFIXES:
         yield from read_feed(file, max_bytes)
     elif suffix in TABLE_SUFFIXES:

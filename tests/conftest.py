@@ -39,6 +39,17 @@ def copy_seed_folder(tmp_path, name, prefixes):
     return folder
 
 
+def seed_events_of(out: Path) -> list[list[str]]:
+    """The events of a run's clusters.jsonl as sorted lists of seed numbers ("000")."""
+    import json
+
+    grouped = {}
+    for line in (out / "clusters.jsonl").read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        grouped.setdefault(row["cluster_id"], []).append(row["id"][:3])
+    return sorted(map(sorted, grouped.values()))
+
+
 def needs_shared_eval(path: str):
     return pytest.mark.skipif(not (SHARED_EVAL / path).exists(), reason=f"../shared/eval/{path} not present")
 

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from akhbar.cli import app
 from akhbar.ingest import Ingestor, JsonlFields, read_inputs
-from conftest import SEEDS, SHARED_EVAL, needs_shared_eval
+from conftest import SEEDS, SHARED_EVAL, needs_shared_eval, seed_events_of
 
 FIELDS = JsonlFields(time="published_at")
 MEETING_FA = ("عباس عراقچی وزیر امور خارجه ایران روز یکشنبه در بغداد با فؤاد حسین وزیر خارجه عراق دیدار کرد.\n"
@@ -106,11 +106,7 @@ def test_seeds_as_a_csv_cluster_as_the_folder_does(tmp_path):
         result = runner.invoke(app, ["run", str(source), "--out", str(out), "--cache-dir", str(tmp_path / "cache"),
                                      "--quiet"])
         assert result.exit_code == 0, result.stderr
-        grouped = {}
-        for line in (out / "clusters.jsonl").read_text(encoding="utf-8").splitlines():
-            row = json.loads(line)
-            grouped.setdefault(row["cluster_id"], []).append(row["id"][:3])
-        events.append(sorted(map(sorted, grouped.values())))
+        events.append(seed_events_of(out))
     assert events[0] == events[1] == [["000", "001"], ["002"], ["003"], ["004"]]
 
 

@@ -1,0 +1,127 @@
+""".json files as input: arrays, API responses that hold an array, one article, JSON Lines
+under a .json name (akhbar.ingest.json_files)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from akhbar.ingest import JsonlFields, read_inputs
+from akhbar.ingest.readers import read_jsonl
+
+MEETING_FA = "عباس عراقچی وزیر امور خارجه ایران روز یکشنبه در بغداد با فؤاد حسین وزیر خارجه عراق دیدار کرد."
+MEETING_AR = "التقى وزير الخارجية الإيراني عباس عراقجي نظيره العراقي فؤاد حسين في بغداد."
+RECORDS = [{"id": "fa-1", "text": MEETING_FA, "lang": "fa", "date": "2025-01-12"},
+           {"id": "ar-1", "text": MEETING_AR, "lang": "ar", "date": "2025-01-12"}]
+
+
+def _write(path: Path, value, indent=2) -> Path:
+    path.write_text(json.dumps(value, ensure_ascii=False, indent=indent), encoding="utf-8")
+    return path
+
+
+def _summary(articles):
+    return [(a.id, a.raw, a.lang, a.time) for a in articles]
+
+
+EXPECTED = [(r["id"], r["text"], r["lang"], r["date"]) for r in RECORDS]
+
+
+def test_an_array_reads_as_the_same_records_in_jsonl_do(tmp_path):
+    array = _write(tmp_path / "items.json", RECORDS)
+    articles, skipped = read_inputs([array])
+    assert not skipped and _summary(articles) == EXPECTED
+    assert [a.source for a in articles] == [f"{array}:2", f"{array}:8"]     # the line each item starts on
+
+
+def test_an_api_response_is_read_from_the_array_that_holds_the_articles(tmp_path):
+    response = {"status": "ok", "totalResults": 2, "sources": [{"id": "irna", "name": "IRNA"}],
+                "data": {"articles": {"results": RECORDS, "page": 1}}}
+    path = _write(tmp_path / "response.json", response)
+    articles, skipped = read_inputs([path])
+    assert not skipped and _summary(articles) == EXPECTED
+    assert articles[0].notes[0] == ("read the 2 items of the array 'data.articles.results'; the other arrays of "
+                                    "objects in this file were not read: 'sources' (1 objects)")
+    assert articles[1].notes == ()
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for article in articles:         # named by the line its object opens on
+        line = int(article.source.rsplit(":", 1)[1])
+        assert lines[line - 1].strip() == "{" and article.id in lines[line]
+
+
+def test_items_of_the_array_that_are_not_articles_are_skipped_with_why(tmp_path):
+    path = _write(tmp_path / "r.json", {"articles": [RECORDS[0], "an ad slot", {"id": "x", "body": "b"}]}, indent=None)
+    text = path.read_text(encoding="utf-8")
+    article_at, ad_at, body_at = (text.index(what) + 1 for what in ('{"id": "fa-1"', '"an ad slot"', '{"id": "x"'))
+    articles, skipped = read_inputs([path])
+    assert _summary(articles) == EXPECTED[:1]
+    assert [(s.source, s.reason) for s in skipped] == [           # items on one line: line and column
+        (f"{path}:1:{ad_at}", "JSON array item is a str, not an object with a 'text' field"),
+        (f"{path}:1:{body_at}", "field 'text' missing (fields present: body, id; choose one with --text-field)")]
+    assert articles[0].source == f"{path}:1:{article_at}" == f"{path}:1:15"
+
+
+def test_one_article_in_a_file_is_named_as_a_text_file_is(tmp_path):
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    _write(folder / "page.json", {"text": MEETING_FA, "lang": "fa", "headline": "دیدار عراقچی"})
+    _write(folder / "own-id.json", {"id": "irna-77", "text": MEETING_AR, "tags": [{"name": "عراق"}]})
+    articles, skipped = read_inputs([folder])
+    assert not skipped
+    assert sorted((a.id, a.raw) for a in articles) == [("irna-77", MEETING_AR), ("page.json", MEETING_FA)]
+    page = next(a for a in articles if a.id == "page.json")
+    assert page.source == str(folder / "page.json")
+    assert any("to use it, add --title-field headline" in note for note in page.notes)
+
+
+def test_an_object_that_holds_no_articles_is_skipped_naming_its_keys(tmp_path):
+    gold = _write(tmp_path / "gold.json", {"description": "labels", "documents": {"a.txt": {"event": "E1"}}})
+    articles, skipped = read_inputs([gold])
+    assert articles == [] and [(s.source, s.reason) for s in skipped] == [
+        (str(gold), "a JSON object with no 'text' field and no array of records in it (keys: 'description', "
+                    "'documents'); choose the text field with --text-field")]
+
+
+def test_json_lines_under_a_json_name_and_broken_json_read_as_jsonl_reads_them(tmp_path):
+    lines = tmp_path / "export.json"
+    lines.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in RECORDS), encoding="utf-8")
+    articles, skipped = read_inputs([lines])
+    assert not skipped and _summary(articles) == EXPECTED
+    broken = tmp_path / "cut.json"
+    broken.write_text(json.dumps({"articles": RECORDS}, ensure_ascii=False, indent=2)[:150], encoding="utf-8")
+    articles, skipped = read_inputs([broken])
+    as_jsonl = list(read_jsonl(broken, JsonlFields(), 20_000_000))
+    assert articles == [] and [(s.source, s.reason) for s in skipped] == [(s.source, s.reason) for s in as_jsonl]
+    assert "not valid JSON" in skipped[0].reason and "truncated?" in skipped[0].reason
+
+
+def test_an_object_over_the_size_limit_says_how_to_read_it(tmp_path):
+    path = _write(tmp_path / "big.json", {"articles": RECORDS * 20})
+    articles, skipped = read_inputs([path], max_bytes=2_000)
+    assert articles == [] and len(skipped) == 1
+    assert skipped[0].reason.startswith("one JSON object of ") and "raise it, or save the records as JSON Lines" \
+        in skipped[0].reason
+    array = _write(tmp_path / "big-array.json", RECORDS * 20)
+    articles, skipped = read_inputs([array], max_bytes=2_000)   # an array is streamed item by item
+    assert len(articles) == 40 and not skipped
+
+
+def test_field_options_choose_the_fields_of_the_array_items(tmp_path):
+    items = [{"uri": "u1", "body": MEETING_FA, "dateTime": "2025-01-12T10:30:00Z", "lang": "fas"}]
+    path = _write(tmp_path / "er.json", {"articles": {"results": items, "totalResults": 1}})
+    articles, skipped = read_inputs([path], JsonlFields(id="uri", text="body", time="dateTime"))
+    assert not skipped and _summary(articles) == [("u1", MEETING_FA, "fas", "2025-01-12T10:30:00Z")]
+
+
+def test_seeds_in_an_api_response_cluster_as_the_folder_does(tmp_path):
+    from typer.testing import CliRunner
+
+    from akhbar.cli import app
+    from conftest import SEEDS, seed_events_of
+
+    records = [{"id": p.name, "text": p.read_text(encoding="utf-8")} for p in sorted(SEEDS.glob("*.txt"))]
+    response = _write(tmp_path / "response.json", {"status": "ok", "articles": records})
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["run", str(response), "--out", str(out), "--cache-dir", str(tmp_path / "cache"),
+                                      "--quiet"])
+    assert result.exit_code == 0, result.stderr
+    assert seed_events_of(out) == [["000", "001"], ["002"], ["003"], ["004"]]
