@@ -17,9 +17,10 @@ from .readers import InputError, JsonlFields, decode_bytes, looks_like_html, rea
 from .sentences import split_paragraphs, split_sentences
 from .json_files import read_json
 from .tables import read_table
+from .warc import read_warc
 
 __all__ = [
-    "Ingestor", "JsonlFields", "InputError", "read_inputs", "read_feed", "read_json", "read_table", "check_articles", "decode_bytes", "normalize_text",
+    "Ingestor", "JsonlFields", "InputError", "read_inputs", "read_feed", "read_json", "read_table", "read_warc", "check_articles", "decode_bytes", "normalize_text",
     "fold", "fold_tokens", "split_sentences", "detect_language", "choose_date", "find_dates",
     "DuplicateDetector", "find_duplicates",
 ]

@@ -18,7 +18,8 @@ start on one line); one larger than the limit is streamed item by item, each ite
 limited as a record is. A single pretty-printed object gets one skip record saying it
 is not JSON Lines.
 
-Files are chosen by suffix (.txt/.text, .html/.htm/.xhtml, .jsonl/.ndjson, .json, feeds, .csv/.tsv), whether
+Files are chosen by suffix (.txt/.text, .html/.htm/.xhtml, .jsonl/.ndjson, .json, feeds, .csv/.tsv,
+.warc/.warc.gz), whether
 found in a folder or named directly. Symbolic links to folders are followed; each
 folder and each file is read once (by resolved path), whichever way it is reached, and
 the other ways to it are reported. An empty folder or subfolder is reported too.
@@ -44,8 +45,11 @@ HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 JSON_SUFFIXES = {".json"}                       # read by json_files.py
 TABLE_SUFFIXES = {".csv", ".tsv", ".tab"}       # read by tables.py
+WARC_SUFFIXES = {".warc", ".warc.gz"}          # read by warc.py
+# Files that hold many articles, each named by its record, not by the file.
+_MANY_ARTICLES = JSONL_SUFFIXES | JSON_SUFFIXES | FEED_SUFFIXES | TABLE_SUFFIXES | WARC_SUFFIXES
 _EXPECTED_SUFFIXES = ("expected .txt, .text, .html, .htm, .xhtml, .json, .jsonl, .ndjson, .csv, .tsv, .tab, "
-                      "or a .rss, .atom or .xml feed")
+                      ".warc, .warc.gz, or a .rss, .atom or .xml feed")
 DEFAULT_MAX_BYTES = 20_000_000         # the CLI's --max-bytes default
 
 _SNIFF_BYTES = 64 * 1024
@@ -959,8 +963,8 @@ def read_file(path: Path, article_id: str, max_bytes: int = DEFAULT_MAX_BYTES) -
     return Article(id=article_id, raw=text, source=str(path), is_html=is_html)
 
 
-_NO_FILES = ("folder has no files to read (no .txt, .html, .json, .jsonl, .csv or feed files in it or its "
-             "subfolders)")
+_NO_FILES = ("folder has no files to read (no .txt, .html, .json, .jsonl, .csv, .warc or feed files in it or "
+             "its subfolders)")
 
 
 def _inside(real: str, folder: str) -> bool:
@@ -1072,9 +1076,16 @@ def _walk(root: Path, skipped: list[Skipped], excluded: _Excluded) -> list[tuple
     return sorted(files, key=lambda item: item[0].relative_to(root).as_posix())
 
 
+def reading_suffix(path: Path) -> str:
+    """The suffix that says how a file is read, lower case: ".warc.gz" for a compressed web
+    archive, else the last one."""
+    name = path.name.lower()
+    return ".warc.gz" if name.endswith(".warc.gz") else path.suffix.lower()
+
+
 def _read_one(file: Path, article_id: str, fields: JsonlFields, max_bytes: int):
     """Articles and skip records of one file found in a folder or given by name."""
-    suffix = file.suffix.lower()
+    suffix = reading_suffix(file)
     if not file.is_file():
         yield Skipped(str(file), "not a regular file (broken link, socket or device)")
     elif suffix in JSONL_SUFFIXES:
@@ -1091,6 +1102,10 @@ def _read_one(file: Path, article_id: str, fields: JsonlFields, max_bytes: int):
         from .tables import read_table    # tables.py builds on this module
 
         yield from read_table(file, fields, max_bytes)
+    elif suffix in WARC_SUFFIXES:
+        from .warc import read_warc
+
+        yield from read_warc(file, max_bytes)
     else:
         yield Skipped(str(file), f"not an article file (suffix '{suffix}'; {_EXPECTED_SUFFIXES})")
 
@@ -1169,8 +1184,8 @@ def read_inputs(paths: str | Path | list[str | Path], fields: JsonlFields = Json
     for entry in entries:
         if entry[0].is_file():
             reached.setdefault(os.path.realpath(entry[0]), []).append(entry)
-    readable = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES | FEED_SUFFIXES | TABLE_SUFFIXES
-    chosen = {real: min(group, key=lambda e: (e[0].suffix.lower() not in readable, e[2], str(e[0]), e[1]))
+    readable = TEXT_SUFFIXES | HTML_SUFFIXES | _MANY_ARTICLES
+    chosen = {real: min(group, key=lambda e: (reading_suffix(e[0]) not in readable, e[2], str(e[0]), e[1]))
               for real, group in reached.items()}
 
     for entry in entries:
@@ -1179,7 +1194,7 @@ def read_inputs(paths: str | Path | list[str | Path], fields: JsonlFields = Json
         if first is not None and first is not entry:
             skipped.append(Skipped(str(file), f"already read as id '{first[1]}' from {first[0]} (the same file, "
                                               "reached twice through overlapping inputs or a symbolic link)",
-                                   None if file.suffix.lower() in JSONL_SUFFIXES | FEED_SUFFIXES | TABLE_SUFFIXES else article_id))
+                                   None if reading_suffix(file) in _MANY_ARTICLES else article_id))
             continue
         for item in _read_one(file, article_id, fields, max_bytes):
             (articles if isinstance(item, Article) else skipped).append(item)

@@ -18,7 +18,7 @@ from akhbar.ingest.readers import read_jsonl
 from akhbar.types import Article
 
 from test_cli_review import _AR, _FA  # noqa: E402  (the same two short articles)
-_NO_FILES = "folder has no files to read (no .txt, .html, .json, .jsonl, .csv or feed files in it or its subfolders)"
+_NO_FILES = "folder has no files to read (no .txt, .html, .json, .jsonl, .csv, .warc or feed files in it or its subfolders)"
 _OUTPUTS = ("clusters.jsonl", "summaries.jsonl", "report.html", "manifest.json")
 
 

@@ -141,7 +141,7 @@ def test_non_article_file_named_directly_is_skipped_like_in_a_folder(tmp_path):
     _, in_folder = read_inputs([tmp_path])
     assert direct == in_folder
     assert direct[0].reason == ("not an article file (suffix '.yaml'; expected .txt, .text, .html, .htm, "
-                                ".xhtml, .json, .jsonl, .ndjson, .csv, .tsv, .tab, or a .rss, .atom or .xml feed)")
+                                ".xhtml, .json, .jsonl, .ndjson, .csv, .tsv, .tab, .warc, .warc.gz, or a .rss, .atom or .xml feed)")
 
 
 @pytest.mark.parametrize("name", ["a.txt", "a.TEXT", "a.html", "a.htm", "a.xhtml"])
@@ -162,7 +162,7 @@ def test_empty_folder_is_reported(tmp_path):
     articles, skipped = read_inputs([empty])
     assert not articles
     assert [(s.source, s.reason) for s in skipped] == [
-        (str(empty), "folder has no files to read (no .txt, .html, .json, .jsonl, .csv or feed files in it or its subfolders)")]
+        (str(empty), "folder has no files to read (no .txt, .html, .json, .jsonl, .csv, .warc or feed files in it or its subfolders)")]
 
 
 def test_folder_with_only_other_files_lists_each(tmp_path):
@@ -172,8 +172,8 @@ def test_folder_with_only_other_files_lists_each(tmp_path):
     _, skipped = read_inputs([folder])
     assert sorted(_reasons(skipped).values()) == ["hidden file (not read)",
                                                   "not an article file (suffix '.md'; expected .txt, .text, "
-                                                  ".html, .htm, .xhtml, .json, .jsonl, .ndjson, .csv, .tsv, .tab, or a "
-                                                  ".rss, .atom or .xml feed)"]
+                                                  ".html, .htm, .xhtml, .json, .jsonl, .ndjson, .csv, .tsv, .tab, .warc, .warc.gz, "
+                                                  "or a .rss, .atom or .xml feed)"]
 
 
 # --------------------------------------------------------------------------- language labels
