@@ -652,11 +652,11 @@ def _unique_id_advice(doc: Document) -> str:
     """How to give an article its own id: JSON(L) records and CSV rows carry one, a file's id is its path
     relative to the folder given (its name when given by name); a feed item's is its guid,
     shared by the same item in another copy of the feed; an archived page's is its URL."""
-    if re.search(r"\.(jsonl|ndjson|json):\d+(:\d+)?$", doc.source, re.IGNORECASE):
+    if re.search(r"\.(jsonl|ndjson|json)(\.gz)?:\d+(:\d+)?$", doc.source, re.IGNORECASE):
         return "give each record its own id"
-    if re.search(r"\.(csv|tsv|tab):\d+$", doc.source, re.IGNORECASE):
+    if re.search(r"\.(csv|tsv|tab)(\.gz)?:\d+$", doc.source, re.IGNORECASE):
         return "give each row its own id"
-    if re.search(r"\.(rss|atom|xml):\d+$", doc.source, re.IGNORECASE):
+    if re.search(r"\.(rss|atom|xml)(\.gz)?:\d+$", doc.source, re.IGNORECASE):
         return "one feed item in several feed files (a feed saved at different times, say): one copy is kept"
     if re.search(r"\.warc(\.gz)?@\d+$", doc.source, re.IGNORECASE):
         return "one page (URL) archived more than once (captured again after it changed, say): one capture is kept"

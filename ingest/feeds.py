@@ -14,6 +14,8 @@ from pathlib import Path
 
 from akhbar.types import Article, Skipped
 
+from .compressed import NotGzip, is_gzipped, read_decompressed
+
 FEED_SUFFIXES = {".rss", ".atom", ".xml"}
 
 
@@ -59,11 +61,20 @@ def read_feed(path: Path, max_bytes: int) -> list[Article | Skipped]:
     file that cannot be read, is not a feed, or has no items."""
     import feedparser
 
+    gzip_note = None
     try:
-        size = os.path.getsize(path)
-        if size > max_bytes:
-            return [Skipped(str(path), f"file too large ({size:,} bytes; limit {max_bytes:,}, see --max-bytes)")]
-        data = path.read_bytes()
+        if is_gzipped(path):
+            data, gzip_note, too_large = read_decompressed(path, max_bytes)
+            if too_large:
+                return [Skipped(str(path), f"file too large once decompressed (over {max_bytes:,} bytes, "
+                                           f"see --max-bytes)")]
+        else:
+            size = os.path.getsize(path)
+            if size > max_bytes:
+                return [Skipped(str(path), f"file too large ({size:,} bytes; limit {max_bytes:,}, see --max-bytes)")]
+            data = path.read_bytes()
+    except NotGzip as err:
+        return [Skipped(str(path), str(err))]
     except OSError as err:
         return [Skipped(str(path), f"cannot read: {err.strerror or err}")]
     if not data.strip():
@@ -77,6 +88,7 @@ def read_feed(path: Path, max_bytes: int) -> list[Article | Skipped]:
     out: list[Article | Skipped] = []
     notes = ((f"the feed is not well-formed XML ({parsed.bozo_exception}); its items were read as far as "
               f"feedparser could"[:300]),) if parsed.get("bozo") else ()
+    notes = ((gzip_note,) if gzip_note else ()) + notes
     for number, entry in enumerate(parsed.entries, start=1):
         source = f"{path}:{number}"
         title = _first_text(_get(entry, "title"))

@@ -38,6 +38,7 @@ from pathlib import Path
 
 from akhbar.types import Article, Skipped
 
+from .compressed import NotGzip, inner_path, is_gzipped, open_decompressed, read_decompressed, read_head
 from .feeds import FEED_SUFFIXES, read_feed
 
 TEXT_SUFFIXES = {".txt", ".text"}
@@ -49,7 +50,7 @@ WARC_SUFFIXES = {".warc", ".warc.gz"}          # read by warc.py
 # Files that hold many articles, each named by its record, not by the file.
 _MANY_ARTICLES = JSONL_SUFFIXES | JSON_SUFFIXES | FEED_SUFFIXES | TABLE_SUFFIXES | WARC_SUFFIXES
 _EXPECTED_SUFFIXES = ("expected .txt, .text, .html, .htm, .xhtml, .json, .jsonl, .ndjson, .csv, .tsv, .tab, "
-                      ".warc, .warc.gz, or a .rss, .atom or .xml feed")
+                      ".warc, .warc.gz, or a .rss, .atom or .xml feed; each may be gzipped, as .jsonl.gz")
 DEFAULT_MAX_BYTES = 20_000_000         # the CLI's --max-bytes default
 
 _SNIFF_BYTES = 64 * 1024
@@ -230,11 +231,18 @@ def _size_error(path: Path, size: int, max_bytes: int) -> InputError:
                       f"raise --max-bytes to read it, or split it into JSONL records)")
 
 
-def _read_file_text(path: Path, max_bytes: int) -> str:
+def _read_file_text(path: Path, max_bytes: int) -> tuple[str, str | None]:
+    """The file's text, and a note on how it was read (a gzip stream cut short) or None."""
+    if is_gzipped(path):
+        data, note, too_large = read_decompressed(path, max_bytes)
+        if too_large:
+            raise InputError(f"{path}: file too large once decompressed (over the {_size(max_bytes)} limit; "
+                             f"raise --max-bytes to read it)")
+        return decode_bytes(data, str(path)), note
     size = path.stat().st_size
     if size > max_bytes:
         raise _size_error(path, size, max_bytes)
-    return decode_bytes(path.read_bytes(), str(path))
+    return decode_bytes(path.read_bytes(), str(path)), None
 
 
 def looks_like_html(text: str) -> bool:
@@ -287,8 +295,11 @@ def _head_records(path: Path, limit: int = 200) -> list[dict]:
     """The JSON objects that open the file (JSON Lines or an array), from its first
     _SNIFF_BYTES; whatever does not parse ends the sample."""
     try:
-        with open(path, "rb") as handle:
-            head = handle.read(_SNIFF_BYTES)
+        if is_gzipped(path):
+            head = read_head(path, _SNIFF_BYTES)
+        else:
+            with open(path, "rb") as handle:
+                head = handle.read(_SNIFF_BYTES)
     except OSError:
         return []
     text = _head_text(head, _wide_codec(head)).lstrip("\ufeff")
@@ -325,10 +336,17 @@ def _field_hints(records: list[dict], fields: JsonlFields) -> tuple[str, ...]:
 
 
 def _file_items(path: Path, items_of):
-    """Yield from ``items_of(handle, head)``, path opened in binary and head its first bytes;
-    a file that cannot be opened or read is one Skipped."""
+    """Yield from ``items_of(handle, head)``, path opened in binary (decompressed when it is
+    gzip) and head its first bytes; a file that cannot be opened or read is one Skipped."""
+    note = None
     try:
-        handle = open(path, "rb")
+        if is_gzipped(path):
+            handle, note = open_decompressed(path)
+        else:
+            handle = open(path, "rb")
+    except NotGzip as err:
+        yield Skipped(str(path), str(err))
+        return
     except OSError as err:
         yield Skipped(str(path), f"cannot open: {err.strerror or err}")
         return
@@ -338,7 +356,16 @@ def _file_items(path: Path, items_of):
         except OSError as err:
             yield Skipped(str(path), f"cannot read: {err.strerror or err}")
             return
-        yield from items_of(handle, head)
+        items = items_of(handle, head)
+        yield from (items if note is None else _noted_first(items, note))
+
+
+def _noted_first(items, note: str):
+    """``items`` with ``note`` on the first article among them."""
+    for item in items:
+        if note is not None and isinstance(item, Article):
+            item, note = replace(item, notes=(note,) + item.notes), None
+        yield item
 
 
 def _jsonl_items(path: Path, fields: JsonlFields, max_bytes: int):
@@ -951,7 +978,9 @@ def _article(path: Path, where: str, source: str, record: dict, fields: JsonlFie
 
 def read_file(path: Path, article_id: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Article | Skipped:
     try:
-        text = _read_file_text(path, max_bytes)
+        text, note = _read_file_text(path, max_bytes)
+    except NotGzip as err:
+        return Skipped(str(path), str(err), article_id)
     except InputError as err:
         return Skipped(str(path), _reason(err, str(path)), article_id)
     except OSError as err:
@@ -959,8 +988,8 @@ def read_file(path: Path, article_id: str, max_bytes: int = DEFAULT_MAX_BYTES) -
     if not text.strip():
         return Skipped(str(path), "empty file (no text)" if not text else "whitespace-only file (no text)",
                        article_id)
-    is_html = path.suffix.lower() in HTML_SUFFIXES or looks_like_html(text)
-    return Article(id=article_id, raw=text, source=str(path), is_html=is_html)
+    is_html = reading_suffix(path) in HTML_SUFFIXES or looks_like_html(text)
+    return Article(id=article_id, raw=text, source=str(path), is_html=is_html, notes=(note,) if note else ())
 
 
 _NO_FILES = ("folder has no files to read (no .txt, .html, .json, .jsonl, .csv, .warc or feed files in it or "
@@ -1078,9 +1107,12 @@ def _walk(root: Path, skipped: list[Skipped], excluded: _Excluded) -> list[tuple
 
 def reading_suffix(path: Path) -> str:
     """The suffix that says how a file is read, lower case: ".warc.gz" for a compressed web
-    archive, else the last one."""
+    archive, the one before ".gz" for another gzip file ("a.jsonl.gz": ".jsonl"), else the
+    last one."""
     name = path.name.lower()
-    return ".warc.gz" if name.endswith(".warc.gz") else path.suffix.lower()
+    if name.endswith(".warc.gz"):
+        return ".warc.gz"
+    return inner_path(path).suffix.lower()
 
 
 def _read_one(file: Path, article_id: str, fields: JsonlFields, max_bytes: int):
@@ -1107,7 +1139,8 @@ def _read_one(file: Path, article_id: str, fields: JsonlFields, max_bytes: int):
 
         yield from read_warc(file, max_bytes)
     else:
-        yield Skipped(str(file), f"not an article file (suffix '{suffix}'; {_EXPECTED_SUFFIXES})")
+        shown = suffix + ".gz" if is_gzipped(file) else suffix
+        yield Skipped(str(file), f"not an article file (suffix '{shown}'; {_EXPECTED_SUFFIXES})")
 
 
 def read_inputs(paths: str | Path | list[str | Path], fields: JsonlFields = JsonlFields(),

@@ -24,7 +24,7 @@ from akhbar.types import Article, Skipped
 
 from .readers import (_BROKEN_UNIT, _ESCAPED_BYTE, InputError, JsonlFields, _article, _broken_units_note,
                       _field_hints, _file_items, _head_text, _is_utf8_prefix, _not_utf8_note, _reason,
-                      _record_too_large, _wide_codec, decode_bytes)
+                      _record_too_large, _wide_codec, decode_bytes, reading_suffix)
 
 _DELIMITERS = (",", ";", "\t", "|")
 _EXCEL_SEP = re.compile(r"\ufeff?sep=(.)\r?\n?")
@@ -82,7 +82,7 @@ def _first_bad_byte(data: bytes) -> int:
 def _delimiter(path: Path, header_line: str, fields: JsonlFields) -> str:
     """The delimiter that splits the header into the most cells, among those that give a
     text column; the suffix's (TAB for .tsv/.tab) when none does."""
-    default = "\t" if path.suffix.lower() in (".tsv", ".tab") else ","
+    default = "\t" if reading_suffix(path) in (".tsv", ".tab") else ","
 
     def cells(delimiter: str) -> list[str]:
         return [c.strip() for c in next(csv.reader([header_line], delimiter=delimiter), [])]
