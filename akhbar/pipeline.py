@@ -104,7 +104,8 @@ class PipelineResult:
         }
 
     def write(self, out_dir: str | Path, save_state: bool = False) -> None:
-        """clusters.jsonl, summaries.jsonl, report.html (``akhbar.report``), manifest.json; with ``save_state`` also
+        """clusters.jsonl, summaries.jsonl, report.html (``akhbar.report``), events.csv and articles.csv
+        (``akhbar.spreadsheets``), manifest.json; with ``save_state`` also
         ``state/``, which `Pipeline.update` (`akhbar run --update`) reads.
 
         Written as one set: every output is first written into a hidden folder in
@@ -125,12 +126,16 @@ class PipelineResult:
             from akhbar.report import render_report
 
             write_atomic(staging / "report.html", render_report(self))
+            from akhbar.spreadsheets import articles_csv, events_csv
+
+            write_atomic(staging / "events.csv", events_csv(self))
+            write_atomic(staging / "articles.csv", articles_csv(self))
             write_atomic(staging / "manifest.json",
                          json.dumps(self.manifest(), ensure_ascii=False, indent=2) + "\n")
             if save_state:
                 self.write_state(staging / STATE_DIR)
             (out / "manifest.json").unlink(missing_ok=True)
-            for name in ("clusters.jsonl", "summaries.jsonl", "report.html"):
+            for name in OUTPUT_FILES[:-1]:                     # manifest.json last
                 os.replace(staging / name, out / name)
             if save_state:
                 replace_state(staging / STATE_DIR, out / STATE_DIR)
@@ -151,7 +156,8 @@ class PipelineResult:
         write_state(self, directory)
 
 
-OUTPUT_FILES = ("clusters.jsonl", "summaries.jsonl", "report.html", "manifest.json")   # what ``PipelineResult.write`` writes
+# What ``PipelineResult.write`` writes, manifest.json last.
+OUTPUT_FILES = ("clusters.jsonl", "summaries.jsonl", "report.html", "events.csv", "articles.csv", "manifest.json")
 STAGING_PREFIX = ".akhbar-new."   # the hidden folder in --out that outputs are staged in
 STAGING_LOCK = ".lock"             # inside it: locked (flock) while its run is writing
 
@@ -223,7 +229,7 @@ def write_atomic(path: Path, text: str) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         os.chmod(tmp, 0o666 & ~current_umask())  # mkstemp makes owner-only files; outputs are ordinary files
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:   # the bytes as given, on any OS
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())

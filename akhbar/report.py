@@ -54,6 +54,7 @@ class ReportEvent:
     keywords: list[str]
     sentences: list[ReportSentence]
     articles: list[ReportArticle]
+    days: tuple[str, str, bool] | None = None     # see day_range
 
     @property
     def cross_lingual(self) -> bool:
@@ -73,15 +74,23 @@ def _date_text(doc: Document) -> str:
     return text
 
 
-def _span(docs: list[Document]) -> str:
-    """First and last event day of the articles; crawl dates only when no article states its date."""
+def day_range(docs: list[Document]) -> tuple[str, str, bool] | None:
+    """(first, last event day, whether crawl dates only) of the articles; crawl dates only
+    when no article states its date; None when none is dated."""
     stated = [d.event_date for d in docs if d.event_date is not None and not d.date.is_crawl_date]
     crawled = [d.date.value for d in docs if d.date is not None and d.date.is_crawl_date]
     days = sorted(stated or crawled)
     if not days:
+        return None
+    return days[0].isoformat(), days[-1].isoformat(), not stated
+
+
+def _span(docs: list[Document]) -> str:
+    days = day_range(docs)
+    if days is None:
         return "undated"
-    first, last = days[0].isoformat(), days[-1].isoformat()
-    return (first if first == last else f"{first} .. {last}") + ("" if stated else " (crawl dates only)")
+    first, last, crawled_only = days
+    return (first if first == last else f"{first} .. {last}") + (" (crawl dates only)" if crawled_only else "")
 
 
 def _bcp47(lang: str) -> str:
@@ -114,7 +123,8 @@ def report_events(result) -> list[ReportEvent]:
             id=cluster.id, headline=summary.headline, headline_lang=headline_lang, n_articles=len(members),
             n_copies=sum(1 for a in articles if a.copy_of),
             languages=sorted(counts.items(), key=lambda item: (-item[1], item[0])),
-            span=_span(members), keywords=list(summary.keywords), sentences=sentences, articles=articles))
+            span=_span(members), keywords=list(summary.keywords), sentences=sentences, articles=articles,
+            days=day_range(members)))
     return events
 
 

@@ -97,7 +97,7 @@ def _single_article(path: Path, article_id: str, text: str, document: dict, fiel
     if fields.text not in document:
         keys = ", ".join(f"'{key}'" for key in list(document)[:12]) or "none"
         return Skipped(str(path), f"a JSON object with no '{fields.text}' field and no array of records in it "
-                                  f"(keys: {keys}); choose the text field with --text-field")
+                                  f"(keys: {keys}): not articles, or give their text field with --text-field")
     start = _JSON_SPACE.match(text).end()
     item = _ArrayItem(1, start + 1, text[start:], _utf8_size(text[start:]))
     record = _array_item_record(path, item, False, fields, max_bytes, codec)

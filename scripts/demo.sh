@@ -5,4 +5,4 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 . .venv/bin/activate
 akhbar run seeds/ --out out/seeds "$@"
-echo "events for a reader: out/seeds/report.html (clusters.jsonl, summaries.jsonl and manifest.json beside it)"
+echo "events for a reader: out/seeds/report.html; for a spreadsheet: out/seeds/events.csv and articles.csv (clusters.jsonl, summaries.jsonl and manifest.json beside them)"

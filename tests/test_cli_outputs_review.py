@@ -19,7 +19,7 @@ from akhbar.types import Article
 
 from test_cli_review import _AR, _FA  # noqa: E402  (the same two short articles)
 _NO_FILES = "folder has no files to read (no .txt, .html, .json, .jsonl, .csv, .warc or feed files in it or its subfolders)"
-_OUTPUTS = ("clusters.jsonl", "summaries.jsonl", "report.html", "manifest.json")
+_OUTPUTS = ("clusters.jsonl", "summaries.jsonl", "report.html", "events.csv", "articles.csv", "manifest.json")
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +87,8 @@ def test_input_folder_inside_out_is_read(tmp_path, cache):
 
 
 @pytest.mark.parametrize("which, why", [
-    (".", "is the --out folder {out}: this run would write clusters.jsonl, summaries.jsonl, report.html, manifest.json "
+    (".", "is the --out folder {out}: this run would write clusters.jsonl, summaries.jsonl, report.html, events.csv, "
+          "articles.csv, manifest.json "
           "and state/ among its articles"),
     ("state", "is state/, an output that this run replaces in --out {out};"),
     ("state/documents.jsonl", "is inside state/, an output that this run replaces in --out {out};"),
@@ -169,8 +170,8 @@ def test_failed_write_leaves_the_earlier_outputs(earlier, cache, monkeypatch, fa
     result = _run(cache, tuesday, "--out", out, "--save-state")
     assert result.exit_code == 2 and "error: cannot write the results" in result.stderr
     assert _snapshot(out) == before                       # Monday's set, whole
-    assert sorted(p.name for p in out.iterdir()) == ["clusters.jsonl", "manifest.json", "report.html", "state",
-                                                     "summaries.jsonl"]
+    assert sorted(p.name for p in out.iterdir()) == ["articles.csv", "clusters.jsonl", "events.csv", "manifest.json",
+                                                     "report.html", "state", "summaries.jsonl"]
     monkeypatch.setattr(akhbar.pipeline, "write_atomic", real_write_atomic)
     monkeypatch.setattr(akhbar.state, "write_state", real_write_state)
     assert _run(cache, tuesday, "--out", out, "--save-state").exit_code == 0

@@ -78,7 +78,7 @@ def test_an_object_that_holds_no_articles_is_skipped_naming_its_keys(tmp_path):
     articles, skipped = read_inputs([gold])
     assert articles == [] and [(s.source, s.reason) for s in skipped] == [
         (str(gold), "a JSON object with no 'text' field and no array of records in it (keys: 'description', "
-                    "'documents'); choose the text field with --text-field")]
+                    "'documents'): not articles, or give their text field with --text-field")]
 
 
 def test_json_lines_under_a_json_name_and_broken_json_read_as_jsonl_reads_them(tmp_path):

@@ -105,4 +105,56 @@ def test_the_same_run_writes_the_same_report(seeds_report, tmp_path):
     again = tmp_path / "again"
     ran = CliRunner().invoke(app, ["run", str(ROOT / "seeds"), "--out", str(again), "--no-cache", "-q"])
     assert ran.exit_code == 0, ran.output
-    assert (again / "report.html").read_bytes() == (seeds_report / "report.html").read_bytes()
+    for name in ("report.html", "events.csv", "articles.csv"):
+        assert (again / name).read_bytes() == (seeds_report / name).read_bytes(), name
+
+
+# --------------------------------------------------------------------------- events.csv, articles.csv
+
+def _csv_rows(path: Path) -> list[dict]:
+    import csv
+
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_events_csv_has_a_row_per_event_with_its_summary_attributed(seeds_report):
+    raw = (seeds_report / "events.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and raw.count(b"\r\n") >= 5     # what Excel needs for Persian/Arabic
+    events = _csv_rows(seeds_report / "events.csv")
+    summaries = {s["cluster_id"]: s for s in map(json.loads, (seeds_report / "summaries.jsonl").read_text(
+        encoding="utf-8").splitlines())}
+    clusters = [json.loads(line) for line in (seeds_report / "clusters.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(events) == 4 == len(summaries)
+    for row in events:
+        event_id = int(row["event_id"])
+        members = sorted(c["id"] for c in clusters if c["cluster_id"] == event_id)
+        assert sorted(row["article_ids"].split("\n")) == members and int(row["n_articles"]) == len(members)
+        assert row["headline"] == summaries[event_id]["headline"]
+        lines = row["summary"].split("\n")
+        assert len(lines) == len(summaries[event_id]["sentences"])
+        for line, sentence in zip(lines, summaries[event_id]["sentences"]):
+            assert line == f"{sentence['text']} [{sentence['doc_id']}]" and sentence["doc_id"] in members
+        assert row["first_day"] <= row["last_day"]
+    meeting = next(r for r in events if "000_" in r["article_ids"])
+    assert "001_" in meeting["article_ids"] and meeting["languages"] == "ar 1, fa 1"
+
+
+def test_articles_csv_has_a_row_per_article_with_its_event(seeds_report):
+    articles = _csv_rows(seeds_report / "articles.csv")
+    clusters = {c["id"]: c for c in map(json.loads, (seeds_report / "clusters.jsonl").read_text(
+        encoding="utf-8").splitlines())}
+    assert sorted(r["id"] for r in articles) == sorted(clusters)
+    for row in articles:
+        record = clusters[row["id"]]
+        assert int(row["event_id"]) == record["cluster_id"] and row["lang"] == record["lang"]
+        assert row["title"] == record["title"] and row["date"] == record.get("date", "")
+        assert row["date_is_crawl_date"] == ("yes" if record.get("date_is_crawl") else "")
+        assert row["source"].endswith(row["id"])
+
+
+def test_cells_a_spreadsheet_would_run_as_formulas_are_quoted():
+    from akhbar.spreadsheets import _cell
+
+    assert [_cell(v) for v in ("=HYPERLINK(\"x\")", "+98 21", "-  breaking", "@x", "دیدار عراقچی", 3, None)] == [
+        "'=HYPERLINK(\"x\")", "'+98 21", "'-  breaking", "'@x", "دیدار عراقچی", "3", ""]
