@@ -24,7 +24,7 @@ def _err(message: str) -> None:
 
 @app.command()
 def run(
-    inputs: List[Path] = typer.Argument(..., help="Folders of .txt/.html files, JSONL or JSON files (an array of records, or an API response holding one), CSV/TSV files (a header row; columns chosen as JSONL fields are), RSS/Atom feed files (.rss, .atom, .xml), or web archives (.warc, .warc.gz: one article per HTML page); any of them gzipped (.jsonl.gz)."),
+    inputs: List[Path] = typer.Argument(..., help="Folders of .txt/.html files, JSONL or JSON files (an array of records, or an API response holding one), CSV/TSV files (a header row; columns chosen as JSONL fields are), RSS/Atom feed files (.rss, .atom, .xml), or web archives (.warc, .warc.gz: one article per HTML page; Common Crawl WET .wet.gz: one per text extract); any of them gzipped (.jsonl.gz)."),
     out: Path = typer.Option(..., "--out", "-o", help="Output directory (never read as input, also when it lies "
                                                        "inside an input folder; an input folder may lie inside it, "
                                                        "but may not be it)."),

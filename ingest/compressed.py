@@ -5,7 +5,7 @@ Readers that go through a file record by record get the decompressed bytes in an
 anonymous temporary file (removed when closed), so that they can size it, seek in it and
 stream it as they do a plain file; the limits (--max-bytes) apply to the decompressed
 content. A gzip stream that ends early (a download cut short) is read as far as it goes,
-with a note; a file that is not gzip data is reported. Web archives (.warc.gz) are left to
+with a note; a file that is not gzip data is reported. Web archives (.warc.gz, .wet.gz) are left to
 warcio, which reads their record-by-record compression itself.
 """
 from __future__ import annotations
@@ -25,7 +25,7 @@ class NotGzip(ValueError):
 
 def is_gzipped(path: Path) -> bool:
     name = path.name.lower()
-    return name.endswith(".gz") and not name.endswith(".warc.gz")
+    return name.endswith(".gz") and not name.endswith((".warc.gz", ".wet.gz"))
 
 
 def inner_path(path: Path) -> Path:

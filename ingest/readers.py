@@ -19,7 +19,7 @@ limited as a record is. A single pretty-printed object gets one skip record sayi
 is not JSON Lines.
 
 Files are chosen by suffix (.txt/.text, .html/.htm/.xhtml, .jsonl/.ndjson, .json, feeds, .csv/.tsv,
-.warc/.warc.gz), whether
+.warc/.warc.gz/.wet.gz), whether
 found in a folder or named directly. Symbolic links to folders are followed; each
 folder and each file is read once (by resolved path), whichever way it is reached, and
 the other ways to it are reported. An empty folder or subfolder is reported too.
@@ -46,11 +46,11 @@ HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 JSON_SUFFIXES = {".json"}                       # read by json_files.py
 TABLE_SUFFIXES = {".csv", ".tsv", ".tab"}       # read by tables.py
-WARC_SUFFIXES = {".warc", ".warc.gz"}          # read by warc.py
+WARC_SUFFIXES = {".warc", ".warc.gz", ".wet", ".wet.gz"}   # read by warc.py (WET: Common Crawl's text extracts)
 # Files that hold many articles, each named by its record, not by the file.
 _MANY_ARTICLES = JSONL_SUFFIXES | JSON_SUFFIXES | FEED_SUFFIXES | TABLE_SUFFIXES | WARC_SUFFIXES
 _EXPECTED_SUFFIXES = ("expected .txt, .text, .html, .htm, .xhtml, .json, .jsonl, .ndjson, .csv, .tsv, .tab, "
-                      ".warc, .warc.gz, or a .rss, .atom or .xml feed; each may be gzipped, as .jsonl.gz")
+                      ".warc, .warc.gz, .wet.gz, or a .rss, .atom or .xml feed; each may be gzipped, as .jsonl.gz")
 DEFAULT_MAX_BYTES = 20_000_000         # the CLI's --max-bytes default
 
 _SNIFF_BYTES = 64 * 1024
@@ -1106,12 +1106,12 @@ def _walk(root: Path, skipped: list[Skipped], excluded: _Excluded) -> list[tuple
 
 
 def reading_suffix(path: Path) -> str:
-    """The suffix that says how a file is read, lower case: ".warc.gz" for a compressed web
-    archive, the one before ".gz" for another gzip file ("a.jsonl.gz": ".jsonl"), else the
-    last one."""
+    """The suffix that says how a file is read, lower case: ".warc.gz" or ".wet.gz" for a
+    compressed web archive, the one before ".gz" for another gzip file ("a.jsonl.gz":
+    ".jsonl"), else the last one."""
     name = path.name.lower()
-    if name.endswith(".warc.gz"):
-        return ".warc.gz"
+    if name.endswith((".warc.gz", ".wet.gz")):
+        return name[name.rindex(".", 0, len(name) - 3):]
     return inner_path(path).suffix.lower()
 
 

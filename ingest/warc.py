@@ -1,8 +1,10 @@
 """Web archives (.warc, .warc.gz), read with warcio: the format crawlers save scraped pages
-in (Heritrix, wget --warc-file, Browsertrix, Common Crawl's CC-NEWS).
+in (Heritrix, wget --warc-file, Browsertrix, Common Crawl's CC-NEWS), and their text
+extracts (WET: .wet, .warc.wet.gz).
 
 Each HTML page the archive holds (a ``response`` record with HTTP status 2xx and an HTML
-content type, or an HTML ``resource`` record) is one article: its id is the page's URL
+content type, or an HTML ``resource`` record), and each page's plain text in a WET file
+(a ``conversion`` record), is one article: its id is the page's URL
 (WARC-Target-URI), its source ``FILE@OFFSET`` (the record's byte offset, what
 ``warcio extract FILE OFFSET`` takes). The HTML is decoded as an .html file is, after the
 HTTP transfer and content encodings (chunked, gzip) are undone; a charset that the HTTP
@@ -25,7 +27,7 @@ from akhbar.types import Article, Skipped
 from .readers import InputError, _file_items, _reason, _record_too_large, decode_bytes
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
-_BOOKKEEPING = {"warcinfo", "request", "metadata", "conversion", "continuation"}
+_BOOKKEEPING = {"warcinfo", "request", "metadata", "continuation"}
 
 
 def read_warc(path: Path, max_bytes: int):
@@ -61,8 +63,8 @@ def _warc_items(path: Path, handle, max_bytes: int):
         yield Skipped(str(path), f"{sum(left_out.values()):,} archived responses are not HTML pages and were "
                                  f"not read: {kinds}")
     elif not pages and records:
-        yield Skipped(str(path), f"no HTML pages in this WARC file ({records:,} records, none a response "
-                                 f"or resource)")
+        yield Skipped(str(path), f"no HTML pages or text extracts in this WARC file ({records:,} records, none "
+                                 f"a response, resource or conversion)")
     elif not records:
         yield Skipped(str(path), "no WARC records (empty file, or not a WARC file)")
 
@@ -80,6 +82,9 @@ def _not_a_page(record) -> str | None:
         return ""
     if rec_type == "revisit":
         return "revisits (a page seen before, stored without its content)"
+    if rec_type == "conversion":                    # a page's extracted text: WET files
+        media = (record.rec_headers.get_header("Content-Type") or "").split(";")[0].strip().lower()
+        return None if media in ("text/plain", "") else f"conversions to {media}"
     if rec_type == "response" and record.http_headers is not None:
         status = record.http_headers.get_statuscode() or ""
         if not status.startswith("2"):
@@ -113,9 +118,10 @@ def _page(record, where, max_bytes: int) -> Article | Skipped:
         html = _decoded(body, _charset(record), source)
     except InputError as err:
         return Skipped(source, _reason(err, source), url)
+    is_html = record.rec_type != "conversion"
     if not html.strip():
-        return Skipped(source, "an empty page (no HTML)", url)
-    return Article(id=url, raw=html, source=source, is_html=True)
+        return Skipped(source, "an empty page (no HTML)" if is_html else "an empty text extract", url)
+    return Article(id=url, raw=html, source=source, is_html=is_html)
 
 
 def _charset(record) -> str | None:

@@ -141,7 +141,7 @@ def test_non_article_file_named_directly_is_skipped_like_in_a_folder(tmp_path):
     _, in_folder = read_inputs([tmp_path])
     assert direct == in_folder
     assert direct[0].reason == ("not an article file (suffix '.yaml'; expected .txt, .text, .html, .htm, "
-                                ".xhtml, .json, .jsonl, .ndjson, .csv, .tsv, .tab, .warc, .warc.gz, or a .rss, .atom or .xml feed; each may be gzipped, as .jsonl.gz)")
+                                ".xhtml, .json, .jsonl, .ndjson, .csv, .tsv, .tab, .warc, .warc.gz, .wet.gz, or a .rss, .atom or .xml feed; each may be gzipped, as .jsonl.gz)")
 
 
 @pytest.mark.parametrize("name", ["a.txt", "a.TEXT", "a.html", "a.htm", "a.xhtml"])
@@ -173,7 +173,7 @@ def test_folder_with_only_other_files_lists_each(tmp_path):
     assert sorted(_reasons(skipped).values()) == ["hidden file (not read)",
                                                   "not an article file (suffix '.md'; expected .txt, .text, "
                                                   ".html, .htm, .xhtml, .json, .jsonl, .ndjson, .csv, .tsv, .tab, .warc, .warc.gz, "
-                                                  "or a .rss, .atom or .xml feed; each may be gzipped, as .jsonl.gz)"]
+                                                  ".wet.gz, or a .rss, .atom or .xml feed; each may be gzipped, as .jsonl.gz)"]
 
 
 # --------------------------------------------------------------------------- language labels

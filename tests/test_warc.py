@@ -64,6 +64,21 @@ def test_every_html_page_is_an_article_named_by_its_url(tmp_path):
             assert record.startswith(b"WARC/1.") and article.id.encode() in record[:2000]
 
 
+def test_a_common_crawl_wet_file_gives_one_text_article_per_page(tmp_path):
+    path = tmp_path / "CC-MAIN-2025-05-00001.warc.wet.gz"
+    texts = {"https://www.irna.ir/news/1": f"دیدار عراقچی\n{MEETING_FA}", "https://www.alrai.com/a/2": MEETING_AR}
+    with open(path, "wb") as out:
+        writer = WARCWriter(out, gzip=True)
+        writer.write_record(writer.create_warcinfo_record(path.name, {"software": "test"}))
+        for url, text in texts.items():
+            writer.write_record(writer.create_warc_record(url, "conversion", payload=BytesIO(text.encode("utf-8")),
+                                                          warc_content_type="text/plain"))
+    articles, skipped = read_inputs([path])
+    assert not skipped and [(a.id, a.raw, a.is_html) for a in articles] == [(u, t, False) for u, t in texts.items()]
+    documents, _ = Ingestor().transform(articles)
+    assert [d.lang for d in documents] == ["fa", "ar"] and documents[0].title == "دیدار عراقچی"
+
+
 def test_pages_become_documents_in_their_language(tmp_path):
     articles, _ = read_inputs([_archive(tmp_path / "crawl.warc.gz")])
     documents, skipped = Ingestor().transform(articles)
