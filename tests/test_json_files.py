@@ -125,3 +125,46 @@ def test_seeds_in_an_api_response_cluster_as_the_folder_does(tmp_path):
                                       "--quiet"])
     assert result.exit_code == 0, result.stderr
     assert seed_events_of(out) == [["000", "001"], ["002"], ["003"], ["004"]]
+
+
+def _id_at(text: str, index: int):
+    value = json.JSONDecoder().raw_decode(text, index)[0]
+    return value.get("id") if isinstance(value, dict) else None
+
+
+def test_records_are_found_and_located_in_any_layout_of_a_response(tmp_path_factory):
+    """Whatever the whitespace, key order and other members, the records of the response
+    are read, each named by the line and column its object opens on."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    # text as pages hold it: no control, unassigned or private-use characters (a file made
+    # of them reads as binary data, see decode_bytes)
+    words = st.text(st.characters(blacklist_categories=("Cc", "Cs", "Cn", "Co")), max_size=5)
+    scalars = st.one_of(st.none(), st.booleans(), st.integers(), words)
+    other = st.dictionaries(words.filter(lambda k: k != "results"),
+                            st.one_of(scalars, st.lists(scalars, max_size=3)), max_size=3)
+
+    @settings(max_examples=60, deadline=None)
+    @given(other=other, indent=st.sampled_from([None, 0, 1, 4]), n=st.integers(1, 4), first=st.booleans(),
+           separators=st.sampled_from([(",", ":"), (", ", ": "), (" ,\n", " :\t")]))
+    def check(other, indent, n, first, separators):
+        records = [{"id": f"r{i}", "text": f"متن {i}"} for i in range(n)]
+        response = {"results": records, **other} if first else {**other, "results": records}
+        text = json.dumps({"data": response}, ensure_ascii=False, indent=indent,
+                          separators=separators if indent is None else None)
+        path = tmp_path_factory.mktemp("layout") / "r.json"
+        path.write_text(text, encoding="utf-8")
+        articles, skipped = read_inputs([path])
+        assert not skipped and [a.id for a in articles] == [r["id"] for r in records]
+        lines = text.split("\n")
+        for article in articles:
+            where = article.source[len(str(path)) + 1:].split(":")
+            line, column = int(where[0]), int(where[1]) if len(where) > 1 else None
+            start = sum(len(previous) + 1 for previous in lines[:line - 1])
+            # the column when several records open on the line; else the one that opens on it
+            starts = [start + column - 1] if column else \
+                [start + i for i, ch in enumerate(lines[line - 1]) if ch == "{"]
+            assert any(text[at] == "{" and _id_at(text, at) == article.id for at in starts)
+
+    check()
