@@ -104,8 +104,8 @@ def _single_article(path: Path, article_id: str, text: str, document: dict, fiel
     if not isinstance(record, Article):
         return replace(record, source=str(path))
     own_id = document.get(fields.id)
-    if own_id is None or not str(own_id).strip() or isinstance(own_id, (dict, list)):
-        record = replace(record, id=article_id)
+    if own_id is None or (not isinstance(own_id, (dict, list)) and not str(own_id).strip()):
+        record = replace(record, id=article_id)   # (an object or array as id keeps the name its note gives)
     return replace(record, source=str(path), notes=record.notes + _field_hints([document], fields))
 
 

@@ -168,3 +168,10 @@ def test_records_are_found_and_located_in_any_layout_of_a_response(tmp_path_fact
             assert any(text[at] == "{" and _id_at(text, at) == article.id for at in starts)
 
     check()
+
+
+def test_one_article_whose_id_is_not_an_id_keeps_the_name_its_note_gives(tmp_path):
+    path = _write(tmp_path / "page.json", {"id": {"value": 7}, "text": MEETING_FA})
+    [article], skipped = read_inputs([path])
+    assert not skipped and article.id == "page.json:1"
+    assert article.notes[0] == "field 'id' is not an id (a JSON object); the article is named page.json:1"
