@@ -47,6 +47,14 @@ def run(
     languages: Optional[str] = typer.Option(None, help="Comma-separated languages to keep (e.g. fa,ar): ISO "
                                                        "639-1/2/3 codes or tags as in a JSONL 'lang' field "
                                                        "(fa, fas, pes, fa-IR, ara, ...), any case."),
+    since: Optional[str] = typer.Option(None, help="Keep only articles published on or after this day: "
+                                                 "2025-01-12, or as a time field is written (1403/10/23, ۱۴۰۳-۱۰-۲۳, "
+                                                 "23 دی 1403). Others are listed as skipped with their date."),
+    until: Optional[str] = typer.Option(None, help="Keep only articles published on or before this day "
+                                                 "(written as for --since)."),
+    keep_undated: bool = typer.Option(True, "--keep-undated/--skip-undated",
+                                      help="With --since/--until: keep articles whose publication date is "
+                                           "unknown (only a crawl date counts as unknown), or skip them."),
     calibration: Optional[Path] = typer.Option(
         None, help="Calibration JSON for the clusterer (as cluster/calibration.json; e.g. one re-calibrated for "
                    "another --model by benchmarks/og2021_other_encoder.py); default: the stored one."),
@@ -87,6 +95,10 @@ def run(
     from akhbar.summarize import ClusterSummarizer
 
     keep_langs = _parse_languages(languages) if languages is not None else None
+    first_day, last_day = _parse_day("--since", since), _parse_day("--until", until)
+    if first_day and last_day and first_day > last_day:
+        _err(f"error: --since {first_day.isoformat()} is after --until {last_day.isoformat()}: no article could be kept")
+        raise typer.Exit(code=2)
     bars = _show_bars(progress, quiet)
     _check_output_dir(out)
     _check_inputs_apart_from_outputs(inputs, out)
@@ -134,7 +146,7 @@ def run(
              f"(delete it or pass another --cache-dir to cache again)")
         embedder = DocumentEmbedder(encoder, cache_dir=None, commit_every=max(1, commit_every))
     pipeline = Pipeline(
-        ingestor=Ingestor(languages=keep_langs),
+        ingestor=Ingestor(languages=keep_langs, since=first_day, until=last_day, keep_undated=keep_undated),
         embedder=embedder,
         clusterer=EventClusterer(threshold=threshold, centroid_threshold=centroid_threshold,
                                  calibration=calibration_used,
@@ -250,6 +262,20 @@ def _check_inputs_apart_from_outputs(inputs: List[Path], out: Path) -> None:
             _err(f"error: the input {path} is {'inside ' if real != target else ''}{written[target]}, an output that "
                  f"this run replaces in --out {out}; read a copy of it, or give another --out")
             raise typer.Exit(code=2)
+
+
+def _parse_day(option: str, value: str | None):
+    """--since/--until as a day, read as a time field is (Gregorian, Jalali or Hijri, Persian
+    or Arabic digits); a value that is no date is a usage error."""
+    if value is None:
+        return None
+    from akhbar.ingest import parse_input_time
+
+    found = parse_input_time(value)
+    if found is None:
+        _err(f"error: {option} {value!r} is not a date; write it as 2025-01-12, 1403/10/23 or 23 دی 1403")
+        raise typer.Exit(code=2)
+    return found.value
 
 
 def _parse_languages(value: str) -> tuple[str, ...]:

@@ -54,11 +54,19 @@ class Ingestor:
         skipped with the reason.
     min_words: documents with fewer words after cleaning are skipped (boilerplate only).
     trust_input_lang: use the language given by the input instead of detecting it.
+    since, until: keep only articles published on these days or between them (either may
+        be None); others are skipped with their date. A page that shows only when it was
+        crawled counts as undated: it may be years older.
+    keep_undated: with ``since`` or ``until``, keep the articles whose publication date
+        is unknown (True) or skip them saying so.
     """
 
     languages: tuple[str, ...] | None = None
     min_words: int = 3
     trust_input_lang: bool = True
+    since: datetime.date | None = None
+    until: datetime.date | None = None
+    keep_undated: bool = True
 
     def transform(self, articles: list[Article], progress=None) -> tuple[list[Document], list[Skipped]]:
         """Documents and skip records; every article becomes exactly one of the two.
@@ -154,8 +162,27 @@ class Ingestor:
                          f"{'the day' if event.event_offset_days == -1 else f'{-event.event_offset_days} days'} before the "
                          f"article's date {date.value.isoformat()}: its lead says "
                          f"{'yesterday' if event.event_offset_days == -1 else 'the day before yesterday'}")
+        outside = self._outside_days(event)
+        if outside:
+            return Skipped(article.source, outside, article.id)
         return Document(id=article.id, lang=lang, title=title, sentences=sentences,
                         source=article.source, date=event, notes=notes)
+
+    def _outside_days(self, date: DocDate | None) -> str | None:
+        """Why a document published on ``date`` is outside since..until; None when inside."""
+        if self.since is None and self.until is None:
+            return None
+        if date is None or date.is_crawl_date:
+            if self.keep_undated:
+                return None
+            return ("no publication date found" + (" (only a crawl date)" if date is not None else "") +
+                    ", and undated articles are skipped with --since/--until (see --keep-undated)")
+        day = date.value
+        if self.since is not None and day < self.since:
+            return f"published {day.isoformat()}, before --since {self.since.isoformat()}"
+        if self.until is not None and day > self.until:
+            return f"published {day.isoformat()}, after --until {self.until.isoformat()}"
+        return None
 
     def _no_body_reason(self, article: Article, text: str, body: str, min_longest: int) -> str:
         """Why an article left no body: empty, too short, or boilerplate. Too short only when
