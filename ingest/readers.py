@@ -284,6 +284,21 @@ _FIELD_LOOKALIKES = {
 }
 
 
+# Fields that hold an article's text in common exports, best first (compared folded).
+_TEXT_LOOKALIKES = ("body", "content", "article", "articlebody", "articletext", "fulltext", "maintext", "story",
+                    "html", "description", "summary")
+
+
+def text_field_advice(names, fields: JsonlFields) -> str:
+    """How to choose the text field, naming the field among ``names`` that looks like one."""
+    found = [name for name in names if isinstance(name, str) and _fold_field(name) in _TEXT_LOOKALIKES
+             and name not in (fields.id, fields.title)]
+    if not found:
+        return "choose one with --text-field"
+    best = min(found, key=lambda name: (_TEXT_LOOKALIKES.index(_fold_field(name)), name))
+    return f"choose one with --text-field, e.g. --text-field {best}"
+
+
 _BETWEEN_RECORDS = re.compile(r"[\s,\[]*")
 
 
@@ -952,7 +967,7 @@ def _article(path: Path, where: str, source: str, record: dict, fields: JsonlFie
     if body is None:
         present = ", ".join(sorted(map(str, record))[:12]) or "none"
         return Skipped(source, f"field '{fields.text}' missing (fields present: {present}; "
-                               f"choose one with --text-field)", article_id)
+                               f"{text_field_advice(record, fields)})", article_id)
     if not isinstance(body, str):
         return Skipped(source, f"field '{fields.text}' is a {type(body).__name__}, not text", article_id)
     if not body.strip():

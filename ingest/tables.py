@@ -24,7 +24,7 @@ from akhbar.types import Article, Skipped
 
 from .readers import (_BROKEN_UNIT, _ESCAPED_BYTE, InputError, JsonlFields, _article, _broken_units_note,
                       _field_hints, _file_items, _head_text, _is_utf8_prefix, _not_utf8_note, _reason,
-                      _record_too_large, _wide_codec, decode_bytes, reading_suffix)
+                      _record_too_large, _wide_codec, decode_bytes, reading_suffix, text_field_advice)
 
 _DELIMITERS = (",", ";", "\t", "|")
 _EXCEL_SEP = re.compile(r"\ufeff?sep=(.)\r?\n?")
@@ -170,7 +170,7 @@ def _records(path: Path, reader, header: list[str], offset: int, codec: str | No
             continue
         if missing_text:
             yield Skipped(source, f"no column '{fields.text}' in the header (columns: {columns}; "
-                                  f"choose one with --text-field)")
+                                  f"{text_field_advice(header, fields)})")
             continue
         cells, cell_notes = _mend_cells(cells, codec, source)
         row_notes = notes + cell_notes + _cell_count_note(len(cells), len(header))

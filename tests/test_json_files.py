@@ -56,7 +56,8 @@ def test_items_of_the_array_that_are_not_articles_are_skipped_with_why(tmp_path)
     assert _summary(articles) == EXPECTED[:1]
     assert [(s.source, s.reason) for s in skipped] == [           # items on one line: line and column
         (f"{path}:1:{ad_at}", "JSON array item is a str, not an object with a 'text' field"),
-        (f"{path}:1:{body_at}", "field 'text' missing (fields present: body, id; choose one with --text-field)")]
+        (f"{path}:1:{body_at}",
+         "field 'text' missing (fields present: body, id; choose one with --text-field, e.g. --text-field body)")]
     assert articles[0].source == f"{path}:1:{article_at}" == f"{path}:1:15"
 
 
@@ -175,3 +176,13 @@ def test_one_article_whose_id_is_not_an_id_keeps_the_name_its_note_gives(tmp_pat
     [article], skipped = read_inputs([path])
     assert not skipped and article.id == "page.json:1"
     assert article.notes[0] == "field 'id' is not an id (a JSON object); the article is named page.json:1"
+
+
+def test_the_advice_names_the_field_that_holds_the_text_in_common_exports():
+    from akhbar.ingest.readers import text_field_advice
+
+    newsapi = ["source", "author", "title", "description", "url", "publishedAt", "content"]
+    assert text_field_advice(newsapi, JsonlFields()) == "choose one with --text-field, e.g. --text-field content"
+    pn_summary = ["id", "title", "article", "summary", "category", "network", "link"]
+    assert text_field_advice(pn_summary, JsonlFields()).endswith("--text-field article")
+    assert text_field_advice(["uri", "headline"], JsonlFields()) == "choose one with --text-field"

@@ -70,7 +70,8 @@ def test_a_header_without_the_text_column_names_the_columns_and_the_option(tmp_p
     table = _write(tmp_path / "t.csv", [("uri", "headline", "body"), ("1", "h", "b")])
     articles, skipped = read_inputs([table], FIELDS)
     assert articles == [] and [s.reason for s in skipped] == [
-        "no column 'text' in the header (columns: 'uri', 'headline', 'body'; choose one with --text-field)"]
+        "no column 'text' in the header (columns: 'uri', 'headline', 'body'; choose one with --text-field, e.g. "
+        "--text-field body)"]
     articles, skipped = read_inputs([table], JsonlFields(id="uri", text="body"))
     assert [(a.id, a.raw, a.title) for a in articles] == [("1", "b", None)]
     assert "but they have 'headline': to use it, add --title-field headline" in articles[0].notes[0]
